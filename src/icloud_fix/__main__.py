@@ -1,0 +1,3 @@
+from icloud_fix.cli import main
+
+main()

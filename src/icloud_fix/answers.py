@@ -1,0 +1,104 @@
+"""Answers given ahead of time: ``--answer ID=VALUE`` flags and ``--answers FILE``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from icloud_fix.documents import Mapping, Scalar, describe, parse, read_text
+from icloud_fix.engine import AnswerSource, CheckResult, Position
+from icloud_fix.errors import InputFileError, Problem
+from icloud_fix.flow import ACCEPTED_ANSWERS, Answer, Flow, Question, parse_answer
+from icloud_fix.loader import did_you_mean
+
+LIST_HINT = "'icloud-fix list' shows every question id"
+
+
+def _unknown_id(qid: str, flow: Flow) -> str:
+    return f"unknown question id '{qid}'{did_you_mean(qid, flow.question_ids())}; {LIST_HINT}"
+
+
+def parse_flags(flags: list[str], flow: Flow) -> dict[str, Answer]:
+    """Answers from repeated ``--answer ID=VALUE`` flags; the last one for an id wins."""
+    known = set(flow.question_ids())
+    answers: dict[str, Answer] = {}
+    problems: list[Problem] = []
+    for flag in flags:
+        qid, sep, word = flag.partition("=")
+        qid = qid.strip()
+        if not sep or not qid:
+            example = f"{flow.question_ids()[0]}=yes"
+            problems.append(Problem("--answer", None, f"'{flag}' must look like ID=VALUE, "
+                                    f"for example --answer {example}"))
+            continue
+        if qid not in known:
+            problems.append(Problem("--answer", None, _unknown_id(qid, flow)))
+            continue
+        answer = parse_answer(word)
+        if answer is None:
+            problems.append(Problem("--answer", None, f"'{word}' is not an answer for '{qid}'; "
+                                    f"use {ACCEPTED_ANSWERS}"))
+            continue
+        answers[qid] = answer
+    if problems:
+        raise InputFileError(problems)
+    return answers
+
+
+def load_file(path: Path, flow: Flow) -> dict[str, Answer]:
+    """Answers from a YAML or JSON mapping of question id to yes/no/skip."""
+    source = str(path)
+    document = parse(read_text(path, source), source)
+    if document is None:
+        return {}
+    if not isinstance(document, Mapping):
+        raise InputFileError([Problem(source, document.line, (
+            f"must be a mapping of question id to answer, such as 'apple-id-signed-in: yes'; "
+            f"found {describe(document)}"))])
+    known = set(flow.question_ids())
+    answers: dict[str, Answer] = {}
+    problems: list[Problem] = []
+    for qid, entry in document.entries.items():
+        if qid not in known:
+            problems.append(Problem(source, entry.key_line, _unknown_id(qid, flow)))
+            continue
+        value = entry.value
+        # YAML 1.1 reads yes/no/on/off as booleans; we go by the words as written,
+        # so 'on' is refused rather than silently taken for yes.
+        answer = None
+        if isinstance(value, Scalar) and value.kind in ("str", "bool"):
+            answer = parse_answer(value.text)
+        if answer is None:
+            shown = repr(value.text) if isinstance(value, Scalar) else describe(value)
+            problems.append(Problem(source, value.line, (
+                f"{shown} is not an answer for '{qid}'; use {ACCEPTED_ANSWERS}")))
+            continue
+        answers[qid] = answer
+    if problems:
+        raise InputFileError(problems)
+    return answers
+
+
+class ScriptedAnswers:
+    """Answers from flags and files; asks ``fallback`` (a prompter) for the rest, if any.
+
+    Without a fallback, a question with no answer is recorded in ``missing`` and
+    treated as skipped, so one run can name every missing id at once.
+    """
+
+    def __init__(self, given: dict[str, Answer], fallback: AnswerSource | None = None) -> None:
+        self.given = given
+        self.fallback = fallback
+        self.missing: list[str] = []
+
+    def ask(self, question: Question, position: Position) -> Answer:
+        if question.id in self.given:
+            return self.given[question.id]
+        if self.fallback is not None:
+            return self.fallback.ask(question, position)
+        self.missing.append(question.id)
+        return Answer.SKIP
+
+    def fixed_now(self, result: CheckResult, position: Position) -> bool:
+        if self.fallback is not None:
+            return self.fallback.fixed_now(result, position)
+        return False

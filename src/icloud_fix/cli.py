@@ -1,0 +1,248 @@
+"""The command line: parses options, calls one function, maps errors to exit codes."""
+
+from __future__ import annotations
+
+import enum
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from icloud_fix import __version__, answers, engine, loader, render_json, schema
+from icloud_fix.errors import (
+    EXIT_INPUT_ERROR,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    IcloudFixError,
+    InputFileError,
+    SessionInterrupted,
+)
+from icloud_fix.flow import ACCEPTED_ANSWERS, Flow
+
+
+class Format(str, enum.Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+class ListFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+
+
+app = typer.Typer(
+    name="icloud-fix",
+    help=(
+        "Find out why iCloud Photos stopped syncing on your iPhone, and how to fix it.\n\n"
+        "Run with no options in a terminal to be asked one yes/no question at a time. "
+        "Scripts pass answers with --answer or --answers and get a report "
+        "(--format json) and an exit code: 0 no check failed or resolved, "
+        "1 a check failed, 2 bad input, 130 interrupted."
+    ),
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _fail(message: str, code: int = EXIT_INPUT_ERROR) -> NoReturn:
+    sys.stderr.write(message.rstrip("\n") + "\n")
+    raise typer.Exit(code)
+
+
+def _load_flow(steps: Path | None) -> Flow:
+    return loader.load_builtin() if steps is None else loader.load_file(steps)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"icloud-fix {__version__}\n")
+        raise typer.Exit(EXIT_OK)
+
+
+StepsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--steps",
+        metavar="FILE",
+        help="Run this flow file instead of the built-in iCloud Photos checks.",
+        show_default=False,
+    ),
+]
+
+
+@app.callback(invoke_without_command=True)
+def wizard(
+    ctx: typer.Context,
+    steps: StepsOption = None,
+    answer: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--answer",
+            "-a",
+            metavar="ID=VALUE",
+            help=f"Answer a question ahead of time; repeatable. VALUE: {ACCEPTED_ANSWERS}. "
+            "'icloud-fix list' shows the ids.",
+            show_default=False,
+        ),
+    ] = None,
+    answers_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--answers",
+            metavar="FILE",
+            help="YAML or JSON mapping of question id to answer. --answer flags win over it.",
+            show_default=False,
+        ),
+    ] = None,
+    non_interactive: Annotated[
+        bool,
+        typer.Option(
+            "--non-interactive",
+            help="Never prompt: every question reached must be answered by --answer or "
+            "--answers. Implied when stdin or stdout is not a terminal.",
+        ),
+    ] = False,
+    output_format: Annotated[
+        Format,
+        typer.Option("--format", "-f", help="How to print the report.", case_sensitive=False),
+    ] = Format.text,
+    no_color: Annotated[
+        bool, typer.Option("--no-color", help="No colour in the output (NO_COLOR=1 works too).")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_show_version,
+            is_eager=True,
+            help="Print the version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """Walk through the checks, show the fix for each one that fails."""
+    if ctx.invoked_subcommand is not None:
+        return
+    try:
+        flow = _load_flow(steps)
+        given = answers.load_file(answers_file, flow) if answers_file else {}
+        given.update(answers.parse_flags(answer or [], flow))
+    except IcloudFixError as exc:
+        _fail(exc.message)
+
+    interactive = not non_interactive and sys.stdin.isatty() and sys.stdout.isatty()
+    console = None
+    if interactive or output_format is Format.text:
+        from icloud_fix import render_text
+
+        console = render_text.make_console(no_color=no_color)
+    if interactive:
+        from icloud_fix.prompter import Prompter
+
+        assert console is not None
+        render_text.print_intro(console, flow)
+        source = answers.ScriptedAnswers(given, fallback=Prompter(flow, console))
+    else:
+        source = answers.ScriptedAnswers(given)
+
+    try:
+        result = engine.run(flow, source)
+    except SessionInterrupted as exc:
+        sys.stderr.write(f"\nStopped: {exc.reason}. Here is what you answered so far.\n")
+        _print_report(exc.partial, output_format, console)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+
+    if source.missing:
+        _fail(_missing_message(source.missing, given, non_interactive))
+    _print_report(result, output_format, console)
+    raise typer.Exit(result.exit_code)
+
+
+def _missing_message(missing: list[str], given: dict[str, object], asked: bool) -> str:
+    why = "with --non-interactive" if asked else "without a terminal to ask in"
+    if not given:
+        return (
+            f"no answers given, and {why} every question needs one: run icloud-fix in a "
+            f"terminal, or pass --answer ID=VALUE ({ACCEPTED_ANSWERS}) or --answers FILE; "
+            f"'icloud-fix list' shows the {len(missing)} question ids"
+        )
+    return (
+        f"no answer for {', '.join(missing)}; {why} every question reached needs one: "
+        f"add --answer ID=VALUE ({ACCEPTED_ANSWERS}) or put it in --answers FILE"
+    )
+
+
+def _print_report(result: engine.SessionResult, output_format: Format, console: object) -> None:
+    if output_format is Format.json:
+        sys.stdout.write(render_json.dumps(render_json.session_document(result)))
+    elif output_format is Format.markdown:
+        from icloud_fix import render_markdown
+
+        sys.stdout.write(render_markdown.render(result))
+    else:
+        from icloud_fix import render_text
+
+        assert console is not None
+        render_text.print_summary(console, result)  # type: ignore[arg-type]
+
+
+@app.command("list")
+def list_checks(
+    steps: StepsOption = None,
+    output_format: Annotated[
+        ListFormat,
+        typer.Option("--format", "-f", help="text for people, json for scripts.",
+                     case_sensitive=False),
+    ] = ListFormat.text,
+    no_color: Annotated[bool, typer.Option("--no-color", help="No colour in the output.")] = False,
+) -> None:
+    """List every check and question id, its passing answer and its condition."""
+    try:
+        flow = _load_flow(steps)
+    except IcloudFixError as exc:
+        _fail(exc.message)
+    if output_format is ListFormat.json:
+        sys.stdout.write(render_json.dumps(render_json.flow_document(flow)))
+        return
+    from icloud_fix import render_text
+
+    render_text.print_flow(render_text.make_console(no_color=no_color), flow)
+
+
+@app.command()
+def validate(
+    files: Annotated[
+        list[Path],
+        typer.Argument(metavar="FILE...", help="Flow files to check.", show_default=False),
+    ],
+) -> None:
+    """Check flow files; print FILE:LINE: message for each problem (exit 2 if any)."""
+    failed = False
+    for path in files:
+        try:
+            flow = loader.load_file(path)
+        except InputFileError as exc:
+            failed = True
+            sys.stderr.write(exc.message + "\n")
+            continue
+        questions = sum(len(c.questions) for c in flow.checks)
+        sys.stdout.write(f"{path}: valid ({len(flow.checks)} checks, {questions} questions)\n")
+    if failed:
+        raise typer.Exit(EXIT_INPUT_ERROR)
+
+
+@app.command("schema")
+def print_schema() -> None:
+    """Print the JSON Schema of flow files (for editor completion)."""
+    sys.stdout.write(render_json.dumps(schema.json_schema()))
+
+
+def main() -> None:
+    """Entry point of the icloud-fix command."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("\nInterrupted.\n")
+        sys.exit(EXIT_INTERRUPTED)

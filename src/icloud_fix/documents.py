@@ -1,0 +1,205 @@
+"""Reading YAML (and JSON) input files into values that remember their line numbers.
+
+PyYAML's constructors lose line numbers, keep the last of two duplicate keys and,
+in YAML 1.1, turn ``yes``/``no``/``on``/``off`` into booleans. We compose the node
+graph instead (libyaml's C parser where it is installed) and build our own small
+tree of located values, so the schema layer decides what each scalar means and
+every problem can be reported with its line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from icloud_fix.errors import InputFileError, Problem
+
+try:  # libyaml's parser is several times faster; line numbers are the same.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+_TAG = "tag:yaml.org,2002:"
+# Tags that only describe plain data; anything else (``!!python/object``, local
+# ``!tags``) could build objects in other loaders and is refused outright.
+_DATA_TAGS = {_TAG + t for t in ("str", "bool", "int", "float", "null", "map", "seq", "timestamp")}
+
+
+@dataclass(frozen=True, slots=True)
+class Scalar:
+    """A scalar as written: its text, the tag YAML resolved for it, and whether it was quoted."""
+
+    text: str
+    tag: str
+    line: int
+    quoted: bool
+
+    @property
+    def kind(self) -> str:
+        """The resolved YAML type name: str, bool, int, float, null or timestamp."""
+        return self.tag.removeprefix(_TAG)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    key: str
+    key_line: int
+    value: Value
+
+
+@dataclass(frozen=True, slots=True)
+class Mapping:
+    line: int
+    entries: dict[str, Entry] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Sequence:
+    line: int
+    items: list[Value] = field(default_factory=list)
+
+
+Value = Scalar | Mapping | Sequence
+
+
+def describe(value: Value) -> str:
+    """How a value reads in an error message: 'a list', 'the number 3', 'text'."""
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, Sequence):
+        return "a list"
+    kind = value.kind
+    if kind == "str":
+        return "text"
+    if kind == "null":
+        return "nothing (an empty value)"
+    if kind == "bool":
+        return f"the yes/no value {value.text}"
+    if kind in ("int", "float"):
+        return f"the number {value.text}"
+    return f"a {kind} value"
+
+
+def read_text(path: Path, source: str) -> str:
+    """Read a file as UTF-8 (a BOM is allowed), turning OS and encoding failures into problems."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputFileError([Problem(source, None, "no such file")]) from None
+    except IsADirectoryError:
+        raise InputFileError([Problem(source, None, "is a folder, not a file")]) from None
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise InputFileError([Problem(source, None, f"cannot be read: {reason}")]) from None
+    return decode(data, source)
+
+
+def decode(data: bytes, source: str) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputFileError(
+            [Problem(source, line, "is not UTF-8 text; save it as UTF-8")]
+        ) from None
+
+
+class _Builder:
+    """Turns a composed node graph into located values, collecting every problem."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.problems: list[Problem] = []
+        self._seen: set[int] = set()
+        self.aliased = False
+
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.source, line, message))
+
+    def build(self, node: yaml.Node) -> Value:
+        line = node.start_mark.line + 1
+        # The composer hands back the very same node object for an alias, so a
+        # node seen twice is an alias. Refusing them keeps "billion laughs"
+        # documents from expanding, and flows stay readable top to bottom.
+        if id(node) in self._seen:
+            self.aliased = True
+            return Scalar("", _TAG + "null", line, False)
+        self._seen.add(id(node))
+        if node.tag not in _DATA_TAGS:
+            tag = node.tag.replace(_TAG, "!!")
+            self.problem(line, f"the tag {tag} is not allowed; only plain YAML data is")
+            return Scalar("", _TAG + "null", line, False)
+        if isinstance(node, yaml.ScalarNode):
+            return Scalar(str(node.value), node.tag, line, node.style not in (None, ""))
+        if isinstance(node, yaml.SequenceNode):
+            return Sequence(line, [self.build(item) for item in node.value])
+        assert isinstance(node, yaml.MappingNode)
+        mapping = Mapping(line)
+        for key_node, value_node in node.value:
+            key_line = key_node.start_mark.line + 1
+            if key_node.tag == _TAG + "merge":
+                self.problem(key_line, "merge keys (<<) are not supported; write the keys out")
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problem(key_line, "a key must be plain text, not a list or mapping")
+                continue
+            key = str(key_node.value)
+            if key in mapping.entries:
+                first = mapping.entries[key].key_line
+                self.problem(key_line, f"duplicate key '{key}' (first given on line {first})")
+                continue
+            mapping.entries[key] = Entry(key, key_line, self.build(value_node))
+        return mapping
+
+
+def parse(text: str, source: str) -> Value | None:
+    """Parse one YAML document into located values; ``None`` for an empty document."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        raise InputFileError([_syntax_problem(exc, source)]) from None
+    except yaml.YAMLError as exc:
+        raise InputFileError([Problem(source, None, f"YAML syntax error: {exc}")]) from None
+    except RecursionError:
+        raise InputFileError([Problem(source, None, "is nested too deeply to read")]) from None
+    finally:
+        loader.dispose()
+    if node is None:
+        return None
+    builder = _Builder(source)
+    try:
+        value = builder.build(node)
+    except RecursionError:
+        raise InputFileError([Problem(source, None, "is nested too deeply to read")]) from None
+    if builder.aliased:
+        builder.problems += _alias_problems(text, source)
+    if builder.problems:
+        raise InputFileError(sorted(builder.problems, key=lambda p: p.line or 0))
+    return value
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, source: str) -> Problem:
+    what = exc.problem or "not valid YAML"
+    mark = exc.problem_mark
+    # An unclosed quote or bracket is only noticed at the end of the file; the
+    # line where it was opened is the useful one.
+    if exc.context_mark is not None and (mark is None or "end of stream" in what):
+        mark = exc.context_mark
+        what = f"{what} {exc.context or ''}".strip()
+    line = mark.line + 1 if mark is not None else None
+    return Problem(source, line, f"YAML syntax error: {what}")
+
+
+def _alias_problems(text: str, source: str) -> list[Problem]:
+    """Locate every alias; composed nodes only remember where their anchor was."""
+    return [
+        Problem(source, event.start_mark.line + 1,
+                f"aliases (*{event.anchor}) are not supported; write the value out")
+        for event in yaml.parse(text, Loader=_Loader)
+        if isinstance(event, yaml.AliasEvent)
+    ]

@@ -1,0 +1,68 @@
+"""The errors a user can cause, and the exit codes they map to.
+
+Every message here is the sentence the user reads; the CLI prints it as it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from icloud_fix.engine import SessionResult
+
+EXIT_OK = 0
+EXIT_PROBLEMS_FOUND = 1
+EXIT_INPUT_ERROR = 2
+EXIT_INTERRUPTED = 130
+
+
+class IcloudFixError(Exception):
+    """Anything the user can cause: a bad flow file, a bad answer, a missing answer."""
+
+    exit_code = EXIT_INPUT_ERROR
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in an input file, located as precisely as the file allows."""
+
+    source: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line is not None else self.source
+        return f"{where}: {self.message}"
+
+
+class InputFileError(IcloudFixError):
+    """A flow file or an answer file that cannot be used; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class PromptUnavailable(Exception):
+    """Raised by an answer source when the person ended the session (Ctrl-C, end of input)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class SessionInterrupted(Exception):
+    """The session stopped before its end; carries what was answered so far."""
+
+    def __init__(self, reason: str, partial: SessionResult) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.partial = partial

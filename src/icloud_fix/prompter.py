@@ -1,0 +1,113 @@
+"""The interactive front end: asks each question in the terminal with questionary.
+
+The only module that imports questionary and prompt_toolkit, so scripted runs
+never pay for them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import questionary
+from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+from prompt_toolkit.keys import Keys
+from questionary.prompts.common import InquirerControl
+from rich.console import Console
+
+from icloud_fix import render_text
+from icloud_fix.engine import CheckResult, Position
+from icloud_fix.errors import PromptUnavailable
+from icloud_fix.flow import Answer, Flow, Question
+
+_HELP = "help"
+_INSTRUCTION = "(y = yes, n = no, s = not sure, arrows + Enter also work)"
+_INSTRUCTION_HELP = "(y = yes, n = no, s = not sure, ? = explain)"
+
+
+def _answer_keys(question: questionary.Question, keys: dict[str, Any]) -> None:
+    """Let a single key press choose and submit an answer, and Ctrl-D end the session.
+
+    questionary's own shortcuts only move the pointer; a yes/no question should
+    take one key, like any good terminal prompt.
+    """
+    bindings = KeyBindings()
+
+    def submit(value: Any) -> Any:
+        def handler(event: Any) -> None:
+            for control in event.app.layout.find_all_controls():
+                if isinstance(control, InquirerControl):
+                    for index, choice in enumerate(control.choices):
+                        if choice.value == value:
+                            control.pointed_at = index
+                    control.is_answered = True
+            event.app.exit(result=value)
+
+        return handler
+
+    for key, value in keys.items():
+        bindings.add(key, eager=True)(submit(value))
+        if key.isalpha():
+            bindings.add(key.upper(), eager=True)(submit(value))
+
+    @bindings.add(Keys.ControlD, eager=True)
+    def _end_of_input(event: Any) -> None:
+        event.app.exit(exception=EOFError, style="class:aborting")
+
+    app = question.application
+    app.key_bindings = merge_key_bindings([app.key_bindings, bindings]) if app.key_bindings else bindings
+
+
+class Prompter:
+    """An AnswerSource that asks a person, one question at a time."""
+
+    def __init__(self, flow: Flow, console: Console, **prompt_kwargs: Any) -> None:
+        self.flow = flow
+        self.console = console
+        # input=/output= let tests drive the prompts with prompt_toolkit's pipe input.
+        self.prompt_kwargs = prompt_kwargs
+        self._current_check: str | None = None
+
+    def _ask(self, question: questionary.Question) -> Any:
+        try:
+            return question.unsafe_ask()
+        except KeyboardInterrupt:
+            raise PromptUnavailable("interrupted (Ctrl-C)") from None
+        except EOFError:
+            raise PromptUnavailable("end of input (Ctrl-D)") from None
+
+    def ask(self, question: Question, position: Position) -> Answer:
+        if self._current_check != position.check.id:
+            self._current_check = position.check.id
+            render_text.print_position(self.console, position)
+        choices = [
+            questionary.Choice("Yes", Answer.YES, shortcut_key="y"),
+            questionary.Choice("No", Answer.NO, shortcut_key="n"),
+            questionary.Choice("Not sure / skip", Answer.SKIP, shortcut_key="s"),
+        ]
+        keys: dict[str, Any] = {"y": Answer.YES, "n": Answer.NO, "s": Answer.SKIP}
+        if question.help:
+            choices.append(questionary.Choice("Explain this question", _HELP, shortcut_key="?"))
+            keys["?"] = _HELP
+        while True:
+            prompt = questionary.select(
+                question.prompt.strip(),
+                choices=choices,
+                use_shortcuts=True,
+                instruction=_INSTRUCTION_HELP if question.help else _INSTRUCTION,
+                qmark="?",
+                **self.prompt_kwargs,
+            )
+            _answer_keys(prompt, keys)
+            value = self._ask(prompt)
+            if value != _HELP:
+                return Answer(value)
+            render_text.print_help(self.console, question.help or "")
+
+    def fixed_now(self, result: CheckResult, position: Position) -> bool:
+        render_text.print_fix(self.console, result)
+        prompt = questionary.confirm(
+            self.flow.after_fix_question.strip(), default=False, auto_enter=True,
+            **self.prompt_kwargs,
+        )
+        _answer_keys(prompt, {})
+        return bool(self._ask(prompt))

@@ -1,0 +1,60 @@
+"""A Markdown report a person can paste into a support request."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from icloud_fix import __version__
+from icloud_fix.engine import Outcome, SessionResult, Status
+
+STATUS_WORDS = {
+    Status.PASSED: "passed",
+    Status.FAILED: "failed",
+    Status.SKIPPED: "skipped (not sure)",
+    Status.NOT_REACHED: "not reached",
+}
+OUTCOME_WORDS = {
+    Outcome.NO_PROBLEM_FOUND: "No problem found by these checks.",
+    Outcome.PROBLEMS_FOUND: "Problems found; the fixes are below.",
+    Outcome.RESOLVED: "Resolved.",
+    Outcome.INTERRUPTED: "Interrupted before the end; the answers so far are below.",
+}
+ANSWER_WORDS = {"yes": "yes", "no": "no", "skip": "not sure"}
+
+
+def render(result: SessionResult, now: datetime | None = None) -> str:
+    flow = result.flow
+    when = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        f"# {flow.title}: troubleshooting report",
+        "",
+        f"- Date: {when}",
+        f"- Flow: {flow.id} {flow.version}",
+        f"- Tool: icloud-fix {__version__}",
+        f"- Outcome: {OUTCOME_WORDS[result.outcome]}",
+    ]
+    if result.resolved_by is not None:
+        title = next(c.check.title for c in result.checks if c.check.id == result.resolved_by)
+        lines.append(f"- Resolved by: the fix for {title} ({result.resolved_by})")
+    lines += ["", "## Checks", "", "| # | Check | Status |", "|---|---|---|"]
+    for number, c in enumerate(result.checks, start=1):
+        lines.append(f"| {number} | {c.check.title} | {STATUS_WORDS[c.status]} |")
+    lines += ["", "## Answers", ""]
+    for c in result.checks:
+        answered = [q for q in c.questions if q.answer is not None]
+        if not answered:
+            continue
+        lines.append(f"### {c.check.title}")
+        lines.append("")
+        for q in answered:
+            lines.append(f"- {q.question.prompt} **{ANSWER_WORDS[q.answer.value]}**")
+        lines.append("")
+    if result.failed:
+        lines += ["## Fixes to try", ""]
+        for c in result.failed:
+            lines += [f"### {c.check.title}", ""]
+            for text in c.remediation:
+                lines += [text.rstrip(), ""]
+    elif result.outcome is Outcome.NO_PROBLEM_FOUND and flow.escalation:
+        lines += ["## Next step", "", flow.escalation.rstrip(), ""]
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,137 @@
+"""Everything icloud-fix shows in a terminal. The only module that imports rich."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from rich import box
+from rich.console import Console, Group
+from rich.markdown import Markdown
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+
+from icloud_fix.engine import CheckResult, Outcome, Position, SessionResult, Status
+from icloud_fix.flow import Flow
+
+# Each status is said in words; the symbol and colour only repeat it.
+_STATUS = {
+    Status.PASSED: ("✓", "+", "passed", "green"),
+    Status.FAILED: ("✗", "x", "FAILED", "bold red"),
+    Status.SKIPPED: ("?", "?", "skipped (not sure)", "yellow"),
+    Status.NOT_REACHED: ("·", "-", "not reached", "dim"),
+}
+
+
+def make_console(file: TextIO | None = None, no_color: bool = False) -> Console:
+    """A console that follows rich's rules for colour (NO_COLOR, not a terminal)."""
+    return Console(file=file, no_color=no_color, highlight=False, soft_wrap=False)
+
+
+def _unicode(console: Console) -> bool:
+    return console.encoding.lower().replace("-", "").startswith("utf")
+
+
+def status_label(console: Console, status: Status) -> Text:
+    fancy, plain, word, style = _STATUS[status]
+    symbol = fancy if _unicode(console) else plain
+    return Text(f"{symbol} {word}", style=style)
+
+
+def print_intro(console: Console, flow: Flow) -> None:
+    console.print(Text(flow.title, style="bold"))
+    if flow.description:
+        console.print(Text(flow.description.strip(), style="dim"))
+    console.print()
+
+
+def print_position(console: Console, position: Position) -> None:
+    """'Check 3 of 7 - iCloud storage', printed once when a check begins."""
+    console.print()
+    console.print(
+        Text(f"Check {position.number} of {position.total} - {position.check.title}", style="bold cyan")
+    )
+
+
+def print_help(console: Console, help_text: str) -> None:
+    console.print(Padding(Text(help_text.strip(), style="italic"), (0, 0, 0, 2)))
+
+
+def _fix(result: CheckResult) -> Group:
+    return Group(*(Markdown(text) for text in result.remediation))
+
+
+def print_fix(console: Console, result: CheckResult) -> None:
+    """The fix for a check that just failed, shown at once."""
+    console.print()
+    console.print(Text(f"How to fix: {result.check.title}", style="bold red"))
+    console.print(Padding(_fix(result), (0, 0, 0, 2)))
+
+
+def summary_table(console: Console, result: SessionResult) -> Table:
+    ascii_only = not _unicode(console)
+    table = Table(
+        box=box.ASCII if ascii_only else box.SIMPLE_HEAD,
+        show_edge=False,
+        title_justify="left",
+    )
+    table.add_column("#", justify="right")
+    table.add_column("Check")
+    table.add_column("Status")
+    for number, c in enumerate(result.checks, start=1):
+        table.add_row(str(number), Text(c.check.title), status_label(console, c.status))
+    return table
+
+
+def print_summary(console: Console, result: SessionResult) -> None:
+    """The summary table, then the fixes to try in order, or what to do next."""
+    flow = result.flow
+    console.print()
+    console.print(Text(f"Summary: {flow.title}", style="bold"))
+    console.print(summary_table(console, result))
+    console.print()
+    if result.outcome is Outcome.RESOLVED:
+        title = next(c.check.title for c in result.checks if c.check.id == result.resolved_by)
+        console.print(Text(f"Resolved: the fix for check '{title}' solved the problem.",
+                           style="bold green"))
+        return
+    if result.failed:
+        console.print(Text("Fixes to try, in order", style="bold"))
+        for number, c in enumerate(result.failed, start=1):
+            console.print()
+            console.print(Text(f"{number}. {c.check.title}", style="bold"))
+            console.print(Padding(_fix(c), (0, 0, 0, 3)))
+        return
+    if result.outcome is Outcome.INTERRUPTED:
+        return
+    skipped = [c for c in result.checks if c.status is Status.SKIPPED]
+    if skipped:
+        titles = ", ".join(c.check.title for c in skipped)
+        console.print(Text(f"No check failed, but you were not sure about: {titles}. "
+                           "Look at those again if the problem goes on.", style="yellow"))
+    else:
+        console.print(Text("Every check passed.", style="bold green"))
+    if flow.escalation:
+        console.print(Markdown(flow.escalation))
+
+
+def print_flow(console: Console, flow: Flow) -> None:
+    """Every check and question id, for script authors."""
+    console.print(Text(f"{flow.title} ({flow.id} {flow.version})", style="bold"))
+    for number, check in enumerate(flow.checks, start=1):
+        console.print()
+        console.print(Text(f"{number}. {check.title}  [{check.id}]", style="bold"))
+        for q in check.questions:
+            if q.pass_answer is None:
+                passes = "informational"
+            else:
+                passes = f"passes on {q.pass_answer.value}"
+            line = Text("   ")
+            line.append(q.id, style="cyan")
+            line.append(f"  ({passes}")
+            if q.when:
+                cond = ", ".join(f"{qid}={a.value}" for qid, a in q.when)
+                line.append(f"; asked when {cond}")
+            line.append(")")
+            console.print(line)
+            console.print(Text(f"      {q.prompt.strip()}"))
