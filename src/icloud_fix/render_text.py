@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TextIO
+import re
+import sys
+from typing import Any, TextIO
 
 from rich import box
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.markdown import Markdown
 from rich.padding import Padding
 from rich.table import Table
@@ -23,9 +25,31 @@ _STATUS = {
 }
 
 
+class _TrimmedStream:
+    """Drops the spaces rich pads wrapped lines with, so copied text has no trailing blanks."""
+
+    _TRAILING = re.compile(r" +((?:\x1b\[[0-9;]*m)*)(?=\n)")
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(self._TRAILING.sub(r"\1", text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 def make_console(file: TextIO | None = None, no_color: bool = False) -> Console:
     """A console that follows rich's rules for colour (NO_COLOR, not a terminal)."""
-    return Console(file=file, no_color=no_color, highlight=False, soft_wrap=False)
+    stream = _TrimmedStream(file or sys.stdout)
+    return Console(file=stream, no_color=no_color, highlight=False)  # type: ignore[arg-type]
+
+
+def _indent(renderable: RenderableType, left: int) -> Padding:
+    # expand=False: no trailing spaces to the terminal's width.
+    return Padding(renderable, (0, 0, 0, left), expand=False)
 
 
 def _unicode(console: Console) -> bool:
@@ -54,7 +78,7 @@ def print_position(console: Console, position: Position) -> None:
 
 
 def print_help(console: Console, help_text: str) -> None:
-    console.print(Padding(Text(help_text.strip(), style="italic"), (0, 0, 0, 2)))
+    console.print(_indent(Text(help_text.strip(), style="italic"), 2))
 
 
 def _fix(result: CheckResult) -> Group:
@@ -65,7 +89,7 @@ def print_fix(console: Console, result: CheckResult) -> None:
     """The fix for a check that just failed, shown at once."""
     console.print()
     console.print(Text(f"How to fix: {result.check.title}", style="bold red"))
-    console.print(Padding(_fix(result), (0, 0, 0, 2)))
+    console.print(_indent(_fix(result), 2))
 
 
 def summary_table(console: Console, result: SessionResult) -> Table:
@@ -100,7 +124,7 @@ def print_summary(console: Console, result: SessionResult) -> None:
         for number, c in enumerate(result.failed, start=1):
             console.print()
             console.print(Text(f"{number}. {c.check.title}", style="bold"))
-            console.print(Padding(_fix(c), (0, 0, 0, 3)))
+            console.print(_indent(_fix(c), 3))
         return
     if result.outcome is Outcome.INTERRUPTED:
         return
@@ -122,16 +146,12 @@ def print_flow(console: Console, flow: Flow) -> None:
         console.print()
         console.print(Text(f"{number}. {check.title}  [{check.id}]", style="bold"))
         for q in check.questions:
-            if q.pass_answer is None:
-                passes = "informational"
-            else:
-                passes = f"passes on {q.pass_answer.value}"
-            line = Text("   ")
+            passes = "informational" if q.pass_answer is None else f"passes on {q.pass_answer.value}"
+            line = Text()
             line.append(q.id, style="cyan")
-            line.append(f"  ({passes}")
+            line.append(f"  ({passes})")
+            console.print(_indent(line, 3))
             if q.when:
                 cond = ", ".join(f"{qid}={a.value}" for qid, a in q.when)
-                line.append(f"; asked when {cond}")
-            line.append(")")
-            console.print(line)
-            console.print(Text(f"      {q.prompt.strip()}"))
+                console.print(_indent(Text(f"asked only when {cond}", style="dim"), 6))
+            console.print(_indent(Text(q.prompt.strip()), 6))

@@ -1,0 +1,251 @@
+"""Scripted runs through the CLI, in-process: what a script sees and relies on."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import PASSING, answer_flags, invoke, write_flow
+from icloud_fix import __version__
+from icloud_fix.loader import load_builtin
+
+
+def scripted(answers: dict[str, str], *extra: str):
+    return invoke("--non-interactive", *answer_flags(answers), *extra)
+
+
+def test_all_pass_exits_0_and_points_to_apple_support() -> None:
+    result = scripted(PASSING)
+    assert result.exit_code == 0
+    assert "Every check passed." in result.stdout
+    assert "https://getsupport.apple.com" in result.stdout
+    assert "https://www.apple.com/retail/geniusbar/" in result.stdout
+
+
+def test_a_failed_check_exits_1_and_shows_its_exact_fix() -> None:
+    result = scripted({**PASSING, "icloud-storage-full": "yes"}, "--no-color")
+    assert result.exit_code == 1
+    out = result.stdout
+    assert "iCloud storage" in out and "FAILED" in out
+    assert "Fixes to try, in order" in out
+    assert "Settings > [your name] > iCloud > Manage Account Storage" in out
+    assert "Change Storage Plan" in out
+    # Only the failed check's fix is shown.
+    assert "Optimize iPhone Storage" not in out
+
+
+def test_json_report_shape() -> None:
+    answers = {**PASSING, "connectivity-on-cellular": "yes", "connectivity-mobile-data-on": "no",
+               "restart-done": "skip"}
+    result = scripted(answers, "--format", "json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)  # stdout holds exactly one JSON document
+    assert report["schema_version"] == 1
+    assert report["flow"]["id"] == "icloud-photos"
+    assert report["outcome"] == "problems_found"
+    checks = {c["id"]: c for c in report["checks"]}
+    assert list(checks) == ["apple-id", "connectivity", "icloud-storage", "device-storage",
+                            "restart", "ios-update", "charging-wifi"]
+    assert {c["status"] for c in report["checks"]} == {"passed", "failed", "skipped"}
+    connectivity = checks["connectivity"]
+    assert connectivity["status"] == "failed"
+    assert {"id": "connectivity-mobile-data-on", "answer": "no", "passed": False} in (
+        connectivity["questions"])
+    assert {"id": "connectivity-on-cellular", "answer": "yes", "passed": None} in (
+        connectivity["questions"])
+    assert len(connectivity["remediation"]) == 1
+    assert "Settings > Photos" in connectivity["remediation"][0]
+    assert "Unlimited Updates" in connectivity["remediation"][0]
+    assert checks["restart"]["status"] == "skipped"
+    assert checks["apple-id"]["remediation"] == []
+
+
+def test_json_no_problem_found() -> None:
+    result = scripted(PASSING, "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["outcome"] == "no_problem_found"
+
+
+def test_unreached_conditional_question_is_null_in_json() -> None:
+    report = json.loads(scripted(PASSING, "--format", "json").stdout)
+    connectivity = next(c for c in report["checks"] if c["id"] == "connectivity")
+    assert {"id": "connectivity-mobile-data-on", "answer": None, "passed": None} in (
+        connectivity["questions"])
+
+
+def test_markdown_report_for_a_support_request() -> None:
+    result = scripted({**PASSING, "restart-done": "no"}, "--format", "markdown")
+    assert result.exit_code == 1
+    out = result.stdout
+    assert out.startswith("# iCloud Photos not syncing on iPhone: troubleshooting report")
+    assert f"- Tool: icloud-fix {__version__}" in out
+    assert "| 5 | Restart | failed |" in out
+    assert "## Fixes to try" in out and "Settings > General > Shut Down" in out
+
+
+def test_missing_answers_name_every_id_and_the_flags() -> None:
+    answers = dict(PASSING)
+    del answers["restart-done"], answers["ios-update-current"]
+    result = scripted(answers)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    assert "no answer for restart-done, ios-update-current" in result.stderr
+    assert "--answer ID=VALUE" in result.stderr and "--answers FILE" in result.stderr
+
+
+def test_no_answers_and_no_terminal_never_hangs() -> None:
+    result = invoke()
+    assert result.exit_code == 2
+    assert "no answers given" in result.stderr and "'icloud-fix list'" in result.stderr
+
+
+def test_unknown_id_suggests_the_closest() -> None:
+    result = scripted({**PASSING, "restart-dne": "yes"})
+    assert result.exit_code == 2
+    assert "unknown question id 'restart-dne' (did you mean 'restart-done'?)" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["maybe", "", "on", "1"])
+def test_bad_value_names_the_accepted_values(value: str) -> None:
+    result = scripted({**PASSING, "restart-done": value})
+    assert result.exit_code == 2
+    assert f"'{value}' is not an answer for 'restart-done'" in result.stderr
+    assert "yes, no, y, n, true, false or skip" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["YES", "Y", "True", "n", "FALSE", "Skip"])
+def test_values_in_any_case(value: str) -> None:
+    result = scripted({**PASSING, "restart-done": value}, "--format", "json")
+    assert result.exit_code in (0, 1)
+
+
+def test_answers_file_yaml_with_booleans_and_flags_win(tmp_path: Path) -> None:
+    lines = [f"{qid}: {value}" for qid, value in PASSING.items()]
+    path = tmp_path / "answers.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert invoke("--answers", str(path), "--format", "json").exit_code == 0
+    result = invoke("--answers", str(path), "--answer", "device-storage-full=yes",
+                    "--format", "json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert [c["id"] for c in report["checks"] if c["status"] == "failed"] == ["device-storage"]
+
+
+def test_answers_file_json(tmp_path: Path) -> None:
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps({**PASSING, "icloud-storage-full": True}), encoding="utf-8")
+    result = invoke("--answers", str(path), "--format", "json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["checks"][2]["status"] == "failed"
+
+
+def test_answers_file_errors_have_lines(tmp_path: Path) -> None:
+    path = tmp_path / "answers.yaml"
+    path.write_text("restart-done: yes\nrestart-dnoe: no\nios-update-current: maybe\n")
+    result = invoke("--answers", str(path))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"{path}:2: unknown question id 'restart-dnoe' (did you mean 'restart-done'?); "
+        "'icloud-fix list' shows every question id",
+        f"{path}:3: 'maybe' is not an answer for 'ios-update-current'; "
+        "use yes, no, y, n, true, false or skip",
+    ]
+
+
+def test_answers_file_that_is_not_a_mapping(tmp_path: Path) -> None:
+    path = tmp_path / "answers.yaml"
+    path.write_text("- restart-done\n")
+    result = invoke("--answers", str(path))
+    assert result.exit_code == 2
+    assert f"{path}:1: must be a mapping of question id to answer" in result.stderr
+
+
+def test_missing_answers_file() -> None:
+    result = invoke("--answers", "no-such-answers.yaml")
+    assert result.exit_code == 2
+    assert result.stderr == "no-such-answers.yaml: no such file\n"
+
+
+def test_list_json_for_script_authors() -> None:
+    result = invoke("list", "--format", "json")
+    assert result.exit_code == 0
+    listing = json.loads(result.stdout)
+    flow = load_builtin()
+    assert [c["id"] for c in listing["checks"]] == flow.check_ids()
+    questions = {q["id"]: q for c in listing["checks"] for q in c["questions"]}
+    assert list(questions) == flow.question_ids()
+    assert questions["icloud-storage-full"]["pass_answer"] == "no"
+    assert questions["connectivity-on-cellular"]["pass_answer"] is None
+    assert questions["connectivity-mobile-data-on"]["when"] == {"connectivity-on-cellular": "yes"}
+    assert questions["restart-done"]["prompt"].startswith("Have you restarted")
+
+
+def test_list_text_shows_every_id() -> None:
+    result = invoke("list")
+    assert result.exit_code == 0
+    for qid in load_builtin().question_ids():
+        assert qid in result.stdout
+    assert "asked only when connectivity-on-cellular=yes" in result.stdout
+
+
+def test_validate_good_and_bad_files(tmp_path: Path) -> None:
+    good = Path(__file__).parent.parent / "steps" / "icloud-photos.yaml"
+    bad = Path(__file__).parent / "flows" / "invalid" / "unknown-key.yaml"
+    result = invoke("validate", str(good), str(bad))
+    assert result.exit_code == 2
+    assert f"{good}: valid (7 checks, 12 questions)" in result.stdout
+    assert result.stderr.startswith(f"{bad}:13: unknown key 'promt'")
+    assert invoke("validate", str(good)).exit_code == 0
+
+
+def test_custom_flow_with_steps(tmp_path: Path) -> None:
+    path = write_flow(tmp_path, """
+        format: 1
+        id: printer
+        title: Printer will not print
+        version: "1"
+        checks:
+          - id: paper
+            title: Paper
+            questions:
+              - id: paper-loaded
+                prompt: Is there paper in the tray?
+                pass_answer: "yes"
+                remediation: "1. Put paper in the tray."
+    """)
+    result = invoke("--steps", str(path), "--answer", "paper-loaded=no", "--format", "json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["flow"]["id"] == "printer"
+    assert report["checks"][0]["remediation"] == ["1. Put paper in the tray."]
+    listing = invoke("list", "--steps", str(path), "--format", "json")
+    assert json.loads(listing.stdout)["checks"][0]["id"] == "paper"
+
+
+def test_bad_steps_file_is_exit_2_with_file_and_line(tmp_path: Path) -> None:
+    path = write_flow(tmp_path, "format: 1\nid: x\ntitle: [\n")
+    result = invoke("--steps", str(path))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{path}:")
+    assert "YAML syntax error" in result.stderr
+
+
+def test_version() -> None:
+    result = invoke("--version")
+    assert result.exit_code == 0 and result.stdout == f"icloud-fix {__version__}\n"
+
+
+def test_python_dash_m_and_the_installed_command() -> None:
+    run = subprocess.run([sys.executable, "-m", "icloud_fix", "--version"],
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == 0 and run.stdout == f"icloud-fix {__version__}\n"
+
+
+def test_no_color_and_not_a_terminal_have_no_escape_codes() -> None:
+    result = scripted({**PASSING, "restart-done": "no"})
+    assert "\x1b[" not in result.stdout
