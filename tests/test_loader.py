@@ -166,7 +166,7 @@ def test_files_that_are_not_flows(tmp_path: Path, content: bytes, message: str) 
 
 
 def test_missing_file_and_folder(tmp_path: Path) -> None:
-    with pytest.raises(InputFileError, match="nope.yaml: no such file"):
+    with pytest.raises(InputFileError, match=r"nope\.yaml: no such file"):
         load_file(tmp_path / "nope.yaml")
     with pytest.raises(InputFileError, match="is a folder, not a file"):
         load_file(tmp_path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -12,6 +13,7 @@ import typer
 from icloud_fix import __version__, answers, engine, loader, render_json, schema
 from icloud_fix.errors import (
     EXIT_INPUT_ERROR,
+    EXIT_INTERNAL_ERROR,
     EXIT_INTERRUPTED,
     EXIT_OK,
     IcloudFixError,
@@ -246,3 +248,12 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("\nInterrupted.\n")
         sys.exit(EXIT_INTERRUPTED)
+    except Exception as exc:
+        # A bug, not a user's mistake: one line instead of a traceback, unless asked.
+        if os.environ.get("ICLOUD_FIX_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"icloud-fix: internal error: {type(exc).__name__}: {exc}. Please report it; "
+            "set ICLOUD_FIX_DEBUG=1 to see the details.\n"
+        )
+        sys.exit(EXIT_INTERNAL_ERROR)

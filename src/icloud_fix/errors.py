@@ -15,6 +15,7 @@ EXIT_OK = 0
 EXIT_PROBLEMS_FOUND = 1
 EXIT_INPUT_ERROR = 2
 EXIT_INTERRUPTED = 130
+EXIT_INTERNAL_ERROR = 70  # a bug in icloud-fix (EX_SOFTWARE)
 
 
 class IcloudFixError(Exception):

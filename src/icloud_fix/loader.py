@@ -300,7 +300,8 @@ class _Validator:
                 if later is not None:
                     reason = f"which is asked later (line {later})"
                 else:
-                    reason = f"which is not a question in this flow{did_you_mean(key, list(earlier))}"
+                    hint = did_you_mean(key, list(earlier))
+                    reason = f"which is not a question in this flow{hint}"
                 self.problem(
                     entry.key_line,
                     f"'when' names '{key}', {reason}; a condition can only use the answer "

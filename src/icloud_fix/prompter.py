@@ -21,7 +21,7 @@ from icloud_fix.flow import Answer, Flow, Question
 
 _HELP = "help"
 _INSTRUCTION = "(y = yes, n = no, s = not sure, arrows + Enter also work)"
-_INSTRUCTION_HELP = "(y = yes, n = no, s = not sure, ? = explain)"
+_INSTRUCTION_HELP = "(y = yes, n = no, s = not sure, h = explain)"
 
 
 def _answer_keys(question: questionary.Question, keys: dict[str, Any]) -> None:
@@ -54,7 +54,8 @@ def _answer_keys(question: questionary.Question, keys: dict[str, Any]) -> None:
         event.app.exit(exception=EOFError, style="class:aborting")
 
     app = question.application
-    app.key_bindings = merge_key_bindings([app.key_bindings, bindings]) if app.key_bindings else bindings
+    own = app.key_bindings
+    app.key_bindings = merge_key_bindings([own, bindings]) if own else bindings
 
 
 class Prompter:
@@ -86,8 +87,8 @@ class Prompter:
         ]
         keys: dict[str, Any] = {"y": Answer.YES, "n": Answer.NO, "s": Answer.SKIP}
         if question.help:
-            choices.append(questionary.Choice("Explain this question", _HELP, shortcut_key="?"))
-            keys["?"] = _HELP
+            choices.append(questionary.Choice("Explain this question", _HELP, shortcut_key="h"))
+            keys["h"] = _HELP
         while True:
             prompt = questionary.select(
                 question.prompt.strip(),

@@ -72,9 +72,8 @@ def print_intro(console: Console, flow: Flow) -> None:
 def print_position(console: Console, position: Position) -> None:
     """'Check 3 of 7 - iCloud storage', printed once when a check begins."""
     console.print()
-    console.print(
-        Text(f"Check {position.number} of {position.total} - {position.check.title}", style="bold cyan")
-    )
+    where = f"Check {position.number} of {position.total} - {position.check.title}"
+    console.print(Text(where, style="bold cyan"))
 
 
 def print_help(console: Console, help_text: str) -> None:
@@ -146,7 +145,7 @@ def print_flow(console: Console, flow: Flow) -> None:
         console.print()
         console.print(Text(f"{number}. {check.title}  [{check.id}]", style="bold"))
         for q in check.questions:
-            passes = "informational" if q.pass_answer is None else f"passes on {q.pass_answer.value}"
+            passes = f"passes on {q.pass_answer.value}" if q.pass_answer else "informational"
             line = Text()
             line.append(q.id, style="cyan")
             line.append(f"  ({passes})")

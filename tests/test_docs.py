@@ -1,0 +1,58 @@
+"""The README's examples and every command's help stay true."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import invoke, write_flow
+from icloud_fix.cli import app
+from icloud_fix.loader import load_file
+
+README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def code_blocks(language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", README, re.S)
+
+
+def test_readme_flow_example_is_valid(tmp_path: Path) -> None:
+    example = next(b for b in code_blocks("yaml") if "format: 1" in b)
+    flow = load_file(write_flow(tmp_path, example))
+    assert [q.id for _, q in flow.questions()] == ["paper-loaded", "on-wifi", "wifi-light"]
+
+
+def test_readme_answers_file_example_runs(tmp_path: Path) -> None:
+    script = next(b for b in code_blocks("sh") if "answers.yaml" in b)
+    body = re.search(r"<<'YAML'\n(.*?)YAML\n", script, re.S)
+    assert body
+    path = tmp_path / "answers.yaml"
+    path.write_text(body.group(1), encoding="utf-8")
+    result = invoke("--answers", str(path), "--answer", "icloud-storage-full=yes",
+                    "--format", "markdown")
+    assert result.exit_code == 1
+    assert "| 3 | iCloud storage | failed |" in result.stdout
+
+
+def test_readme_scripted_example_runs() -> None:
+    script = next(b for b in code_blocks("sh") if "--non-interactive" in b)
+    flags = re.findall(r"--answer ([a-z-]+=[a-z]+)", script)
+    args = ["--non-interactive", "--format", "json"]
+    for flag in flags:
+        args += ["--answer", flag]
+    result = invoke(*args)
+    assert result.exit_code == 1  # icloud-storage-full=yes fails
+
+
+@pytest.mark.parametrize("command", [None, *sorted(c.name for c in app.registered_commands)])
+def test_every_command_has_help(command: str | None) -> None:
+    args = ["--help"] if command is None else [command, "--help"]
+    result = invoke(*args)
+    assert result.exit_code == 0
+    assert "Usage:" in result.stdout
+    if command is not None:
+        assert app.registered_commands
+        registered = next(c for c in app.registered_commands if c.name == command)
+        assert (registered.callback.__doc__ or "").strip()

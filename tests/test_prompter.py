@@ -1,0 +1,120 @@
+"""The questionary prompter, driven with real keystrokes through prompt_toolkit's pipe input."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+
+import pytest
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+
+from icloud_fix.answers import ScriptedAnswers
+from icloud_fix.engine import Outcome, Position, run
+from icloud_fix.errors import PromptUnavailable, SessionInterrupted
+from icloud_fix.flow import Answer, Flow
+from icloud_fix.loader import load_builtin
+from icloud_fix.prompter import Prompter
+from icloud_fix.render_text import make_console
+
+DOWN = "\x1b[B"
+ENTER = "\r"
+CTRL_C = "\x03"
+CTRL_D = "\x04"
+
+
+@pytest.fixture
+def flow() -> Flow:
+    return load_builtin()
+
+
+@pytest.fixture
+def screen() -> io.StringIO:
+    return io.StringIO()
+
+
+@pytest.fixture
+def keys(flow: Flow, screen: io.StringIO) -> Iterator:
+    """keys(text) -> a Prompter that will read text as typed keys."""
+    with create_pipe_input() as pipe:
+
+        def typed(text: str) -> Prompter:
+            pipe.send_text(text)
+            return Prompter(flow, make_console(screen, no_color=True), input=pipe,
+                            output=DummyOutput())
+
+        yield typed
+
+
+def first(flow: Flow) -> tuple:
+    check = flow.checks[0]
+    return check.questions[0], Position(1, len(flow.checks), check)
+
+
+@pytest.mark.parametrize(
+    ("typed", "answer"),
+    [("y", Answer.YES), ("n", Answer.NO), ("s", Answer.SKIP), ("Y", Answer.YES),
+     (ENTER, Answer.YES), (DOWN + ENTER, Answer.NO), (DOWN + DOWN + ENTER, Answer.SKIP)],
+)
+def test_one_key_answers(flow: Flow, keys, typed: str, answer: Answer) -> None:
+    question, position = first(flow)
+    assert keys(typed).ask(question, position) is answer
+
+
+def test_position_is_shown(flow: Flow, keys, screen: io.StringIO) -> None:
+    question, position = first(flow)
+    keys("y").ask(question, position)
+    assert "Check 1 of 7 - Apple ID and iCloud Photos" in screen.getvalue()
+
+
+def test_help_is_shown_then_the_question_asked_again(flow: Flow, keys, screen) -> None:
+    question, position = first(flow)
+    assert keys("hn").ask(question, position) is Answer.NO
+    assert "The email address under your name is your Apple ID" in " ".join(
+        screen.getvalue().split())
+
+
+@pytest.mark.parametrize("typed", [CTRL_C, CTRL_D])
+def test_ctrl_c_and_ctrl_d_end_the_session(flow: Flow, keys, typed: str) -> None:
+    question, position = first(flow)
+    with pytest.raises(PromptUnavailable):
+        keys(typed).ask(question, position)
+
+
+def test_a_whole_session_with_keystrokes(flow: Flow, keys, screen: io.StringIO) -> None:
+    # apple-id: y y; connectivity: y, n (wifi), n; icloud storage full: y -> fix shown,
+    # "sync now?" n; device storage: n; restart: y; ios: y; charging: y, n
+    prompter = keys("yy" "ynn" "y" "n" "n" "y" "y" "yn")
+    result = run(flow, ScriptedAnswers({}, fallback=prompter))
+    assert result.outcome is Outcome.PROBLEMS_FOUND
+    assert [c.status.value for c in result.checks] == [
+        "passed", "passed", "failed", "passed", "passed", "passed", "passed"]
+    text = " ".join(screen.getvalue().split())
+    assert "How to fix: iCloud storage" in text
+    assert "Change Storage Plan" in text
+
+
+def test_yes_to_sync_now_resolves(flow: Flow, keys) -> None:
+    # apple-id-same-account: no; apple-id-sync-on: yes; does it sync now? yes
+    prompter = keys("n" "y" "y")
+    result = run(flow, ScriptedAnswers({}, fallback=prompter))
+    assert result.outcome is Outcome.RESOLVED and result.resolved_by == "apple-id"
+    assert [c.status.value for c in result.checks][1:] == ["not_reached"] * 6
+
+
+def test_given_answers_are_not_asked_again(flow: Flow, keys) -> None:
+    given = {qid: Answer.YES for qid in flow.question_ids()}
+    given.update({"connectivity-on-cellular": Answer.NO, "connectivity-low-data-mode": Answer.NO,
+                  "icloud-storage-full": Answer.NO, "device-storage-full": Answer.NO,
+                  "charging-wifi-low-power-mode": Answer.NO})
+    del given["restart-done"]
+    result = run(flow, ScriptedAnswers(given, fallback=keys("n" "n")))
+    assert [c.check.id for c in result.failed] == ["restart"]
+
+
+def test_ctrl_c_at_sync_now_keeps_the_answers(flow: Flow, keys) -> None:
+    with pytest.raises(SessionInterrupted) as caught:
+        run(flow, ScriptedAnswers({}, fallback=keys("n" "y" + CTRL_C)))
+    partial = caught.value.partial
+    assert partial.answers() == {"apple-id-same-account": Answer.NO, "apple-id-sync-on": Answer.YES}
+    assert partial.checks[0].status.value == "failed"
