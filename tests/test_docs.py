@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+import typer
 
 from conftest import invoke, write_flow
 from icloud_fix.cli import app
@@ -46,13 +47,19 @@ def test_readme_scripted_example_runs() -> None:
     assert result.exit_code == 1  # icloud-storage-full=yes fails
 
 
-@pytest.mark.parametrize("command", [None, *sorted(c.name for c in app.registered_commands)])
-def test_every_command_has_help(command: str | None) -> None:
-    args = ["--help"] if command is None else [command, "--help"]
-    result = invoke(*args)
-    assert result.exit_code == 0
-    assert "Usage:" in result.stdout
-    if command is not None:
-        assert app.registered_commands
-        registered = next(c for c in app.registered_commands if c.name == command)
-        assert (registered.callback.__doc__ or "").strip()
+COMMANDS = typer.main.get_command(app).commands  # type: ignore[attr-defined]
+
+
+def test_the_commands() -> None:
+    assert sorted(COMMANDS) == ["list", "schema", "validate"]
+
+
+@pytest.mark.parametrize("name", [None, *sorted(COMMANDS)])
+def test_every_command_and_option_has_help(name: str | None) -> None:
+    command = typer.main.get_command(app) if name is None else COMMANDS[name]
+    assert (command.help or "").strip(), f"{name} has no help text"
+    for param in command.params:
+        if param.param_type_name == "option":
+            assert (param.help or "").strip(), f"{name} {param.opts} has no help text"
+    result = invoke(*([] if name is None else [name]), "--help")
+    assert result.exit_code == 0 and "Usage:" in result.stdout
