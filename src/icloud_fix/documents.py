@@ -196,10 +196,11 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, source: str) -> Problem:
 
 
 def _alias_problems(text: str, source: str) -> list[Problem]:
-    """Locate every alias; composed nodes only remember where their anchor was."""
-    return [
-        Problem(source, event.start_mark.line + 1,
-                f"aliases (*{event.anchor}) are not supported; write the value out")
-        for event in yaml.parse(text, Loader=_Loader)
-        if isinstance(event, yaml.AliasEvent)
-    ]
+    """Locate the aliases, one problem a line; composed nodes only know their anchor's line."""
+    problems: dict[int, Problem] = {}
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            line = event.start_mark.line + 1
+            problems.setdefault(line, Problem(
+                source, line, f"aliases (*{event.anchor}) are not supported; write the value out"))
+    return list(problems.values())
