@@ -87,7 +87,7 @@ class ScriptedAnswers:
 
     def __init__(self, given: dict[str, Answer], fallback: AnswerSource | None = None) -> None:
         self.given = given
-        self.fallback = fallback
+        self.fallback: AnswerSource | None = fallback
         self.missing: list[str] = []
 
     def ask(self, question: Question, position: Position) -> Answer:

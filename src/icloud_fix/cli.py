@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -12,6 +14,7 @@ import typer
 
 from icloud_fix import __version__, answers, engine, loader, render_json, schema
 from icloud_fix.errors import (
+    EXIT_BROKEN_PIPE,
     EXIT_INPUT_ERROR,
     EXIT_INTERNAL_ERROR,
     EXIT_INTERRUPTED,
@@ -19,8 +22,10 @@ from icloud_fix.errors import (
     IcloudFixError,
     InputFileError,
     SessionInterrupted,
+    Terminated,
 )
 from icloud_fix.flow import ACCEPTED_ANSWERS, Flow
+from icloud_fix.visible import visible
 
 
 class Format(str, enum.Enum):
@@ -50,7 +55,8 @@ app = typer.Typer(
 
 
 def _fail(message: str, code: int = EXIT_INPUT_ERROR) -> NoReturn:
-    sys.stderr.write(message.rstrip("\n") + "\n")
+    # Messages quote what the user gave; spell out any control characters in it.
+    sys.stderr.write("\n".join(visible(line) for line in message.splitlines()) + "\n")
     raise typer.Exit(code)
 
 
@@ -114,6 +120,15 @@ def wizard(
     no_color: Annotated[
         bool, typer.Option("--no-color", help="No colour in the output (NO_COLOR=1 works too).")
     ] = False,
+    plain: Annotated[
+        bool,
+        typer.Option(
+            "--plain",
+            help="One line of text per question, answered with y, n or s and Enter: no "
+            "arrow keys, colour or box drawing; works with screen readers and reads "
+            "answers from a pipe. Automatic when TERM=dumb.",
+        ),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option(
@@ -134,32 +149,58 @@ def wizard(
     except IcloudFixError as exc:
         _fail(exc.message)
 
-    interactive = not non_interactive and sys.stdin.isatty() and sys.stdout.isatty()
+    mode = _prompt_mode(non_interactive, plain)
     console = None
-    if interactive or output_format is Format.text:
+    if mode is not None or output_format is Format.text:
         from icloud_fix import render_text
 
-        console = render_text.make_console(no_color=no_color)
-    if interactive:
-        from icloud_fix.prompter import Prompter
-
+        console = render_text.make_console(no_color=no_color, plain=mode == "plain")
+    source = answers.ScriptedAnswers(given)
+    if mode is not None:
         assert console is not None
         render_text.print_intro(console, flow)
-        source = answers.ScriptedAnswers(given, fallback=Prompter(flow, console))
-    else:
-        source = answers.ScriptedAnswers(given)
+        if mode == "plain":
+            from icloud_fix.line_prompter import LinePrompter
+
+            source.fallback = LinePrompter(flow, console, sys.stdin)
+        else:
+            from icloud_fix.prompter import Prompter
+
+            source.fallback = Prompter(flow, console)
 
     try:
         result = engine.run(flow, source)
     except SessionInterrupted as exc:
-        sys.stderr.write(f"\nStopped: {exc.reason}. Here is what you answered so far.\n")
-        _print_report(exc.partial, output_format, console)
-        raise typer.Exit(EXIT_INTERRUPTED) from None
+        _report_interrupted(exc, output_format, console)
+        raise typer.Exit(exc.exit_code) from None
 
     if source.missing:
         _fail(_missing_message(source.missing, given, non_interactive))
     _print_report(result, output_format, console)
     raise typer.Exit(result.exit_code)
+
+
+def _prompt_mode(non_interactive: bool, plain: bool) -> str | None:
+    """'plain' (one line per question), 'rich' (arrow-key prompts) or None (never ask)."""
+    if non_interactive:
+        return None
+    if plain:
+        return "plain"  # reads stdin lines even from a pipe: it was asked for by name
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return None
+    return "plain" if os.environ.get("TERM") == "dumb" else "rich"
+
+
+def _report_interrupted(
+    exc: SessionInterrupted, output_format: Format, console: object
+) -> None:
+    """Say why the session stopped and print what was answered, if a terminal is left."""
+    try:
+        sys.stderr.write(f"\nStopped: {exc.reason}. Here is what you answered so far.\n")
+        _print_report(exc.partial, output_format, console)
+        sys.stdout.flush()
+    except OSError:
+        pass  # the terminal is gone (SIGHUP): nothing left to print to
 
 
 def _missing_message(missing: list[str], given: dict[str, object], asked: bool) -> str:
@@ -241,13 +282,40 @@ def print_schema() -> None:
     sys.stdout.write(render_json.dumps(schema.json_schema()))
 
 
+def _silence_stdout() -> None:
+    """The reader of stdout went away (| head): drop the rest, quietly."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated(signum, signal.Signals(signum).name)
+
+
 def main() -> None:
     """Entry point of the icloud-fix command."""
+    # SIGTERM and SIGHUP end a session the way Ctrl-C does, so the prompt library
+    # restores the terminal and the answers so far are kept.
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _raise_terminated)
+    # A terminal that cannot show a check mark gets a '?' rather than a crash.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     try:
-        app()
-    except KeyboardInterrupt:
-        sys.stderr.write("\nInterrupted.\n")
-        sys.exit(EXIT_INTERRUPTED)
+        try:
+            app()
+        finally:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        sys.exit(EXIT_BROKEN_PIPE)
+    except KeyboardInterrupt as exc:
+        code = getattr(exc, "exit_code", EXIT_INTERRUPTED)
+        with contextlib.suppress(OSError):
+            sys.stderr.write("\nInterrupted.\n")
+        sys.exit(code)
     except Exception as exc:
         # A bug, not a user's mistake: one line instead of a traceback, unless asked.
         if os.environ.get("ICLOUD_FIX_DEBUG"):

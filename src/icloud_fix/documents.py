@@ -9,21 +9,30 @@ every problem can be reported with its line.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from yaml import SafeLoader
 
 from icloud_fix.errors import InputFileError, Problem
 
 try:  # libyaml's parser is several times faster; line numbers are the same.
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    _Loader = SafeLoader  # type: ignore[misc]
 
 _TAG = "tag:yaml.org,2002:"
 # Tags that only describe plain data; anything else (``!!python/object``, local
 # ``!tags``) could build objects in other loaders and is refused outright.
+# Limits that keep a hostile file from taking seconds or hundreds of MiB. A flow
+# of 10,000 checks stays well inside both.
+MAX_BYTES = 4 * 2**20
+MAX_VALUES = 300_000
+
 _DATA_TAGS = {_TAG + t for t in ("str", "bool", "int", "float", "null", "map", "seq", "timestamp")}
 
 
@@ -85,7 +94,9 @@ def describe(value: Value) -> str:
 def read_text(path: Path, source: str) -> str:
     """Read a file as UTF-8 (a BOM is allowed), turning OS and encoding failures into problems."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as stream:
+            # Read one byte past the limit rather than trusting the size a pipe reports.
+            data = stream.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise InputFileError([Problem(source, None, "no such file")]) from None
     except IsADirectoryError:
@@ -93,6 +104,10 @@ def read_text(path: Path, source: str) -> str:
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise InputFileError([Problem(source, None, f"cannot be read: {reason}")]) from None
+    if len(data) > MAX_BYTES:
+        raise InputFileError([Problem(
+            source, None, f"is larger than {MAX_BYTES // 2**20} MiB; icloud-fix reads no file "
+            "that big")])
     return decode(data, source)
 
 
@@ -158,7 +173,31 @@ class _Builder:
 
 def parse(text: str, source: str) -> Value | None:
     """Parse one YAML document into located values; ``None`` for an empty document."""
-    loader = _Loader(text)
+    # Every value needs a line, a comma or an indicator of its own, so this count
+    # bounds the number of values before anything is built.
+    if sum(text.count(c) for c in ",\n-:[{?") > MAX_VALUES:
+        raise InputFileError([Problem(
+            source, None, f"holds more than {MAX_VALUES:,} values; icloud-fix reads no file "
+            "that big")])
+    with _no_gc():
+        return _parse(text, source)
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Building many small objects triggers the cyclic GC over and over, which makes
+    loading grow faster than the file; nothing built here is cyclic."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _parse(text: str, source: str) -> Value | None:
+    loader = _Loader(text.encode("utf-8") if _Loader is not SafeLoader else text)
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:

@@ -145,7 +145,7 @@ def run(flow: Flow, source: AnswerSource) -> SessionResult:
             check, Status.NOT_REACHED, tuple(QuestionResult(q, None, None) for q in check.questions)
         )
 
-    def stop(reason: str, current: list[QuestionResult] | None) -> SessionInterrupted:
+    def stop(exc: PromptUnavailable, current: list[QuestionResult] | None) -> SessionInterrupted:
         done = list(results)
         if current is not None:
             check = flow.checks[len(done)]
@@ -155,7 +155,8 @@ def run(flow: Flow, source: AnswerSource) -> SessionResult:
                 Status.NOT_REACHED)
             done.append(CheckResult(check, status, partial))
         done += [unreached(c) for c in flow.checks[len(done):]]
-        return SessionInterrupted(reason, SessionResult(flow, tuple(done), interrupted=True))
+        partial = SessionResult(flow, tuple(done), interrupted=True)
+        return SessionInterrupted(exc.reason, partial, exc.exit_code)
 
     for number, check in enumerate(flow.checks, start=1):
         position = Position(number, total, check)
@@ -167,7 +168,7 @@ def run(flow: Flow, source: AnswerSource) -> SessionResult:
             try:
                 answer = source.ask(question, position)
             except PromptUnavailable as exc:
-                raise stop(exc.reason, asked) from None
+                raise stop(exc, asked) from None
             answers[question.id] = answer
             asked.append(QuestionResult(question, answer, judge(question, answer)))
         result = CheckResult(check, check_status(tuple(asked)), tuple(asked))
@@ -176,7 +177,7 @@ def run(flow: Flow, source: AnswerSource) -> SessionResult:
             try:
                 fixed = source.fixed_now(result, position)
             except PromptUnavailable as exc:
-                raise stop(exc.reason, None) from None
+                raise stop(exc, None) from None
             if fixed:
                 resolved_by = check.id
                 break

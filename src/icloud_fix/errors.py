@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from icloud_fix.visible import one_line
+
 if TYPE_CHECKING:
     from icloud_fix.engine import SessionResult
 
@@ -15,6 +17,8 @@ EXIT_OK = 0
 EXIT_PROBLEMS_FOUND = 1
 EXIT_INPUT_ERROR = 2
 EXIT_INTERRUPTED = 130
+EXIT_HANGUP = 129  # 128 + SIGHUP
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a reader that went away
 EXIT_INTERNAL_ERROR = 70  # a bug in icloud-fix (EX_SOFTWARE)
 
 
@@ -41,7 +45,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.source}:{self.line}" if self.line is not None else self.source
-        return f"{where}: {self.message}"
+        return one_line(f"{where}: {self.message}")
 
 
 class InputFileError(IcloudFixError):
@@ -52,18 +56,30 @@ class InputFileError(IcloudFixError):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+class Terminated(KeyboardInterrupt):
+    """Raised from the handler of SIGTERM or SIGHUP, so a session ends like Ctrl-C:
+    the terminal is restored and the answers so far are kept."""
+
+    def __init__(self, signum: int, name: str) -> None:
+        super().__init__(name)
+        self.exit_code = 128 + signum
+        self.reason = {"SIGHUP": "the terminal was closed (SIGHUP)"}.get(name, f"stopped by {name}")
+
+
 class PromptUnavailable(Exception):
     """Raised by an answer source when the person ended the session (Ctrl-C, end of input)."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, exit_code: int = EXIT_INTERRUPTED) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.exit_code = exit_code
 
 
 class SessionInterrupted(Exception):
     """The session stopped before its end; carries what was answered so far."""
 
-    def __init__(self, reason: str, partial: SessionResult) -> None:
+    def __init__(self, reason: str, partial: SessionResult, exit_code: int) -> None:
         super().__init__(reason)
         self.reason = reason
         self.partial = partial
+        self.exit_code = exit_code

@@ -11,6 +11,7 @@ from icloud_fix import schema
 from icloud_fix.documents import Mapping, Scalar, Sequence, Value, describe, parse, read_text
 from icloud_fix.errors import InputFileError, Problem
 from icloud_fix.flow import Answer, Check, Flow, Question
+from icloud_fix.visible import visible
 
 BUILTIN_FLOW = "icloud-photos.yaml"
 DEFAULT_AFTER_FIX_QUESTION = "Is the problem solved now?"
@@ -95,7 +96,7 @@ class _Validator:
         if len(text) > schema.MAX_TEXT:
             self.problem(value.line, f"'{key}' is longer than {schema.MAX_TEXT} characters")
             return None
-        return text
+        return visible(text)
 
     def ident(self, value: Value, key: str) -> str | None:
         text = self.scalar(value, key, "a kebab-case id such as 'icloud-storage'", ("str",))

@@ -6,18 +6,20 @@ never pay for them.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import questionary
 from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 from prompt_toolkit.keys import Keys
 from questionary.prompts.common import InquirerControl
-from rich.console import Console
 
 from icloud_fix import render_text
 from icloud_fix.engine import CheckResult, Position
-from icloud_fix.errors import PromptUnavailable
+from icloud_fix.errors import EXIT_HANGUP, PromptUnavailable, Terminated
 from icloud_fix.flow import Answer, Flow, Question
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 _HELP = "help"
 _INSTRUCTION = "(y = yes, n = no, s = not sure, arrows + Enter also work)"
@@ -71,10 +73,15 @@ class Prompter:
     def _ask(self, question: questionary.Question) -> Any:
         try:
             return question.unsafe_ask()
+        except Terminated as exc:
+            raise PromptUnavailable(exc.reason, exc.exit_code) from None
         except KeyboardInterrupt:
             raise PromptUnavailable("interrupted (Ctrl-C)") from None
         except EOFError:
             raise PromptUnavailable("end of input (Ctrl-D)") from None
+        except OSError:
+            # The terminal went away under the prompt (a hang-up without the signal).
+            raise PromptUnavailable("the terminal was closed", EXIT_HANGUP) from None
 
     def ask(self, question: Question, position: Position) -> Answer:
         if self._current_check != position.check.id:

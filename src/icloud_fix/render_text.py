@@ -41,10 +41,26 @@ class _TrimmedStream:
         return getattr(self._stream, name)
 
 
-def make_console(file: TextIO | None = None, no_color: bool = False) -> Console:
+class PlainConsole(Console):
+    """For --plain and TERM=dumb: no colour, no box drawing, no cursor movement, and
+    Markdown shown as the text it is, which screen readers and serial lines handle."""
+
+
+def make_console(
+    file: TextIO | None = None, no_color: bool = False, plain: bool = False
+) -> Console:
     """A console that follows rich's rules for colour (NO_COLOR, not a terminal)."""
     stream = _TrimmedStream(file or sys.stdout)
+    if plain:
+        return PlainConsole(file=stream, color_system=None, highlight=False,  # type: ignore[arg-type]
+                            emoji=False)
     return Console(file=stream, no_color=no_color, highlight=False)  # type: ignore[arg-type]
+
+
+def _markdown(console: Console, text: str) -> RenderableType:
+    if isinstance(console, PlainConsole):
+        return Text(_BOLD.sub(r"\1", text.strip()))
+    return Markdown(text)
 
 
 def _indent(renderable: RenderableType, left: int) -> Padding:
@@ -52,7 +68,12 @@ def _indent(renderable: RenderableType, left: int) -> Padding:
     return Padding(renderable, (0, 0, 0, left), expand=False)
 
 
+_BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
+
+
 def _unicode(console: Console) -> bool:
+    if isinstance(console, PlainConsole):
+        return False
     return console.encoding.lower().replace("-", "").startswith("utf")
 
 
@@ -80,21 +101,24 @@ def print_help(console: Console, help_text: str) -> None:
     console.print(_indent(Text(help_text.strip(), style="italic"), 2))
 
 
-def _fix(result: CheckResult) -> Group:
-    return Group(*(Markdown(text) for text in result.remediation))
+def _fix(console: Console, result: CheckResult) -> Group:
+    return Group(*(_markdown(console, text) for text in result.remediation))
 
 
 def print_fix(console: Console, result: CheckResult) -> None:
     """The fix for a check that just failed, shown at once."""
     console.print()
     console.print(Text(f"How to fix: {result.check.title}", style="bold red"))
-    console.print(_indent(_fix(result), 2))
+    console.print(_indent(_fix(console, result), 2))
 
 
 def summary_table(console: Console, result: SessionResult) -> Table:
-    ascii_only = not _unicode(console)
+    if isinstance(console, PlainConsole):
+        style = None
+    else:
+        style = box.SIMPLE_HEAD if _unicode(console) else box.ASCII
     table = Table(
-        box=box.ASCII if ascii_only else box.SIMPLE_HEAD,
+        box=style,
         show_edge=False,
         title_justify="left",
     )
@@ -123,7 +147,7 @@ def print_summary(console: Console, result: SessionResult) -> None:
         for number, c in enumerate(result.failed, start=1):
             console.print()
             console.print(Text(f"{number}. {c.check.title}", style="bold"))
-            console.print(_indent(_fix(c), 3))
+            console.print(_indent(_fix(console, c), 3))
         return
     if result.outcome is Outcome.INTERRUPTED:
         return
@@ -135,7 +159,7 @@ def print_summary(console: Console, result: SessionResult) -> None:
     else:
         console.print(Text("Every check passed.", style="bold green"))
     if flow.escalation:
-        console.print(Markdown(flow.escalation))
+        console.print(_markdown(console, flow.escalation))
 
 
 def print_flow(console: Console, flow: Flow) -> None:

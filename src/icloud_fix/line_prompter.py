@@ -1,0 +1,69 @@
+"""The plain front end: one line of text per question, answered with y, n or s and Enter.
+
+Used with --plain and when TERM=dumb. It needs no cursor movement, works with a
+screen reader and over the simplest serial or remote terminal, and reads answers
+from stdin lines, so ``printf 'y\\nn\\n' | icloud-fix --plain`` works as a script too.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TextIO
+
+from icloud_fix import render_text
+from icloud_fix.engine import CheckResult, Position
+from icloud_fix.errors import EXIT_INTERRUPTED, PromptUnavailable
+from icloud_fix.flow import Answer, Flow, Question, parse_answer
+
+if TYPE_CHECKING:
+    from rich.console import Console  # noqa: TID251 (a type only)
+
+_HELP_WORDS = {"h", "help", "?"}
+
+
+class LinePrompter:
+    """An AnswerSource that reads one answer per line."""
+
+    def __init__(self, flow: Flow, console: Console, stdin: TextIO) -> None:
+        self.flow = flow
+        self.console = console
+        self.stdin = stdin
+        self._current_check: str | None = None
+
+    def _read(self, prompt: str) -> str:
+        self.console.print(prompt, end="", markup=False, highlight=False)
+        self.console.file.flush()
+        line = self.stdin.readline()
+        if not line:
+            self.console.print()
+            raise PromptUnavailable("end of input", EXIT_INTERRUPTED)
+        if not self.stdin.isatty():
+            # Answers from a pipe are not echoed by a terminal; show them so the
+            # transcript reads as a conversation.
+            self.console.print(line.strip(), markup=False, highlight=False)
+        return line.strip()
+
+    def ask(self, question: Question, position: Position) -> Answer:
+        if self._current_check != position.check.id:
+            self._current_check = position.check.id
+            render_text.print_position(self.console, position)
+        keys = "y = yes, n = no, s = not sure" + (", h = explain" if question.help else "")
+        while True:
+            reply = self._read(f"{question.prompt.strip()} ({keys}): ")
+            if question.help and reply.lower() in _HELP_WORDS:
+                render_text.print_help(self.console, question.help)
+                continue
+            answer = parse_answer(reply)
+            if answer is not None:
+                return answer
+            self.console.print("Please type y for yes, n for no or s for not sure, then Enter.")
+
+    def fixed_now(self, result: CheckResult, position: Position) -> bool:
+        render_text.print_fix(self.console, result)
+        while True:
+            reply = self._read(f"{self.flow.after_fix_question.strip()} (y = yes, n = no): ")
+            answer = parse_answer(reply)
+            if answer is Answer.YES:
+                return True
+            if answer is Answer.NO or reply == "":
+                return False
+            self.console.print("Please type y for yes or n for no, then Enter.")
