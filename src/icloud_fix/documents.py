@@ -36,7 +36,7 @@ MAX_VALUES = 300_000
 _DATA_TAGS = {_TAG + t for t in ("str", "bool", "int", "float", "null", "map", "seq", "timestamp")}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Scalar:
     """A scalar as written: its text, the tag YAML resolved for it, and whether it was quoted."""
 
@@ -51,20 +51,20 @@ class Scalar:
         return self.tag.removeprefix(_TAG)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Entry:
     key: str
     key_line: int
     value: Value
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Mapping:
     line: int
     entries: dict[str, Entry] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Sequence:
     line: int
     items: list[Value] = field(default_factory=list)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import sys
+import textwrap
+from collections.abc import Iterator
 from typing import Any, TextIO
 
 from rich import box
@@ -132,49 +134,62 @@ def summary_table(console: Console, result: SessionResult) -> Table:
 
 def print_summary(console: Console, result: SessionResult) -> None:
     """The summary table, then the fixes to try in order, or what to do next."""
+    # Printed as one group: rich's cost is per print, and a flow may have many checks.
+    console.print(Group(*_summary(console, result)))
+
+
+def _summary(console: Console, result: SessionResult) -> Iterator[RenderableType]:
     flow = result.flow
-    console.print()
-    console.print(Text(f"Summary: {flow.title}", style="bold"))
-    console.print(summary_table(console, result))
-    console.print()
+    yield Text()
+    yield Text(f"Summary: {flow.title}", style="bold")
+    yield summary_table(console, result)
+    yield Text()
     if result.outcome is Outcome.RESOLVED:
         title = next(c.check.title for c in result.checks if c.check.id == result.resolved_by)
-        console.print(Text(f"Resolved: the fix for check '{title}' solved the problem.",
-                           style="bold green"))
+        yield Text(f"Resolved: the fix for check '{title}' solved the problem.",
+                   style="bold green")
         return
     if result.failed:
-        console.print(Text("Fixes to try, in order", style="bold"))
+        yield Text("Fixes to try, in order", style="bold")
         for number, c in enumerate(result.failed, start=1):
-            console.print()
-            console.print(Text(f"{number}. {c.check.title}", style="bold"))
-            console.print(_indent(_fix(console, c), 3))
+            yield Text()
+            yield Text(f"{number}. {c.check.title}", style="bold")
+            yield _indent(_fix(console, c), 3)
         return
     if result.outcome is Outcome.INTERRUPTED:
         return
     skipped = [c for c in result.checks if c.status is Status.SKIPPED]
     if skipped:
         titles = ", ".join(c.check.title for c in skipped)
-        console.print(Text(f"No check failed, but you were not sure about: {titles}. "
-                           "Look at those again if the problem goes on.", style="yellow"))
+        yield Text(f"No check failed, but you were not sure about: {titles}. "
+                   "Look at those again if the problem goes on.", style="yellow")
     else:
-        console.print(Text("Every check passed.", style="bold green"))
+        yield Text("Every check passed.", style="bold green")
     if flow.escalation:
-        console.print(_markdown(console, flow.escalation))
+        yield _markdown(console, flow.escalation)
 
 
 def print_flow(console: Console, flow: Flow) -> None:
     """Every check and question id, for script authors."""
-    console.print(Text(f"{flow.title} ({flow.id} {flow.version})", style="bold"))
+    # One Text for the whole listing: rich's cost is per print, and flows can be long.
+    out = Text()
+    out.append(f"{flow.title} ({flow.id} {flow.version})\n", style="bold")
+    width = max(console.width, 20)
     for number, check in enumerate(flow.checks, start=1):
-        console.print()
-        console.print(Text(f"{number}. {check.title}  [{check.id}]", style="bold"))
+        out.append(f"\n{number}. {check.title}  [{check.id}]\n", style="bold")
         for q in check.questions:
             passes = f"passes on {q.pass_answer.value}" if q.pass_answer else "informational"
-            line = Text()
-            line.append(q.id, style="cyan")
-            line.append(f"  ({passes})")
-            console.print(_indent(line, 3))
+            out.append("   ")
+            out.append(q.id, style="cyan")
+            out.append(f"  ({passes})\n")
             if q.when:
                 cond = ", ".join(f"{qid}={a.value}" for qid, a in q.when)
-                console.print(_indent(Text(f"asked only when {cond}", style="dim"), 6))
-            console.print(_indent(Text(q.prompt.strip()), 6))
+                out.append(_wrap(f"asked only when {cond}", 6, width), style="dim")
+            out.append(_wrap(q.prompt.strip(), 6, width))
+    console.print(out, soft_wrap=True, end="")
+
+
+def _wrap(text: str, indent: int, width: int) -> str:
+    pad = " " * indent
+    lines = textwrap.wrap(text, width=max(width - indent, 10), break_on_hyphens=False)
+    return "".join(f"{pad}{line}\n" for line in lines or [""])

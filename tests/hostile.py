@@ -1,0 +1,176 @@
+"""A corpus of hostile flow files and answer files, generated at test time.
+
+Each case is a name, the bytes of the file, and whether icloud-fix should load
+it ("valid") or refuse it with exit 2 ("invalid"). Big cases are generated, not
+stored, so the repository stays small.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    make: Callable[[], bytes]
+    valid: bool
+    message: str = ""  # a part of the first error line, when invalid
+
+
+def question(qid: str, prompt: str = "Is it on?", remediation: str = "Turn it on.",
+             extra: str = "") -> str:
+    return (f"      - id: {qid}\n        prompt: {prompt}\n        pass_answer: \"yes\"\n"
+            f"        remediation: {remediation}\n{extra}")
+
+
+def flow(*questions: str, head: str = "") -> str:
+    body = "".join(questions) or question("q-one")
+    return (f"format: 1\nid: demo\ntitle: Demo\nversion: \"1\"\n{head}checks:\n"
+            f"  - id: check-one\n    title: Check one\n    questions:\n{body}")
+
+
+GOOD = flow()
+
+
+def many_checks(count: int) -> bytes:
+    parts = ["format: 1\nid: big\ntitle: Big\nversion: \"1\"\nchecks:\n"]
+    parts += [f"  - {{id: c-{i}, title: C, questions: [{{id: q-{i}, prompt: P, "
+              f"pass_answer: \"yes\", remediation: R}}]}}\n" for i in range(count)]
+    return "".join(parts).encode()
+
+
+def billion_laughs() -> bytes:
+    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines += [f"a{i}: &a{i} [{','.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def nested_mappings(depth: int) -> bytes:
+    return ("".join("  " * i + f"k{i}:\n" for i in range(depth)) + "  " * depth + "x\n").encode()
+
+
+def nested_lists(depth: int) -> bytes:
+    return ("[" * depth + "]" * depth + "\n").encode()
+
+
+# Text that would act on a terminal if it were written to one as it is.
+ESCAPES = {
+    "csi-clear-screen": "\x1b[2J\x1b[H",
+    "osc8-link": "\x1b]8;;https://evil.example\x1b\\click\x1b]8;;\x1b\\",
+    "osc52-clipboard": "\x1b]52;c;cm0gLXJmIH4=\x07",
+    "bell": "ding\x07",
+    "carriage-return-overwrite": "Is it on?\r? Enter your Apple ID password:",
+    "c1-csi": "\x9b31mred",
+    "bidi-override": "\u202eno si rewsna",
+}
+
+
+def escape_flow(text: str) -> bytes:
+    quoted = text.encode("unicode_escape").decode("ascii").replace('"', '\\"')
+    return flow(question("q-one", prompt=f'"{quoted}"', remediation=f'"{quoted}"')).encode()
+
+
+FLOW_CASES: list[Case] = [
+    Case("empty", lambda: b"", False, "is empty"),
+    Case("only-comments", lambda: b"# nothing\n# here\n", False, "is empty"),
+    Case("bare-scalar", lambda: b"hello\n", False, "must be a mapping"),
+    Case("bare-list", lambda: b"- a\n- b\n", False, "must be a mapping"),
+    Case("binary", lambda: bytes(range(256)) * 8, False, "is not UTF-8"),
+    Case("invalid-utf8", lambda: GOOD.encode() + b"# \xc3\x28\n", False, "is not UTF-8"),
+    Case("utf16-bom", lambda: b"\xff\xfe" + GOOD.encode("utf-16-le"), False, "is not UTF-8"),
+    Case("utf8-bom", lambda: b"\xef\xbb\xbf" + GOOD.encode(), True),
+    Case("crlf", lambda: GOOD.replace("\n", "\r\n").encode(), True),
+    Case("tabs", lambda: GOOD.replace("    title", "\ttitle").encode(), False, "tab"),
+    Case("nul-bytes", lambda: GOOD.encode().replace(b"Demo", b"De\x00mo"), False, ""),
+    Case("billion-laughs", billion_laughs, False, "aliases"),
+    # Past libyaml's nesting limit and Python's recursion limit (the pure-Python parser).
+    Case("nested-mappings", lambda: nested_mappings(1500), False, "nest"),
+    Case("nested-lists", lambda: nested_lists(100_000), False, "nest"),
+    Case("20-mb", lambda: (GOOD + "#" + "x" * 20_000_000 + "\n").encode(), False, "larger than"),
+    Case("100000-checks", lambda: many_checks(100_000), False, "larger than"),
+    Case("100000-checks-compact", lambda: many_checks(100_000).replace(b" ", b"")[:4_000_000],
+         False, "values"),
+    Case("300-checks", lambda: many_checks(300), True),
+    Case("python-object-tag",
+         lambda: flow(question("q-one", prompt="!!python/object/apply:os.system [ls]")).encode(),
+         False, "the tag !!python/object/apply:os.system is not allowed"),
+    Case("python-name-tag", lambda: b"format: !!python/name:os.system\n", False, "is not allowed"),
+    Case("local-tag", lambda: flow(question("q-one", prompt="!shout hi")).encode(), False,
+         "the tag !shout is not allowed"),
+    Case("merge-key", lambda: (flow(question("q-one", extra="        <<: {help: h}\n"))).encode(),
+         False, "merge keys"),
+    Case("anchors-reused", lambda: flow(
+        question("q-one", remediation="&fix Turn it on."),
+        question("q-two", remediation="*fix")).encode(), False, "aliases (*fix)"),
+    Case("id-with-spaces", lambda: flow(question('"q one"')).encode(), False, "kebab-case"),
+    Case("id-look-alike", lambda: flow(question("q-\u043ene")).encode(), False, "kebab-case"),
+    Case("id-empty", lambda: flow(question('""')).encode(), False, "kebab-case"),
+    Case("id-very-long", lambda: flow(question("q" * 5000)).encode(), False, "kebab-case"),
+    Case("prompt-empty", lambda: flow(question("q-one", prompt='""')).encode(), False,
+         "must not be empty"),
+    Case("prompt-very-long", lambda: flow(question("q-one", prompt="a" * 1_000_000)).encode(),
+         False, "longer than"),
+    Case("prompt-list", lambda: flow(question("q-one", prompt="[a, b]")).encode(), False,
+         "'prompt' must be text, found a list"),
+    Case("prompt-number", lambda: flow(question("q-one", prompt="3.14")).encode(), False,
+         "'prompt' must be text, found the number 3.14"),
+    Case("prompt-null", lambda: flow(question("q-one", prompt="~")).encode(), False,
+         "found nothing"),
+    Case("checks-mapping", lambda: b'format: 1\nid: d\ntitle: D\nversion: "1"\nchecks: {a: 1}\n',
+         False, "'checks' must be a list"),
+    Case("check-is-a-string",
+         lambda: b'format: 1\nid: d\ntitle: D\nversion: "1"\nchecks: [hello]\n', False,
+         "a check must be a mapping"),
+    Case("questions-number", lambda: (
+        b'format: 1\nid: d\ntitle: D\nversion: "1"\nchecks:\n  - {id: c, title: C, questions: 7}\n'
+    ), False, "'questions' must be a list"),
+    Case("format-huge", lambda: flow().replace("format: 1", "format: 99999999999999999999")
+         .encode(), False, "is not supported"),
+    Case("format-text", lambda: flow().replace("format: 1", "format: one").encode(), False,
+         "'format' must be a whole number"),
+    Case("key-not-text", lambda: flow().replace("title: Demo", "[a]: Demo").encode(), False,
+         "a key must be plain text"),
+    Case("when-itself", lambda: flow(question("q-one", extra="        when: {q-one: yes}\n"))
+         .encode(), False, "names the question 'q-one' itself"),
+    Case("when-cycle", lambda: flow(
+        question("q-one", extra="        when: {q-two: yes}\n"),
+        question("q-two", extra="        when: {q-one: yes}\n")).encode(), False, "asked later"),
+    Case("when-not-a-mapping", lambda: flow(question("q-one", extra="        when: q-two\n"))
+         .encode(), False, "'when' must map earlier question ids"),
+    Case("informational-with-remediation", lambda: flow(
+        "      - id: q-one\n        prompt: P\n        informational: true\n"
+        "        remediation: R\n").encode(), False, "is informational, so it cannot have"),
+    Case("pass-fail-without-remediation", lambda: flow(
+        "      - id: q-one\n        prompt: P\n        pass_answer: yes\n").encode(), False,
+         "needs 'remediation'"),
+    Case("rich-markup", lambda: flow(question(
+        "q-one", prompt='"[bold red]Is it on?[/] [link=https://evil.example]x[/link]"',
+        remediation='"[blink]Turn it on[/blink] :smiley:"')).encode(), True),
+    *[Case(f"escape-{name}", lambda text=text: escape_flow(text), True)
+      for name, text in ESCAPES.items()],
+]
+
+ANSWER_CASES: list[Case] = [
+    Case("answers-empty", lambda: b"", True),
+    Case("answers-list", lambda: b"- restart-done\n", False, "must be a mapping"),
+    Case("answers-scalar", lambda: b"yes\n", False, "must be a mapping"),
+    Case("answers-unknown-id", lambda: b"restart-dnoe: yes\n", False, "did you mean 'restart-done'"),
+    Case("answers-number", lambda: b"restart-done: 1\n", False, "is not an answer"),
+    Case("answers-list-value", lambda: b"restart-done: [yes]\n", False, "is not an answer"),
+    Case("answers-on", lambda: b"restart-done: on\n", False, "'on' is not an answer"),
+    Case("answers-null", lambda: b"restart-done:\n", False, "is not an answer"),
+    Case("answers-billion-laughs", billion_laughs, False, "aliases"),
+    Case("answers-invalid-utf8", lambda: b"restart-done: \xff\n", False, "is not UTF-8"),
+    Case("answers-utf16", lambda: "restart-done: yes\n".encode("utf-16"), False, "is not UTF-8"),
+    Case("answers-binary", lambda: bytes(range(256)), False, "is not UTF-8"),
+    Case("answers-json-tabs", lambda: b'{\n\t"restart-done": "yes"\n}\n', True),
+    Case("answers-escape-id", lambda: b'"\\e[2J\\e]52;c;eA==\\a": yes\n', False,
+         "unknown question id"),
+    Case("answers-python-tag", lambda: b"restart-done: !!python/object/apply:os.system [ls]\n",
+         False, "is not allowed"),
+    Case("answers-deep", lambda: nested_lists(100_000), False, "nest"),
+    Case("answers-20-mb", lambda: b"restart-done: yes\n#" + b"x" * 20_000_000, False,
+         "larger than"),
+]
