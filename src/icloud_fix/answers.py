@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from icloud_fix.documents import Mapping, Scalar, describe, parse, read_text
-from icloud_fix.engine import AnswerSource, CheckResult, Position
+from icloud_fix.engine import AnswerSource, CheckResult, Position, SessionResult
 from icloud_fix.errors import InputFileError, Problem
 from icloud_fix.flow import ACCEPTED_ANSWERS, Answer, Flow, Question, parse_answer
 from icloud_fix.loader import did_you_mean
+from icloud_fix.visible import one_line
 
 LIST_HINT = "'icloud-fix list' shows every question id"
 
@@ -76,6 +77,15 @@ def load_file(path: Path, flow: Flow) -> dict[str, Answer]:
     if problems:
         raise InputFileError(problems)
     return answers
+
+
+def dump(result: SessionResult) -> str:
+    """The answers given, as a YAML file that --answers reads back, in flow order."""
+    flow = result.flow
+    lines = [f"# Answers for {flow.id} {one_line(flow.version)} ({one_line(flow.title)})",
+             "# Run again with: icloud-fix --answers THIS-FILE"]
+    lines += [f"{qid}: {answer.value}" for qid, answer in result.answers().items()]
+    return "\n".join(lines) + "\n"
 
 
 class ScriptedAnswers:

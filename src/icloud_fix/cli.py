@@ -114,9 +114,36 @@ def wizard(
         ),
     ] = False,
     output_format: Annotated[
-        Format,
-        typer.Option("--format", "-f", help="How to print the report.", case_sensitive=False),
-    ] = Format.text,
+        Format | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="How to print the report: text (default), json or markdown.",
+            case_sensitive=False,
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Also write the report to FILE, in the --format given or else by the "
+            "extension (.json, .md, .txt); the terminal still shows the summary.",
+            show_default=False,
+        ),
+    ] = None,
+    save_answers: Annotated[
+        Path | None,
+        typer.Option(
+            "--save-answers",
+            metavar="FILE",
+            help="Write the answers given to FILE (YAML, readable by --answers), even "
+            "when the session is interrupted.",
+            show_default=False,
+        ),
+    ] = None,
     no_color: Annotated[
         bool, typer.Option("--no-color", help="No colour in the output (NO_COLOR=1 works too).")
     ] = False,
@@ -150,8 +177,10 @@ def wizard(
         _fail(exc.message)
 
     mode = _prompt_mode(non_interactive, plain)
+    # With --output, the file gets the report and the terminal the usual summary.
+    stdout_format = Format.text if output is not None else (output_format or Format.text)
     console = None
-    if mode is not None or output_format is Format.text:
+    if mode is not None or stdout_format is Format.text:
         from icloud_fix import render_text
 
         console = render_text.make_console(no_color=no_color, plain=mode == "plain")
@@ -171,13 +200,18 @@ def wizard(
     try:
         result = engine.run(flow, source)
     except SessionInterrupted as exc:
-        _report_interrupted(exc, output_format, console)
-        raise typer.Exit(exc.exit_code) from None
+        with contextlib.suppress(OSError):  # the terminal may be gone (SIGHUP)
+            sys.stderr.write(f"\nStopped: {exc.reason}. Here is what you answered so far.\n")
+        saved = _save(exc.partial, save_answers, output, output_format)
+        with contextlib.suppress(OSError):
+            _print_report(exc.partial, stdout_format, console)
+        raise typer.Exit(exc.exit_code if saved else EXIT_INPUT_ERROR) from None
 
     if source.missing:
         _fail(_missing_message(source.missing, given, non_interactive))
-    _print_report(result, output_format, console)
-    raise typer.Exit(result.exit_code)
+    saved = _save(result, save_answers, output, output_format)
+    _print_report(result, stdout_format, console)
+    raise typer.Exit(result.exit_code if saved else EXIT_INPUT_ERROR)
 
 
 def _prompt_mode(non_interactive: bool, plain: bool) -> str | None:
@@ -191,16 +225,46 @@ def _prompt_mode(non_interactive: bool, plain: bool) -> str | None:
     return "plain" if os.environ.get("TERM") == "dumb" else "rich"
 
 
-def _report_interrupted(
-    exc: SessionInterrupted, output_format: Format, console: object
-) -> None:
-    """Say why the session stopped and print what was answered, if a terminal is left."""
-    try:
-        sys.stderr.write(f"\nStopped: {exc.reason}. Here is what you answered so far.\n")
-        _print_report(exc.partial, output_format, console)
-        sys.stdout.flush()
-    except OSError:
-        pass  # the terminal is gone (SIGHUP): nothing left to print to
+_EXTENSIONS = {".json": Format.json, ".md": Format.markdown, ".markdown": Format.markdown}
+
+
+def _save(
+    result: engine.SessionResult,
+    answers_path: Path | None,
+    report_path: Path | None,
+    output_format: Format | None,
+) -> bool:
+    """Write --save-answers and --output files. What cannot be written is printed to
+    stdout instead, so nothing is lost; returns False when something could not be."""
+    from icloud_fix import files
+
+    ok = True
+    writes = []
+    if answers_path is not None:
+        writes.append((answers_path, answers.dump(result)))
+    if report_path is not None:
+        file_format = output_format or _EXTENSIONS.get(report_path.suffix.lower(), Format.text)
+        writes.append((report_path, _render(result, file_format)))
+    for path, text in writes:
+        try:
+            files.write_atomically(path, text)
+        except IcloudFixError as exc:
+            ok = False
+            sys.stderr.write(visible(exc.message) + "; here it is instead:\n")
+            sys.stdout.write(text)
+    return ok
+
+
+def _render(result: engine.SessionResult, file_format: Format) -> str:
+    if file_format is Format.json:
+        return render_json.dumps(render_json.session_document(result))
+    if file_format is Format.markdown:
+        from icloud_fix import render_markdown
+
+        return render_markdown.render(result)
+    from icloud_fix import render_text
+
+    return render_text.summary_as_text(result)
 
 
 def _missing_message(missing: list[str], given: dict[str, object], asked: bool) -> str:

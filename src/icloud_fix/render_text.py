@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import sys
 import textwrap
@@ -136,6 +137,15 @@ def print_summary(console: Console, result: SessionResult) -> None:
     """The summary table, then the fixes to try in order, or what to do next."""
     # Printed as one group: rich's cost is per print, and a flow may have many checks.
     console.print(Group(*_summary(console, result)))
+
+
+def summary_as_text(result: SessionResult, width: int = 80) -> str:
+    """The summary as plain text, for a report file."""
+    buffer = io.StringIO()
+    console = Console(file=_TrimmedStream(buffer), width=width, color_system=None,  # type: ignore[arg-type]
+                      highlight=False)
+    print_summary(console, result)
+    return buffer.getvalue().lstrip("\n")
 
 
 def _summary(console: Console, result: SessionResult) -> Iterator[RenderableType]:
