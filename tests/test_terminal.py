@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import re
+import signal
+import subprocess
+import termios
+from pathlib import Path
 
 import pexpect
 import pytest
 
-from conftest import installed_command
+from conftest import PASSING, installed_command
 
 CTRL_C = "\x03"
 CTRL_D = "\x04"
@@ -16,22 +22,34 @@ CTRL_D = "\x04"
 
 @pytest.fixture
 def session(tmp_path):
-    """Start icloud-fix in a pty; yields a function that starts it with extra args."""
+    """Start icloud-fix in a pty; yields a function that starts it with extra args.
+
+    Everything the terminal received is kept in child.screen_log; stderr can be
+    sent to a file instead (stderr_to=) to look for tracebacks after a hang-up.
+    """
     children: list[pexpect.spawn] = []
 
-    def start(*args: str) -> pexpect.spawn:
-        env = {**os.environ, "TERM": "xterm-256color", "NO_COLOR": "1", "COLUMNS": "120",
-               "LINES": "40",
+    def start(*args: str, columns: int = 120, stderr_to: Path | None = None,
+              **env_extra: str) -> pexpect.spawn:
+        env = {**os.environ, "TERM": "xterm-256color", "NO_COLOR": "1",
+               "COLUMNS": str(columns), "LINES": "40",
                # pexpect does not answer cursor-position requests as a terminal would.
-               "PROMPT_TOOLKIT_NO_CPR": "1"}
-        child = pexpect.spawn(installed_command(), list(args), env=env, cwd=str(tmp_path),
-                              dimensions=(40, 120), encoding="utf-8", timeout=15)
+               "PROMPT_TOOLKIT_NO_CPR": "1", **env_extra}
+        command, argv = installed_command(), list(args)
+        if stderr_to is not None:
+            argv = ["-c", 'exec "$0" "$@" 2>"$ERR"', command, *argv]
+            command, env["ERR"] = "/bin/bash", str(stderr_to)
+        child = pexpect.spawn(command, argv, env=env, cwd=str(tmp_path),
+                              dimensions=(40, columns), encoding="utf-8", timeout=15)
+        child.screen_log = io.StringIO()
+        child.logfile_read = child.screen_log
         children.append(child)
         return child
 
     yield start
     for child in children:
-        child.close(force=True)
+        with contextlib.suppress(OSError):  # a test may have closed the terminal itself
+            child.close(force=True)
 
 
 def answer(child: pexpect.spawn, expected: str, key: str) -> None:
@@ -115,3 +133,125 @@ def test_given_answers_are_not_asked(session) -> None:
     assert "Apple ID" not in plain(child.before)
     child.send(CTRL_C)
     assert finish(child)[0] == 130
+
+
+def terminal_is_usable(child: pexpect.spawn) -> None:
+    """Line editing and echo are back, and the cursor was shown again after hiding."""
+    lflag = termios.tcgetattr(child.child_fd)[3]
+    assert lflag & termios.ICANON and lflag & termios.ECHO, "left in raw mode"
+    screen = child.screen_log.getvalue()
+    hidden = screen.rfind("\x1b[?25l")
+    assert hidden == -1 or screen.find("\x1b[?25h", hidden) != -1, "cursor left hidden"
+
+
+def end(child: pexpect.spawn) -> tuple[int, str]:
+    """Read to the end, check the terminal, then reap the process."""
+    rest = child.read()
+    terminal_is_usable(child)
+    child.close()
+    code = child.exitstatus if child.exitstatus is not None else 128 + child.signalstatus
+    return code, plain(rest)
+
+
+def test_ctrl_c_at_the_sync_now_question(session) -> None:
+    child = session()
+    answer(child, "Check 1 of 7", "n")
+    answer(child, "Sync this iPhone", "y")
+    answer(child, "Do your photos sync now?", CTRL_C)
+    code, out = end(child)
+    assert code == 130
+    assert "Apple ID and iCloud Photos" in out and "FAILED" in out
+    assert "Traceback" not in out
+
+
+@pytest.mark.parametrize(("signame", "code"), [("SIGTERM", 143), ("SIGHUP", 129)])
+def test_signals_end_the_session_like_ctrl_c(session, signame: str, code: int) -> None:
+    child = session()
+    answer(child, "Check 1 of 7", "n")
+    answer(child, "Sync this iPhone", "n")
+    answer(child, "Do your photos sync now?", "n")
+    child.expect_exact("Check 2 of 7")
+    child.expect_exact("Yes")
+    os.kill(child.pid, getattr(signal, signame))
+    exit_code, out = end(child)
+    assert exit_code == code
+    assert "Stopped:" in out and "FAILED" in out and "not reached" in out
+    assert "Traceback" not in out
+
+
+def test_closing_the_terminal_keeps_quiet(session, tmp_path: Path) -> None:
+    errors = tmp_path / "stderr.txt"
+    child = session(stderr_to=errors)
+    answer(child, "Check 1 of 7", "y")
+    child.expect_exact("Sync this iPhone")
+    os.close(child.child_fd)  # the terminal window is gone
+    child.child_fd = -1
+    child.closed = True
+    _, status = os.waitpid(child.pid, 0)
+    child.terminated = True
+    assert os.waitstatus_to_exitcode(status) == 129
+    assert "Traceback" not in errors.read_text(encoding="utf-8")
+
+
+def test_cursor_and_line_mode_come_back_after_a_whole_session(session) -> None:
+    child = session("--answer", "apple-id-same-account=yes", "--answer", "apple-id-sync-on=yes",
+                    "--answer", "connectivity-internet-works=yes",
+                    "--answer", "connectivity-on-cellular=no",
+                    "--answer", "connectivity-low-data-mode=no",
+                    "--answer", "icloud-storage-full=no", "--answer", "device-storage-full=no",
+                    "--answer", "restart-done=yes", "--answer", "ios-update-current=yes",
+                    "--answer", "charging-wifi-left-to-sync=yes")
+    answer(child, "Low Power Mode", "n")
+    code, out = end(child)
+    assert code == 0 and "Every check passed." in out
+
+
+def test_dumb_terminal_asks_one_line_at_a_time(session) -> None:
+    child = session(TERM="dumb")
+    answer(child, "(y = yes, n = no, s = not sure, h = explain): ", "y\r")
+    answer(child, "Sync this iPhone", "maybe\r")
+    answer(child, "Please type y for yes, n for no or s for not sure", "n\r")
+    answer(child, "Do your photos sync now? (y = yes, n = no): ", "y\r")
+    code, out = end(child)
+    assert code == 0
+    assert "Resolved: the fix for check 'Apple ID and iCloud Photos'" in out
+    assert "\x1b" not in child.screen_log.getvalue()  # no colour, no cursor movement
+
+
+@pytest.mark.parametrize(
+    "env",
+    [{"LANG": "C", "LC_ALL": "C", "PYTHONIOENCODING": "ascii"}, {"NO_COLOR": "1"},
+     {"COLUMNS": "20"}, {"COLUMNS": "400"}],
+    ids=["ascii-locale", "no-color", "columns-20", "columns-400"],
+)
+def test_odd_terminals_still_complete(session, env: dict[str, str]) -> None:
+    columns = int(env.pop("COLUMNS", "100"))
+    child = session(columns=columns, **env)
+    answer(child, "Check 1 of 7", "n")
+    answer(child, "Sync", "y")
+    child.expect_exact("How to fix")
+    answer(child, "sync now?", "y")
+    code, out = end(child)
+    assert code == 0
+    assert "Resolved" in out and "Traceback" not in out and "Error" not in out
+    if "PYTHONIOENCODING" in env:
+        assert "x FAILED" in out  # ASCII status marks instead of check marks
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["list"], ["list", "--format", "json"], ["--help"], ["validate", "STEPS"],
+     ["--non-interactive", "--answers", "ANSWERS", "--format", "json"]],
+    ids=["list", "list-json", "help", "validate", "run-json"],
+)
+def test_output_to_a_closed_pipe_is_quiet(args: list[str], tmp_path: Path) -> None:
+    steps = Path(__file__).parent.parent / "steps" / "icloud-photos.yaml"
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("".join(f"{q}: {a}\n" for q, a in PASSING.items()), encoding="utf-8")
+    argv = [str(steps) if a == "STEPS" else str(answers) if a == "ANSWERS" else a for a in args]
+    # `true` exits without reading, so every write meets a closed pipe.
+    script = 'sleep 0.2 | true; "$@" | true; echo "${PIPESTATUS[0]}" >&2'
+    run = subprocess.run(["bash", "-c", script, "sh", installed_command(), *argv],
+                         capture_output=True, text=True, check=False)
+    assert run.stderr.strip() in ("141", "0"), run.stderr  # killed by SIGPIPE, or done first
+    assert "Traceback" not in run.stderr and "Exception ignored" not in run.stderr

@@ -363,6 +363,10 @@ def main() -> None:
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), _raise_terminated)
+    # A reader that went away (| head, | true) ends us quietly with 141, as it
+    # would any Unix tool, instead of a BrokenPipeError or a misleading exit 1.
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     # A terminal that cannot show a check mark gets a '?' rather than a crash.
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):

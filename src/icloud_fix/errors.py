@@ -5,6 +5,8 @@ Every message here is the sentence the user reads; the CLI prints it as it is.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -73,6 +75,26 @@ class PromptUnavailable(Exception):
         super().__init__(reason)
         self.reason = reason
         self.exit_code = exit_code
+
+
+@contextmanager
+def leaving_ends_the_session() -> Iterator[None]:
+    """Turn every way a person can leave a prompt into PromptUnavailable.
+
+    Ctrl-C may land while a prompt draws, before it reads keys (a SIGINT then), so
+    the whole asking is covered, not only the key reading.
+    """
+    try:
+        yield
+    except Terminated as exc:
+        raise PromptUnavailable(exc.reason, exc.exit_code) from None
+    except KeyboardInterrupt:
+        raise PromptUnavailable("interrupted (Ctrl-C)") from None
+    except EOFError:
+        raise PromptUnavailable("end of input (Ctrl-D)") from None
+    except OSError:
+        # The terminal went away under the prompt (a hang-up without the signal).
+        raise PromptUnavailable("the terminal was closed", EXIT_HANGUP) from None
 
 
 class SessionInterrupted(Exception):

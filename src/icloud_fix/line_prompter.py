@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from icloud_fix import render_text
 from icloud_fix.engine import CheckResult, Position
-from icloud_fix.errors import EXIT_INTERRUPTED, PromptUnavailable
+from icloud_fix.errors import EXIT_INTERRUPTED, PromptUnavailable, leaving_ends_the_session
 from icloud_fix.flow import Answer, Flow, Question, parse_answer
 
 if TYPE_CHECKING:
@@ -43,6 +43,14 @@ class LinePrompter:
         return line.strip()
 
     def ask(self, question: Question, position: Position) -> Answer:
+        with leaving_ends_the_session():
+            return self._ask(question, position)
+
+    def fixed_now(self, result: CheckResult, position: Position) -> bool:
+        with leaving_ends_the_session():
+            return self._fixed_now(result)
+
+    def _ask(self, question: Question, position: Position) -> Answer:
         if self._current_check != position.check.id:
             self._current_check = position.check.id
             render_text.print_position(self.console, position)
@@ -57,7 +65,7 @@ class LinePrompter:
                 return answer
             self.console.print("Please type y for yes, n for no or s for not sure, then Enter.")
 
-    def fixed_now(self, result: CheckResult, position: Position) -> bool:
+    def _fixed_now(self, result: CheckResult) -> bool:
         render_text.print_fix(self.console, result)
         while True:
             reply = self._read(f"{self.flow.after_fix_question.strip()} (y = yes, n = no): ")

@@ -6,6 +6,10 @@ never pay for them.
 
 from __future__ import annotations
 
+import contextlib
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import questionary
@@ -15,13 +19,21 @@ from questionary.prompts.common import InquirerControl
 
 from icloud_fix import render_text
 from icloud_fix.engine import CheckResult, Position
-from icloud_fix.errors import EXIT_HANGUP, PromptUnavailable, Terminated
+from icloud_fix.errors import PromptUnavailable, leaving_ends_the_session
 from icloud_fix.flow import Answer, Flow, Question
 
 if TYPE_CHECKING:
     from rich.console import Console
 
+# After a hang-up, prompt_toolkit's clean-up cannot write to the vanished terminal, and
+# asyncio and prompt_toolkit would log that as a traceback on stderr; the prompter
+# already turns the hang-up into a clean end of the session.
+for _name in ("asyncio", "prompt_toolkit"):
+    logging.getLogger(_name).addHandler(logging.NullHandler())
+    logging.getLogger(_name).propagate = False
+
 _HELP = "help"
+_SHOW_CURSOR = "\x1b[?25h"
 _INSTRUCTION = "(y = yes, n = no, s = not sure, arrows + Enter also work)"
 _INSTRUCTION_HELP = "(y = yes, n = no, s = not sure, h = explain)"
 
@@ -70,20 +82,34 @@ class Prompter:
         self.prompt_kwargs = prompt_kwargs
         self._current_check: str | None = None
 
-    def _ask(self, question: questionary.Question) -> Any:
+    @contextmanager
+    def _leaving(self) -> Iterator[None]:
         try:
-            return question.unsafe_ask()
-        except Terminated as exc:
-            raise PromptUnavailable(exc.reason, exc.exit_code) from None
-        except KeyboardInterrupt:
-            raise PromptUnavailable("interrupted (Ctrl-C)") from None
-        except EOFError:
-            raise PromptUnavailable("end of input (Ctrl-D)") from None
-        except OSError:
-            # The terminal went away under the prompt (a hang-up without the signal).
-            raise PromptUnavailable("the terminal was closed", EXIT_HANGUP) from None
+            with leaving_ends_the_session():
+                yield
+        except PromptUnavailable:
+            # A signal can end a prompt before it shows the cursor again.
+            if self.console.is_terminal:
+                with contextlib.suppress(OSError):
+                    self.console.file.write(_SHOW_CURSOR)
+                    self.console.file.flush()
+            raise
 
     def ask(self, question: Question, position: Position) -> Answer:
+        with self._leaving():
+            return self._ask(question, position)
+
+    def fixed_now(self, result: CheckResult, position: Position) -> bool:
+        with self._leaving():
+            render_text.print_fix(self.console, result)
+            prompt = questionary.confirm(
+                self.flow.after_fix_question.strip(), default=False, auto_enter=True,
+                **self.prompt_kwargs,
+            )
+            _answer_keys(prompt, {})
+            return bool(prompt.unsafe_ask())
+
+    def _ask(self, question: Question, position: Position) -> Answer:
         if self._current_check != position.check.id:
             self._current_check = position.check.id
             render_text.print_position(self.console, position)
@@ -106,16 +132,7 @@ class Prompter:
                 **self.prompt_kwargs,
             )
             _answer_keys(prompt, keys)
-            value = self._ask(prompt)
+            value = prompt.unsafe_ask()
             if value != _HELP:
                 return Answer(value)
             render_text.print_help(self.console, question.help or "")
-
-    def fixed_now(self, result: CheckResult, position: Position) -> bool:
-        render_text.print_fix(self.console, result)
-        prompt = questionary.confirm(
-            self.flow.after_fix_question.strip(), default=False, auto_enter=True,
-            **self.prompt_kwargs,
-        )
-        _answer_keys(prompt, {})
-        return bool(self._ask(prompt))

@@ -123,11 +123,14 @@ def summary_table(console: Console, result: SessionResult) -> Table:
     table = Table(
         box=style,
         show_edge=False,
+        pad_edge=False,
         title_justify="left",
     )
-    table.add_column("#", justify="right")
-    table.add_column("Check")
-    table.add_column("Status")
+    # The status is what the table is for: it never wraps or gets cut, even in a
+    # narrow terminal; the title folds instead.
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("Check", overflow="fold")
+    table.add_column("Status", no_wrap=True, min_width=len("✗ FAILED"))
     for number, c in enumerate(result.checks, start=1):
         table.add_row(str(number), Text(c.check.title), status_label(console, c.status))
     return table
