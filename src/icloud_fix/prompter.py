@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sys
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -31,6 +33,11 @@ if TYPE_CHECKING:
 for _name in ("asyncio", "prompt_toolkit"):
     logging.getLogger(_name).addHandler(logging.NullHandler())
     logging.getLogger(_name).propagate = False
+
+try:
+    import termios
+except ImportError:  # pragma: no cover - Windows
+    termios = None  # type: ignore[assignment]
 
 _HELP = "help"
 _SHOW_CURSOR = "\x1b[?25h"
@@ -67,9 +74,40 @@ def _answer_keys(question: questionary.Question, keys: dict[str, Any]) -> None:
     def _end_of_input(event: Any) -> None:
         event.app.exit(exception=EOFError, style="class:aborting")
 
+    # Ctrl-C pressed while the prompt starts, before the terminal is in raw mode,
+    # arrives as a SIGINT that prompt_toolkit turns into this key; questionary
+    # does not bind it, so without this it would be lost.
+    @bindings.add(Keys.SIGINT, eager=True)
+    def _interrupt(event: Any) -> None:
+        event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
+
     app = question.application
     own = app.key_bindings
     app.key_bindings = merge_key_bindings([own, bindings]) if own else bindings
+
+
+def _terminal_mode() -> list[Any] | None:
+    if termios is None:
+        return None
+    try:
+        return termios.tcgetattr(sys.stdin.fileno())
+    except (termios.error, OSError, ValueError):  # not a terminal
+        return None
+
+
+def _restore_terminal_mode(saved: list[Any] | None) -> None:
+    if termios is None or saved is None:
+        return
+    with contextlib.suppress(termios.error, OSError, ValueError):  # the terminal is gone
+        termios.tcsetattr(sys.stdin.fileno(), termios.TCSANOW, saved)
+
+
+def _quiet_half_built_loop() -> None:
+    """A Ctrl-C that lands while asyncio builds the prompt's event loop leaves a half-built
+    loop whose finaliser, at exit, prints 'Exception ignored' and a never-awaited warning.
+    Nothing is lost by then; keep the person's screen clean."""
+    sys.unraisablehook = lambda unraisable: None
+    warnings.filterwarnings("ignore", category=RuntimeWarning, message="coroutine .* never awaited")
 
 
 class Prompter:
@@ -84,11 +122,15 @@ class Prompter:
 
     @contextmanager
     def _leaving(self) -> Iterator[None]:
+        saved = _terminal_mode()
         try:
             with leaving_ends_the_session():
                 yield
         except PromptUnavailable:
-            # A signal can end a prompt before it shows the cursor again.
+            # A signal can cut into prompt_toolkit's own clean-up: put the terminal
+            # back as it was (line mode, echo) and show the cursor again.
+            _restore_terminal_mode(saved)
+            _quiet_half_built_loop()
             if self.console.is_terminal:
                 with contextlib.suppress(OSError):
                     self.console.file.write(_SHOW_CURSOR)
