@@ -63,3 +63,15 @@ def test_every_command_and_option_has_help(name: str | None) -> None:
             assert (param.help or "").strip(), f"{name} {param.opts} has no help text"
     result = invoke(*([] if name is None else [name]), "--help")
     assert result.exit_code == 0 and "Usage:" in result.stdout
+
+
+def test_readme_reliability_counts_are_true() -> None:
+    from hostile import ANSWER_CASES, FLOW_CASES
+    from test_properties import SETTINGS
+
+    runs = 3 * len(FLOW_CASES) + len(ANSWER_CASES)
+    assert f"**{runs} hostile-input runs**: {len(FLOW_CASES)} hostile flow files" in README
+    assert f"{len(ANSWER_CASES)} hostile answer files" in README
+    properties = 4
+    examples = SETTINGS.max_examples
+    assert f"**{properties * examples} generated cases** (hypothesis, {examples} per" in README

@@ -1,0 +1,163 @@
+"""Property-based tests: generated flows, answers and flags never break the tool, and the
+engine's results always agree with the answers given."""
+
+from __future__ import annotations
+
+import string
+from typing import Any
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import invoke
+from icloud_fix.answers import ScriptedAnswers
+from icloud_fix.engine import CheckResult, Outcome, Position, Status, run
+from icloud_fix.errors import InputFileError
+from icloud_fix.flow import Answer, Flow
+from icloud_fix.loader import load_builtin, load_text
+
+SETTINGS = settings(max_examples=150, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+# -- anything at all: it loads, or fails with the project's own error -----------------
+
+KEYS = ["format", "id", "title", "version", "checks", "questions", "prompt", "pass_answer",
+        "remediation", "informational", "when", "help", "description", "x"]
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
+    st.text(max_size=20), st.sampled_from(["yes", "no", "on", "q-1", "c-1", "1"]),
+)
+documents = st.recursive(
+    scalars,
+    lambda children: st.one_of(
+        st.lists(children, max_size=4),
+        st.dictionaries(st.one_of(st.sampled_from(KEYS), st.text(max_size=8)), children,
+                        max_size=6),
+    ),
+    max_leaves=40,
+)
+
+
+@SETTINGS
+@given(documents)
+def test_any_yaml_document_loads_or_is_refused_cleanly(document: Any) -> None:
+    text = yaml.safe_dump(document, allow_unicode=True)
+    try:
+        load_text(text, "generated.yaml")
+    except InputFileError as exc:
+        assert exc.problems and all(str(p).startswith("generated.yaml") for p in exc.problems)
+
+
+@SETTINGS
+@given(st.text(alphabet=string.printable + "\x00\x1b\u202e\ufeff€", max_size=300))
+def test_any_text_loads_or_is_refused_cleanly(text: str) -> None:
+    try:
+        load_text(text, "generated.yaml")
+    except InputFileError as exc:
+        assert exc.problems
+
+
+# -- valid flows and complete answer sets: the results are consistent ----------------
+
+@st.composite
+def flows(draw: st.DrawFn) -> dict[str, Any]:
+    checks, earlier = [], []
+    for c in range(draw(st.integers(1, 4))):
+        questions = []
+        for _ in range(draw(st.integers(1, 3))):
+            qid = f"q-{len(earlier)}"
+            question: dict[str, Any] = {"id": qid, "prompt": f"Question {qid}?"}
+            if draw(st.booleans()) and draw(st.booleans()):
+                question["informational"] = True
+            else:
+                question["pass_answer"] = draw(st.sampled_from(["yes", "no"]))
+                question["remediation"] = f"Fix {qid}."
+            if earlier:
+                names = draw(st.lists(st.sampled_from(earlier), max_size=2, unique=True))
+                if names:
+                    question["when"] = {n: draw(st.sampled_from(["yes", "no"])) for n in names}
+            questions.append(question)
+            earlier.append(qid)
+        checks.append({"id": f"c-{c}", "title": f"Check {c}", "questions": questions})
+    return {"format": 1, "id": "generated", "title": "Generated", "version": "1",
+            "checks": checks}
+
+
+class FixedAfter(ScriptedAnswers):
+    """Scripted answers that report the problem solved after the nth failed check."""
+
+    def __init__(self, given: dict[str, Answer], nth: int | None) -> None:
+        super().__init__(given)
+        self.nth = nth
+        self.failures = 0
+
+    def fixed_now(self, result: CheckResult, position: Position) -> bool:
+        self.failures += 1
+        return self.failures == self.nth
+
+
+@SETTINGS
+@given(flows(), st.data(), st.one_of(st.none(), st.integers(1, 3)))
+def test_results_agree_with_the_answers(document: dict[str, Any], data: st.DataObject,
+                                        fixed_after: int | None) -> None:
+    flow: Flow = load_text(yaml.safe_dump(document), "generated.yaml")
+    answers = {qid: data.draw(st.sampled_from(list(Answer))) for qid in flow.question_ids()}
+    source = FixedAfter(answers, fixed_after)
+    result = run(flow, source)
+    assert source.missing == []
+
+    given: dict[str, Answer] = {}
+    stopped = False
+    for check_result in result.checks:
+        if stopped:
+            assert check_result.status is Status.NOT_REACHED
+            assert all(q.answer is None for q in check_result.questions)
+            continue
+        for q in check_result.questions:
+            reached = all(given.get(name) is want for name, want in q.question.when)
+            # A question is asked exactly when its condition holds; then it has its answer.
+            assert (q.answer is not None) == reached
+            if reached:
+                assert q.answer is answers[q.question.id]
+                given[q.question.id] = q.answer
+        failing = [q for q in check_result.questions if q.answer is not None
+                   and q.question.pass_answer is not None and q.answer is not Answer.SKIP
+                   and q.answer is not q.question.pass_answer]
+        skipped = any(q.answer is Answer.SKIP for q in check_result.questions)
+        expected = Status.FAILED if failing else Status.SKIPPED if skipped else Status.PASSED
+        assert check_result.status is expected
+        assert check_result.remediation == tuple(q.question.remediation for q in failing)
+        if check_result.check.id == result.resolved_by:
+            stopped = True
+
+    failed = any(c.status is Status.FAILED for c in result.checks)
+    if result.resolved_by is not None:
+        assert result.outcome is Outcome.RESOLVED and result.exit_code == 0
+    elif failed:
+        assert result.outcome is Outcome.PROBLEMS_FOUND and result.exit_code == 1
+    else:
+        assert result.outcome is Outcome.NO_PROBLEM_FOUND and result.exit_code == 0
+
+
+# -- generated --answer flags: exit 0, 1 or 2 and never a traceback -------------------
+
+QUESTION_IDS = load_builtin().question_ids()
+flag_values = st.one_of(
+    st.builds(lambda qid, value: f"{qid}={value}", st.sampled_from(QUESTION_IDS),
+              st.sampled_from(["yes", "no", "y", "N", "TRUE", "false", "skip", "maybe", ""])),
+    st.text(max_size=30),
+)
+
+
+@SETTINGS
+@given(st.lists(flag_values, max_size=14), st.sampled_from(["text", "json", "markdown"]))
+def test_any_answer_flags_give_a_clean_exit(flags: list[str], output_format: str) -> None:
+    args = ["--non-interactive", "--format", output_format]
+    for flag in flags:
+        args += ["--answer", flag]
+    result = invoke(*args)  # an exception here would fail the test
+    assert result.exit_code in (0, 1, 2)
+    assert "Traceback" not in result.stdout + result.stderr
+    if result.exit_code == 2:
+        assert result.stdout == "" and result.stderr.strip()
