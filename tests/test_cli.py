@@ -249,3 +249,114 @@ def test_python_dash_m_and_the_installed_command() -> None:
 def test_no_color_and_not_a_terminal_have_no_escape_codes() -> None:
     result = scripted({**PASSING, "restart-done": "no"})
     assert "\x1b[" not in result.stdout
+
+
+@pytest.mark.parametrize("command", ["list", "validate"])
+def test_options_before_a_command_are_not_silently_dropped(command: str) -> None:
+    result = invoke("--steps", "other.yaml", command)
+    assert result.exit_code == 2
+    assert f"--steps must come after '{command}'" in result.stderr
+
+
+def test_long_values_are_shortened_in_messages() -> None:
+    result = scripted({**PASSING, "restart-done": "x" * 100_000})
+    assert result.exit_code == 2
+    assert len(result.stderr) < 300 and "'xxxxxxxx" in result.stderr
+
+
+def test_answers_from_stdin_with_a_dash() -> None:
+    from typer.testing import CliRunner
+
+    from icloud_fix.cli import app
+
+    text = "".join(f"{qid}: {value}\n" for qid, value in PASSING.items())
+    result = CliRunner().invoke(app, ["--answers", "-", "--format", "json"], input=text)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["outcome"] == "no_problem_found"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("restart-done: yes\n---\nios-update-current: yes\n",
+         ":2: holds more than one YAML document (---); only one is allowed"),
+        ("restart-done: yes\nios-update-current: \0\n",
+         ":2: contains the character U+0000, which YAML does not allow"),
+        ("- restart-done\n", ":1: must be a mapping of question id to answer, such as "
+         "'apple-id-same-account: yes'; found a list"),
+    ],
+    ids=["two-documents", "nul", "a-list"],
+)
+def test_answer_file_messages(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "answers.yaml"
+    path.write_text(content, encoding="utf-8")
+    result = invoke("--answers", str(path))
+    assert result.exit_code == 2
+    assert result.stderr == f"{path}{message}\n"
+
+
+def run_installed(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    from conftest import installed_command
+
+    return subprocess.run(f'"{installed_command()}" ' + " ".join(args), shell=True,
+                          capture_output=True, text=True, check=False, **kwargs)
+
+
+def test_closed_stdin_means_no_terminal() -> None:
+    flags = " ".join(f"--answer {q}={a}" for q, a in PASSING.items())
+    run = run_installed(flags, "<&-")
+    assert run.returncode == 0 and "Every check passed." in run.stdout
+    plain = run_installed("--plain", "<&-")
+    assert plain.returncode == 2
+    assert plain.stderr == "--plain reads answers from stdin, and stdin is closed\n"
+
+
+def test_closed_or_full_stdout() -> None:
+    flags = " ".join(f"--answer {q}={a}" for q, a in {**PASSING, "restart-done": "no"}.items())
+    closed = run_installed(flags, ">&-")
+    assert closed.returncode == 1 and closed.stderr == ""  # the result still counts
+    full = run_installed(flags, ">/dev/full")
+    assert full.returncode == 74
+    assert full.stderr == "icloud-fix: cannot write the output: No space left on device\n"
+
+
+def test_validate_counts_in_words(tmp_path: Path) -> None:
+    path = write_flow(tmp_path, """
+        format: +1
+        id: demo
+        title: Demo
+        version: "1"
+        checks:
+          - id: one
+            title: One
+            questions:
+              - id: one-q
+                prompt: Fine?
+                pass_answer: "Yes"
+                remediation: Fix it.
+    """)
+    result = invoke("validate", str(path))
+    assert result.exit_code == 0
+    assert result.stdout == f"{path}: valid (1 check, 1 question)\n"
+
+
+def test_markdown_keeps_flow_text_in_its_place(tmp_path: Path) -> None:
+    path = write_flow(tmp_path, """
+        format: 1
+        id: demo
+        title: "Pipes | and\\n# headings"
+        version: "1"
+        checks:
+          - id: one
+            title: "A | B"
+            questions:
+              - id: one-q
+                prompt: "Line one\\n# not a heading"
+                pass_answer: "yes"
+                remediation: Fix it.
+    """)
+    out = invoke("--steps", str(path), "--answer", "one-q=no", "--format", "markdown").stdout
+    assert out.startswith("# Pipes \\| and # headings: troubleshooting report\n")
+    assert "| 1 | A \\| B | failed |" in out
+    assert "- Line one # not a heading **no**" in out
+    assert "\n# not a heading" not in out

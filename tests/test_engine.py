@@ -141,3 +141,32 @@ def test_interrupted_in_the_middle_of_a_check(flow: Flow) -> None:
         run(flow, source)
     assert caught.value.partial.answers() == {"online": Y}
     assert caught.value.partial.checks[0].status is Status.NOT_REACHED
+
+
+def test_a_check_left_unasked_by_a_not_sure_answer_is_skipped(tmp_path: Path) -> None:
+    flow = load_file(write_flow(tmp_path, """
+        format: 1
+        id: demo
+        title: Demo
+        version: "1"
+        checks:
+          - id: setup
+            title: Setup
+            questions:
+              - id: uses-wifi
+                prompt: On Wi-Fi?
+                informational: true
+          - id: wifi
+            title: Wi-Fi
+            questions:
+              - id: wifi-light
+                prompt: Light on?
+                when: {uses-wifi: "yes"}
+                pass_answer: "yes"
+                remediation: Turn on Wi-Fi.
+    """))
+    not_sure = run(flow, FakeSource({"uses-wifi": S}))
+    assert statuses(not_sure) == {"setup": "skipped", "wifi": "skipped"}
+    # A real "no" settles it: the Wi-Fi question does not apply, nothing is wrong.
+    no = run(flow, FakeSource({"uses-wifi": N}))
+    assert statuses(no) == {"setup": "passed", "wifi": "passed"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,32 @@ def test_unwritable_answers_file_prints_the_answers(tmp_path: Path) -> None:
     result = scripted("--save-answers", str(tmp_path / "nope" / "answers.yaml"))
     assert result.exit_code == 2
     assert "icloud-storage-full: yes" in result.stdout
+
+
+def test_a_link_is_written_through(tmp_path: Path) -> None:
+    target = tmp_path / "target.json"
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    scripted("--output", str(link))
+    assert link.is_symlink()
+    assert json.loads(target.read_text(encoding="utf-8"))["schema_version"] == 1
+
+
+def test_a_device_is_written_to_not_replaced(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text(encoding="utf-8")))
+    reader.start()
+    result = scripted("--output", str(fifo), "--format", "json")
+    reader.join(10)
+    assert result.exit_code == 1
+    assert fifo.exists() and not fifo.is_file()  # still the pipe
+    assert json.loads(received[0])["outcome"] == "problems_found"
+
+
+def test_a_file_name_too_long(tmp_path: Path) -> None:
+    path = tmp_path / ("x" * 300 + ".json")
+    result = scripted("--output", str(path))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{path}: cannot be written: File name too long")

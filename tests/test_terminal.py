@@ -255,3 +255,20 @@ def test_output_to_a_closed_pipe_is_quiet(args: list[str], tmp_path: Path) -> No
                          capture_output=True, text=True, check=False)
     assert run.stderr.strip() in ("141", "0"), run.stderr  # killed by SIGPIPE, or done first
     assert "Traceback" not in run.stderr and "Exception ignored" not in run.stderr
+
+
+COLOUR = re.compile(r"\x1b\[[0-9;]*(?:38;|48;|3[0-7]m|3[0-7];|9[0-7]m)")
+
+
+@pytest.mark.parametrize(
+    ("args", "env"), [([], {}), (["--no-color"], {}), ([], {"NO_COLOR": "1"})],
+    ids=["colour", "--no-color", "NO_COLOR"],
+)
+def test_no_color_reaches_every_part_of_the_screen(session, args, env) -> None:
+    os_env = env or {"NO_COLOR": ""}  # the fixture sets NO_COLOR=1 by default
+    child = session(*args, **os_env)
+    child.expect_exact("Explain this question")
+    child.send(CTRL_C)
+    end(child)
+    coloured = bool(COLOUR.search(child.screen_log.getvalue()))
+    assert coloured == (not args and not env)

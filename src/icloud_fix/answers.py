@@ -9,7 +9,7 @@ from icloud_fix.engine import AnswerSource, CheckResult, Position, SessionResult
 from icloud_fix.errors import InputFileError, Problem
 from icloud_fix.flow import ACCEPTED_ANSWERS, Answer, Flow, Question, parse_answer
 from icloud_fix.loader import did_you_mean
-from icloud_fix.visible import one_line
+from icloud_fix.visible import one_line, shorten
 
 LIST_HINT = "'icloud-fix list' shows every question id"
 
@@ -28,16 +28,16 @@ def parse_flags(flags: list[str], flow: Flow) -> dict[str, Answer]:
         qid = qid.strip()
         if not sep or not qid:
             example = f"{flow.question_ids()[0]}=yes"
-            problems.append(Problem("--answer", None, f"'{flag}' must look like ID=VALUE, "
-                                    f"for example --answer {example}"))
+            problems.append(Problem("--answer", None, f"'{shorten(flag)}' must look like "
+                                    f"ID=VALUE, for example --answer {example}"))
             continue
         if qid not in known:
-            problems.append(Problem("--answer", None, _unknown_id(qid, flow)))
+            problems.append(Problem("--answer", None, _unknown_id(shorten(qid), flow)))
             continue
         answer = parse_answer(word)
         if answer is None:
-            problems.append(Problem("--answer", None, f"'{word}' is not an answer for '{qid}'; "
-                                    f"use {ACCEPTED_ANSWERS}"))
+            problems.append(Problem("--answer", None, f"'{shorten(word)}' is not an answer for "
+                                    f"'{qid}'; use {ACCEPTED_ANSWERS}"))
             continue
         answers[qid] = answer
     if problems:
@@ -53,14 +53,14 @@ def load_file(path: Path, flow: Flow) -> dict[str, Answer]:
         return {}
     if not isinstance(document, Mapping):
         raise InputFileError([Problem(source, document.line, (
-            f"must be a mapping of question id to answer, such as 'apple-id-signed-in: yes'; "
-            f"found {describe(document)}"))])
+            f"must be a mapping of question id to answer, such as "
+            f"'{flow.question_ids()[0]}: yes'; found {describe(document)}"))])
     known = set(flow.question_ids())
     answers: dict[str, Answer] = {}
     problems: list[Problem] = []
     for qid, entry in document.entries.items():
         if qid not in known:
-            problems.append(Problem(source, entry.key_line, _unknown_id(qid, flow)))
+            problems.append(Problem(source, entry.key_line, _unknown_id(shorten(qid), flow)))
             continue
         value = entry.value
         # YAML 1.1 reads yes/no/on/off as booleans; we go by the words as written,
@@ -69,7 +69,7 @@ def load_file(path: Path, flow: Flow) -> dict[str, Answer]:
         if isinstance(value, Scalar) and value.kind in ("str", "bool"):
             answer = parse_answer(value.text)
         if answer is None:
-            shown = repr(value.text) if isinstance(value, Scalar) else describe(value)
+            shown = repr(shorten(value.text)) if isinstance(value, Scalar) else describe(value)
             problems.append(Problem(source, value.line, (
                 f"{shown} is not an answer for '{qid}'; use {ACCEPTED_ANSWERS}")))
             continue

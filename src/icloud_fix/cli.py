@@ -19,6 +19,7 @@ from icloud_fix.errors import (
     EXIT_INTERNAL_ERROR,
     EXIT_INTERRUPTED,
     EXIT_OK,
+    EXIT_OUTPUT_ERROR,
     IcloudFixError,
     InputFileError,
     SessionInterrupted,
@@ -50,6 +51,9 @@ app = typer.Typer(
     ),
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain click output: usage errors in a few plain lines, not a box drawn by rich,
+    # and --help without loading rich.
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -168,6 +172,16 @@ def wizard(
 ) -> None:
     """Walk through the checks, show the fix for each one that fails."""
     if ctx.invoked_subcommand is not None:
+        given_here = [name for name, value in (
+            ("--steps", steps), ("--answer", answer), ("--answers", answers_file),
+            ("--non-interactive", non_interactive), ("--format", output_format),
+            ("--output", output), ("--save-answers", save_answers),
+            ("--no-color", no_color), ("--plain", plain)) if value]
+        if given_here:
+            # Silently dropping them would list or check the wrong thing.
+            _fail(f"{', '.join(given_here)} must come after '{ctx.invoked_subcommand}': "
+                  f"icloud-fix {ctx.invoked_subcommand} [OPTIONS]; see "
+                  f"'icloud-fix {ctx.invoked_subcommand} --help'")
         return
     try:
         flow = _load_flow(steps)
@@ -191,11 +205,13 @@ def wizard(
         if mode == "plain":
             from icloud_fix.line_prompter import LinePrompter
 
+            if sys.stdin is None:
+                _fail("--plain reads answers from stdin, and stdin is closed")
             source.fallback = LinePrompter(flow, console, sys.stdin)
         else:
             from icloud_fix.prompter import Prompter
 
-            source.fallback = Prompter(flow, console)
+            source.fallback = Prompter(flow, console, no_color=no_color)
 
     try:
         result = engine.run(flow, source)
@@ -214,13 +230,19 @@ def wizard(
     raise typer.Exit(result.exit_code if saved else EXIT_INPUT_ERROR)
 
 
+def _is_terminal(stream: object) -> bool:
+    # A stream closed by the caller (<&-) is None: not a terminal.
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
 def _prompt_mode(non_interactive: bool, plain: bool) -> str | None:
     """'plain' (one line per question), 'rich' (arrow-key prompts) or None (never ask)."""
     if non_interactive:
         return None
     if plain:
         return "plain"  # reads stdin lines even from a pipe: it was asked for by name
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not (_is_terminal(sys.stdin) and _is_terminal(sys.stdout)):
         return None
     return "plain" if os.environ.get("TERM") == "dumb" else "rich"
 
@@ -273,7 +295,7 @@ def _missing_message(missing: list[str], given: dict[str, object], asked: bool) 
         return (
             f"no answers given, and {why} every question needs one: run icloud-fix in a "
             f"terminal, or pass --answer ID=VALUE ({ACCEPTED_ANSWERS}) or --answers FILE; "
-            f"'icloud-fix list' shows the {len(missing)} question ids"
+            f"'icloud-fix list' shows every question id"
         )
     return (
         f"no answer for {', '.join(missing)}; {why} every question reached needs one: "
@@ -335,9 +357,14 @@ def validate(
             sys.stderr.write(exc.message + "\n")
             continue
         questions = sum(len(c.questions) for c in flow.checks)
-        sys.stdout.write(f"{path}: valid ({len(flow.checks)} checks, {questions} questions)\n")
+        sys.stdout.write(f"{path}: valid ({_count(len(flow.checks), 'check')}, "
+                         f"{_count(questions, 'question')})\n")
     if failed:
         raise typer.Exit(EXIT_INPUT_ERROR)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 @app.command("schema")
@@ -347,9 +374,10 @@ def print_schema() -> None:
 
 
 def _silence_stdout() -> None:
-    """The reader of stdout went away (| head): drop the rest, quietly."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+    """stdout cannot be written: drop the rest, so the exit does not fail on it again."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def _raise_terminated(signum: int, frame: object) -> None:
@@ -367,6 +395,10 @@ def main() -> None:
     # would any Unix tool, instead of a BrokenPipeError or a misleading exit 1.
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    # Streams the caller closed (>&-): write into nothing rather than crash.
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w"))  # noqa: SIM115
     # A terminal that cannot show a check mark gets a '?' rather than a crash.
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
@@ -379,6 +411,12 @@ def main() -> None:
     except BrokenPipeError:
         _silence_stdout()
         sys.exit(EXIT_BROKEN_PIPE)
+    except OSError as exc:
+        # stdout or stderr could not be written (a full disk, a closed stream).
+        _silence_stdout()
+        with contextlib.suppress(OSError):
+            sys.stderr.write(f"icloud-fix: cannot write the output: {exc.strerror or exc}\n")
+        sys.exit(EXIT_OUTPUT_ERROR)
     except KeyboardInterrupt as exc:
         code = getattr(exc, "exit_code", EXIT_INTERRUPTED)
         with contextlib.suppress(OSError):

@@ -10,6 +10,7 @@ every problem can be reported with its line.
 from __future__ import annotations
 
 import gc
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -94,9 +95,12 @@ def describe(value: Value) -> str:
 def read_text(path: Path, source: str) -> str:
     """Read a file as UTF-8 (a BOM is allowed), turning OS and encoding failures into problems."""
     try:
-        with path.open("rb") as stream:
-            # Read one byte past the limit rather than trusting the size a pipe reports.
-            data = stream.read(MAX_BYTES + 1)
+        if source == "-":  # the usual name for stdin
+            data = sys.stdin.buffer.read(MAX_BYTES + 1) if sys.stdin else b""
+        else:
+            with path.open("rb") as stream:
+                # Read one byte past the limit rather than trust the size a pipe reports.
+                data = stream.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise InputFileError([Problem(source, None, "no such file")]) from None
     except IsADirectoryError:
@@ -202,6 +206,14 @@ def _parse(text: str, source: str) -> Value | None:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         raise InputFileError([_syntax_problem(exc, source)]) from None
+    except yaml.reader.ReaderError as exc:
+        # A character YAML does not allow, such as NUL; PyYAML's message spans lines.
+        position = exc.position if isinstance(exc.position, int) else 0
+        line = text[:position].count("\n") + 1
+        char = exc.character
+        code = char if isinstance(char, int) else ord(str(char)[:1] or "?")
+        reason = f"contains the character U+{code:04X}, which YAML does not allow"
+        raise InputFileError([Problem(source, line, reason)]) from None
     except yaml.YAMLError as exc:
         raise InputFileError([Problem(source, None, f"YAML syntax error: {exc}")]) from None
     except RecursionError:
@@ -224,6 +236,9 @@ def _parse(text: str, source: str) -> Value | None:
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, source: str) -> Problem:
     what = exc.problem or "not valid YAML"
+    if "another document" in what:
+        return Problem(source, exc.problem_mark.line + 1 if exc.problem_mark else None,
+                       "holds more than one YAML document (---); only one is allowed")
     mark = exc.problem_mark
     # An unclosed quote or bracket is only noticed at the end of the file; the
     # line where it was opened is the useful one.

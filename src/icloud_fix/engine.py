@@ -120,10 +120,12 @@ def judge(question: Question, answer: Answer | None) -> bool | None:
     return answer is question.pass_answer
 
 
-def check_status(questions: tuple[QuestionResult, ...]) -> Status:
+def check_status(questions: tuple[QuestionResult, ...], undecided: bool = False) -> Status:
+    """failed if any answer failed; skipped if any was "not sure" (or a question went
+    unasked only because of a "not sure"); passed otherwise."""
     if any(q.passed is False for q in questions):
         return Status.FAILED
-    if any(q.answer is Answer.SKIP for q in questions):
+    if undecided or any(q.answer is Answer.SKIP for q in questions):
         return Status.SKIPPED
     return Status.PASSED
 
@@ -158,11 +160,17 @@ def run(flow: Flow, source: AnswerSource) -> SessionResult:
         partial = SessionResult(flow, tuple(done), interrupted=True)
         return SessionInterrupted(exc.reason, partial, exc.exit_code)
 
+    # Questions not asked only because a question their condition names got "not
+    # sure" (or was itself undecided): nobody knows whether they would have failed.
+    undecided: set[str] = set()
     for number, check in enumerate(flow.checks, start=1):
         position = Position(number, total, check)
         asked: list[QuestionResult] = []
         for question in check.questions:
             if not applies(question, answers):
+                if any(answers.get(qid) is Answer.SKIP or qid in undecided
+                       for qid, _ in question.when):
+                    undecided.add(question.id)
                 asked.append(QuestionResult(question, None, None))
                 continue
             try:
@@ -171,7 +179,8 @@ def run(flow: Flow, source: AnswerSource) -> SessionResult:
                 raise stop(exc, asked) from None
             answers[question.id] = answer
             asked.append(QuestionResult(question, answer, judge(question, answer)))
-        result = CheckResult(check, check_status(tuple(asked)), tuple(asked))
+        unknown = any(q.id in undecided for q in check.questions)
+        result = CheckResult(check, check_status(tuple(asked), unknown), tuple(asked))
         results.append(result)
         if result.status is Status.FAILED:
             try:

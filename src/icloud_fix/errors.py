@@ -22,6 +22,7 @@ EXIT_INTERRUPTED = 130
 EXIT_HANGUP = 129  # 128 + SIGHUP
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a reader that went away
 EXIT_INTERNAL_ERROR = 70  # a bug in icloud-fix (EX_SOFTWARE)
+EXIT_OUTPUT_ERROR = 74  # stdout or stderr could not be written (EX_IOERR)
 
 
 class IcloudFixError(Exception):

@@ -14,37 +14,47 @@ def write_atomically(path: Path, text: str) -> None:
     """Write text to a temporary file beside path, then rename it over path.
 
     A reader sees the old file or the new one, never a part; a failure leaves
-    the old file as it was. Raises InputFileError with a plain reason.
+    the old file as it was. A link is written through to its target, and a
+    device or pipe (/dev/stdout, /dev/null) is written to directly, since it
+    cannot be replaced. Raises InputFileError with a plain reason.
     """
     source = str(path)
-    folder = path.parent
-    if path.is_dir():
-        raise InputFileError([Problem(source, None, "is a folder; give a file name to write")])
-    if not folder.is_dir():
-        raise InputFileError([Problem(source, None, f"cannot be written: the folder '{folder}' "
-                                      "does not exist")])
+
+    def refuse(reason: str) -> InputFileError:
+        return InputFileError([Problem(source, None, reason)])
+
+    if not source:
+        raise refuse("a file name is needed")
     try:
-        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        target = Path(os.path.realpath(path))
+        if target.exists() and not target.is_file():
+            if target.is_dir():
+                raise refuse("is a folder; give a file name to write")
+            with open(target, "w", encoding="utf-8") as stream:  # a device or a pipe
+                stream.write(text)
+            return
+        folder = target.parent
+        if not folder.is_dir():
+            raise refuse(f"cannot be written: the folder '{path.parent}' does not exist")
+        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise InputFileError([Problem(source, None, f"cannot be written: {reason}")]) from None
+        raise refuse(f"cannot be written: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
-        if path.exists():
+        if target.exists():
             # Keep the permissions of the file being replaced.
             with contextlib.suppress(OSError):
-                os.chmod(temporary, path.stat().st_mode & 0o7777)
+                os.chmod(temporary, target.stat().st_mode & 0o7777)
         else:
             os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, path)
+        os.replace(temporary, target)
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
-        reason = exc.strerror or str(exc)
-        raise InputFileError([Problem(source, None, f"cannot be written: {reason}")]) from None
+        raise refuse(f"cannot be written: {exc.strerror or exc}") from None
 
 
 def _umask() -> int:

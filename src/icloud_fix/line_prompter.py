@@ -48,12 +48,16 @@ class LinePrompter:
 
     def fixed_now(self, result: CheckResult, position: Position) -> bool:
         with leaving_ends_the_session():
+            self._show_position(position)
             return self._fixed_now(result)
 
-    def _ask(self, question: Question, position: Position) -> Answer:
+    def _show_position(self, position: Position) -> None:
         if self._current_check != position.check.id:
             self._current_check = position.check.id
             render_text.print_position(self.console, position)
+
+    def _ask(self, question: Question, position: Position) -> Answer:
+        self._show_position(position)
         keys = "y = yes, n = no, s = not sure" + (", h = explain" if question.help else "")
         while True:
             reply = self._read(f"{question.prompt.strip()} ({keys}): ")

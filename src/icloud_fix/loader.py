@@ -7,11 +7,13 @@ import re
 from importlib import resources
 from pathlib import Path
 
+import yaml
+
 from icloud_fix import schema
 from icloud_fix.documents import Mapping, Scalar, Sequence, Value, describe, parse, read_text
 from icloud_fix.errors import InputFileError, Problem
 from icloud_fix.flow import Answer, Check, Flow, Question
-from icloud_fix.visible import visible
+from icloud_fix.visible import one_line, shorten, visible
 
 BUILTIN_FLOW = "icloud-photos.yaml"
 DEFAULT_AFTER_FIX_QUESTION = "Is the problem solved now?"
@@ -103,21 +105,23 @@ class _Validator:
         if text is None:
             return None
         if len(text) > 100 or not _ID.match(text):
-            shown = text if len(text) <= 40 else text[:40] + "..."
             self.problem(
                 value.line,
                 f"'{key}' must be a kebab-case id (lower-case letters, digits and single "
-                f"hyphens, such as 'icloud-storage'), found {shown!r}",
+                f"hyphens, such as 'icloud-storage'), found {shorten(text)!r}",
             )
             return None
         return text
 
     def answer(self, value: Value, key: str) -> Answer | None:
         if isinstance(value, Scalar) and value.kind in ("str", "bool"):
-            word = value.text if value.kind == "str" else value.text.lower()
+            word = value.text.lower()
             if word in _ANSWER_TEXT:
                 return _ANSWER_TEXT[word]
-        self.problem(value.line, f"'{key}' must be yes or no, found {describe(value)}")
+            found = repr(shorten(value.text))
+        else:
+            found = describe(value)
+        self.problem(value.line, f"'{key}' must be yes or no, found {found}")
         return None
 
     def flag(self, value: Value, key: str) -> bool | None:
@@ -153,7 +157,8 @@ class _Validator:
         if "format" in values:
             raw = self.scalar(values["format"], "format", "a whole number", ("int",))
             if raw is not None:
-                fmt = int(raw, 0) if raw.isdigit() else None
+                # As YAML reads the number (+1, 0x1 and 1_0 are numbers too).
+                fmt = yaml.safe_load(raw)
                 if fmt not in schema.SUPPORTED_FORMATS:
                     supported = ", ".join(str(v) for v in schema.SUPPORTED_FORMATS)
                     self.problem(
@@ -168,13 +173,14 @@ class _Validator:
             version = self.scalar(
                 values["version"], "version", "text or a number", ("str", "int", "float")
             )
+            version = one_line(version) if version is not None else None
         optional = {
             key: self.text(values[key], key) if key in values else None
             for key in ("description", "after_fix_question", "escalation")
         }
         checks: list[Check] = []
         if "checks" in values:
-            seen: dict[str, int] = {}
+            seen: dict[str, tuple[int, str]] = {}
             earlier: set[str] = set()
             self.all_questions = _question_lines(values["checks"])
             for item in self.items(values["checks"], "checks"):
@@ -196,23 +202,27 @@ class _Validator:
             source=self.source,
         )
 
-    def claim_id(self, value: Value, key: str, seen: dict[str, int]) -> str | None:
+    def claim_id(
+        self, value: Value, key: str, seen: dict[str, tuple[int, str]], kind: str
+    ) -> str | None:
         ident = self.ident(value, key)
         if ident is None:
             return None
         if ident in seen:
-            self.problem(value.line, f"duplicate id '{ident}' (first used on line {seen[ident]})")
+            line, first_kind = seen[ident]
+            self.problem(value.line, f"duplicate id '{ident}': a {kind} id must be unique in "
+                         f"the flow, and line {line} already gives it to a {first_kind}")
             return None
-        seen[ident] = value.line
+        seen[ident] = (value.line, kind)
         return ident
 
     def check(
-        self, node: Value, seen: dict[str, int], earlier: set[str]
+        self, node: Value, seen: dict[str, tuple[int, str]], earlier: set[str]
     ) -> Check | None:
         values = self.fields(node, "a check", schema.CHECK_FIELDS)
         if values is None:
             return None
-        check_id = self.claim_id(values["id"], "id", seen) if "id" in values else None
+        check_id = self.claim_id(values["id"], "id", seen, "check") if "id" in values else None
         title = self.text(values["title"], "title") if "title" in values else None
         questions: list[Question] = []
         if "questions" in values:
@@ -225,13 +235,13 @@ class _Validator:
         return Check(check_id, title, tuple(questions), node.line)
 
     def question(
-        self, node: Value, seen: dict[str, int], earlier: set[str]
+        self, node: Value, seen: dict[str, tuple[int, str]], earlier: set[str]
     ) -> Question | None:
         values = self.fields(node, "a question", schema.QUESTION_FIELDS)
         if values is None:
             return None
         before = len(self.problems)
-        qid = self.claim_id(values["id"], "id", seen) if "id" in values else None
+        qid = self.claim_id(values["id"], "id", seen, "question") if "id" in values else None
         name = f"question '{qid}'" if qid else "this question"
         prompt = self.text(values["prompt"], "prompt") if "prompt" in values else None
         help_text = self.text(values["help"], "help") if "help" in values else None
@@ -285,10 +295,11 @@ class _Validator:
         self, value: Value, qid: str | None, earlier: set[str]
     ) -> tuple[tuple[str, Answer], ...]:
         if not isinstance(value, Mapping) or not value.entries:
+            found = "an empty mapping" if isinstance(value, Mapping) else describe(value)
             self.problem(
                 value.line,
                 f"'when' must map earlier question ids to yes or no, such as "
-                f"{{on-cellular: yes}}; found {describe(value)}",
+                f"{{on-cellular: yes}}; found {found}",
             )
             return ()
         conditions: list[tuple[str, Answer]] = []

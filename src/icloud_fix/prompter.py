@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import questionary
 from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 from prompt_toolkit.keys import Keys
+from prompt_toolkit.output import ColorDepth
 from questionary.prompts.common import InquirerControl
 
 from icloud_fix import render_text
@@ -113,12 +114,21 @@ def _quiet_half_built_loop() -> None:
 class Prompter:
     """An AnswerSource that asks a person, one question at a time."""
 
-    def __init__(self, flow: Flow, console: Console, **prompt_kwargs: Any) -> None:
+    def __init__(
+        self, flow: Flow, console: Console, no_color: bool = False, **prompt_kwargs: Any
+    ) -> None:
         self.flow = flow
         self.console = console
         # input=/output= let tests drive the prompts with prompt_toolkit's pipe input.
         self.prompt_kwargs = prompt_kwargs
+        if no_color:
+            self.prompt_kwargs["color_depth"] = ColorDepth.DEPTH_1_BIT
         self._current_check: str | None = None
+
+    def _show_position(self, position: Position) -> None:
+        if self._current_check != position.check.id:
+            self._current_check = position.check.id
+            render_text.print_position(self.console, position)
 
     @contextmanager
     def _leaving(self) -> Iterator[None]:
@@ -143,6 +153,8 @@ class Prompter:
 
     def fixed_now(self, result: CheckResult, position: Position) -> bool:
         with self._leaving():
+            # The check may have failed on answers given by flags: say which it is.
+            self._show_position(position)
             render_text.print_fix(self.console, result)
             prompt = questionary.confirm(
                 self.flow.after_fix_question.strip(), default=False, auto_enter=True,
@@ -152,9 +164,7 @@ class Prompter:
             return bool(prompt.unsafe_ask())
 
     def _ask(self, question: Question, position: Position) -> Answer:
-        if self._current_check != position.check.id:
-            self._current_check = position.check.id
-            render_text.print_position(self.console, position)
+        self._show_position(position)
         choices = [
             questionary.Choice("Yes", Answer.YES, shortcut_key="y"),
             questionary.Choice("No", Answer.NO, shortcut_key="n"),

@@ -22,37 +22,42 @@ OUTCOME_WORDS = {
 ANSWER_WORDS = {"yes": "yes", "no": "no", "skip": "not sure"}
 
 
+def _inline(text: str) -> str:
+    """Text from the flow, kept on one line and inside its table cell or list item."""
+    return " ".join(text.split()).replace("|", "\\|")
+
+
 def render(result: SessionResult, now: datetime | None = None) -> str:
     flow = result.flow
     when = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
-        f"# {flow.title}: troubleshooting report",
+        f"# {_inline(flow.title)}: troubleshooting report",
         "",
         f"- Date: {when}",
-        f"- Flow: {flow.id} {flow.version}",
+        f"- Flow: {flow.id} {_inline(flow.version)}",
         f"- Tool: icloud-fix {__version__}",
         f"- Outcome: {OUTCOME_WORDS[result.outcome]}",
     ]
     if result.resolved_by is not None:
         title = next(c.check.title for c in result.checks if c.check.id == result.resolved_by)
-        lines.append(f"- Resolved by: the fix for {title} ({result.resolved_by})")
+        lines.append(f"- Resolved by: the fix for {_inline(title)} ({result.resolved_by})")
     lines += ["", "## Checks", "", "| # | Check | Status |", "|---|---|---|"]
     for number, c in enumerate(result.checks, start=1):
-        lines.append(f"| {number} | {c.check.title} | {STATUS_WORDS[c.status]} |")
+        lines.append(f"| {number} | {_inline(c.check.title)} | {STATUS_WORDS[c.status]} |")
     lines += ["", "## Answers", ""]
     for c in result.checks:
         answered = [q for q in c.questions if q.answer is not None]
         if not answered:
             continue
-        lines.append(f"### {c.check.title}")
+        lines.append(f"### {_inline(c.check.title)}")
         lines.append("")
         for q in answered:
-            lines.append(f"- {q.question.prompt} **{ANSWER_WORDS[q.answer.value]}**")
+            lines.append(f"- {_inline(q.question.prompt)} **{ANSWER_WORDS[q.answer.value]}**")
         lines.append("")
     if result.failed:
         lines += ["## Fixes to try", ""]
         for c in result.failed:
-            lines += [f"### {c.check.title}", ""]
+            lines += [f"### {_inline(c.check.title)}", ""]
             for text in c.remediation:
                 lines += [text.rstrip(), ""]
     elif result.outcome is Outcome.NO_PROBLEM_FOUND and flow.escalation:

@@ -57,7 +57,8 @@ def make_console(
     if plain:
         return PlainConsole(file=stream, color_system=None, highlight=False,  # type: ignore[arg-type]
                             emoji=False)
-    return Console(file=stream, no_color=no_color, highlight=False)  # type: ignore[arg-type]
+    # None, not False, lets rich read NO_COLOR from the environment.
+    return Console(file=stream, no_color=no_color or None, highlight=False)  # type: ignore[arg-type]
 
 
 def _markdown(console: Console, text: str) -> RenderableType:

@@ -72,7 +72,16 @@ QUESTION_FIELDS = (
 
 OBJECTS = {"flow": FLOW_FIELDS, "check": CHECK_FIELDS, "question": QUESTION_FIELDS}
 
-_ANSWER_ENUM: list[Any] = ["yes", "no", True, False]
+# yes/no in any case; YAML 1.1 tools read bare ones as booleans, YAML 1.2 ones as text.
+_ANSWER: dict[str, Any] = {
+    "anyOf": [
+        {"type": "boolean"},
+        {
+            "type": "string",
+            "pattern": "^([Yy][Ee][Ss]|[Nn][Oo]|[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$",
+        },
+    ]
+}
 
 
 def _kind_schema(kind: str) -> dict[str, Any]:
@@ -81,12 +90,11 @@ def _kind_schema(kind: str) -> dict[str, Any]:
     if kind == "id":
         return {"type": "string", "pattern": ID_PATTERN, "maxLength": 100}
     if kind == "text":
-        return {"type": "string", "minLength": 1, "maxLength": MAX_TEXT}
+        return {"type": "string", "pattern": "\\S", "maxLength": MAX_TEXT}
     if kind == "version":
         return {"type": ["string", "number"]}
     if kind == "answer":
-        # yes/no may be read as booleans by YAML 1.1 tools and as text by YAML 1.2 ones.
-        return {"enum": _ANSWER_ENUM}
+        return dict(_ANSWER)
     if kind == "flag":
         return {"type": "boolean"}
     if kind == "when":
@@ -94,7 +102,7 @@ def _kind_schema(kind: str) -> dict[str, Any]:
             "type": "object",
             "minProperties": 1,
             "propertyNames": {"pattern": ID_PATTERN},
-            "additionalProperties": {"enum": _ANSWER_ENUM},
+            "additionalProperties": _ANSWER,
         }
     if kind == "checks":
         return {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/check"}}

@@ -25,3 +25,8 @@ def visible(text: str) -> str:
 def one_line(text: str) -> str:
     """Like visible(), and newlines and tabs are spelled out too."""
     return text.translate(_ONE_LINE)
+
+
+def shorten(text: str, limit: int = 40) -> str:
+    """text cut to limit characters, for quoting a value back in an error message."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
