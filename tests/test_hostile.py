@@ -7,8 +7,8 @@ import json
 import os
 import re
 import subprocess
+import sys
 import tempfile
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,22 +32,37 @@ class Run:
     rss_mib: float
 
 
+# A child starts as a copy of its parent (pytest, ~90 MiB here), and the kernel's
+# peak-memory figure counts that copy: a small Python in between starts icloud-fix,
+# so the figure is icloud-fix's own. It writes the exit code, CPU seconds and KiB to
+# the file descriptor given as its first argument.
+MEASURE = (
+    "import os, subprocess, sys, threading\n"
+    "p = subprocess.Popen(sys.argv[2:])\n"
+    "timer = threading.Timer(30, p.kill)\n"
+    "timer.daemon = True\n"
+    "timer.start()\n"
+    "_, status, usage = os.wait4(p.pid, 0)\n"
+    "os.write(int(sys.argv[1]), f'{os.waitstatus_to_exitcode(status)} "
+    "{usage.ru_utime + usage.ru_stime} {usage.ru_maxrss}'.encode())\n"
+)
+
+
 def run(*args: str, cwd: Path) -> Run:
     """Run icloud-fix and measure the CPU time and peak memory of that process alone."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
-        proc = subprocess.Popen([installed_command(), *args], stdin=subprocess.DEVNULL,
-                                stdout=out, stderr=err, cwd=cwd, env=env)
-        watchdog = threading.Timer(30, proc.kill)
-        watchdog.start()
-        _, status, usage = os.wait4(proc.pid, 0)
-        watchdog.cancel()
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        read_end, write_end = os.pipe()
+        subprocess.run([sys.executable, "-c", MEASURE, str(write_end), installed_command(),
+                        *args], stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=cwd,
+                       env=env, pass_fds=(write_end,), check=False)
+        os.close(write_end)
+        with os.fdopen(read_end) as figures:
+            code, cpu, rss = figures.read().split()
         out.seek(0)
         err.seek(0)
-        return Run(proc.returncode, out.read().decode("utf-8", "replace"),
-                   err.read().decode("utf-8", "replace"), usage.ru_utime + usage.ru_stime,
-                   usage.ru_maxrss / 1024)
+        return Run(int(code), out.read().decode("utf-8", "replace"),
+                   err.read().decode("utf-8", "replace"), float(cpu), int(rss) / 1024)
 
 
 def assert_sane(result: Run) -> None:

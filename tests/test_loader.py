@@ -170,3 +170,24 @@ def test_missing_file_and_folder(tmp_path: Path) -> None:
         load_file(tmp_path / "nope.yaml")
     with pytest.raises(InputFileError, match="is a folder, not a file"):
         load_file(tmp_path)
+
+
+def test_pure_python_yaml_gives_the_same_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Where PyYAML was built without libyaml, the pure-Python parser is used.
+    import yaml
+
+    from icloud_fix import documents
+
+    class PureLoader(documents._ComposeOnly, yaml.SafeLoader):
+        pass
+
+    monkeypatch.setattr(documents, "_Loader", PureLoader)
+    monkeypatch.setattr(documents, "_WANTS_BYTES", False)
+    assert load_builtin().check_ids()[0] == "apple-id"
+    for path in INVALID:
+        line, message = expectation(path)
+        with pytest.raises(InputFileError) as caught:
+            load_file(path)
+        first = caught.value.problems[0]
+        assert (first.line, path.name) == (line, path.name)
+        assert message in first.message

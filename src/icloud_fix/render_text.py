@@ -7,14 +7,18 @@ import re
 import sys
 import textwrap
 from collections.abc import Iterator
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from rich import box
 from rich.console import Console, Group, RenderableType
-from rich.markdown import Markdown
 from rich.padding import Padding
-from rich.table import Table
 from rich.text import Text
+
+# rich.markdown (with markdown-it) and rich.table are imported where a fix or the
+# summary is drawn: they cost more than all the rest of rich that the first
+# question needs, and the person should see that question at once.
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 from icloud_fix.engine import CheckResult, Outcome, Position, SessionResult, Status
 from icloud_fix.flow import Flow
@@ -64,6 +68,8 @@ def make_console(
 def _markdown(console: Console, text: str) -> RenderableType:
     if isinstance(console, PlainConsole):
         return Text(_BOLD.sub(r"\1", text.strip()))
+    from rich.markdown import Markdown
+
     return Markdown(text)
 
 
@@ -117,6 +123,9 @@ def print_fix(console: Console, result: CheckResult) -> None:
 
 
 def summary_table(console: Console, result: SessionResult) -> Table:
+    from rich import box
+    from rich.table import Table
+
     if isinstance(console, PlainConsole):
         style = None
     else:

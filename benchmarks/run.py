@@ -1,0 +1,178 @@
+"""Start-up, size and memory benchmarks for icloud-fix, as ratios against the import floor.
+
+Run from the project root with the environment icloud-fix is installed in:
+
+    python benchmarks/run.py            # about a minute
+    python benchmarks/run.py --runs 21  # steadier medians
+
+F, the import floor, is the wall time of `python -c "import typer, questionary, yaml,
+rich.console"`: what the dependencies cost before icloud-fix does anything. Every
+figure is measured in the same run, as the median of several runs after a warm-up,
+and compared with its target. The exit code is 1 when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+FLOOR = "import typer, questionary, yaml, rich.console"
+ANSWERS = {
+    "apple-id-same-account": "yes",
+    "apple-id-sync-on": "yes",
+    "connectivity-internet-works": "yes",
+    "connectivity-on-cellular": "no",
+    "connectivity-low-data-mode": "no",
+    "icloud-storage-full": "yes",
+    "device-storage-full": "no",
+    "restart-done": "yes",
+    "ios-update-current": "yes",
+    "charging-wifi-left-to-sync": "yes",
+    "charging-wifi-low-power-mode": "no",
+}
+
+
+def median_of(runs: int, measure: Callable[[], float], warmup: int = 2) -> float:
+    for _ in range(warmup):
+        measure()
+    return statistics.median(measure() for _ in range(runs))
+
+
+def wall(command: list[str]) -> Callable[[], float]:
+    def measure() -> float:
+        start = time.perf_counter()
+        subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, check=False)
+        return time.perf_counter() - start
+
+    return measure
+
+
+# A child starts as a copy of its parent, and the kernel's peak-memory figure counts
+# that copy; a small Python in between keeps this process's own size out of it.
+MEASURE = (
+    "import os, subprocess, sys\n"
+    "p = subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)\n"
+    "_, _, usage = os.wait4(p.pid, 0)\n"
+    "print(usage.ru_maxrss)\n"
+)
+
+
+def peak_memory_mib(command: list[str]) -> float:
+    """Peak resident memory of one run of command, from the kernel's own accounting."""
+    out = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True,
+                         text=True, check=True).stdout
+    return int(out) / 1024
+
+
+def first_prompt(command: str) -> Callable[[], float]:
+    """Time from start until the first question is drawn in a pseudo-terminal."""
+    import pexpect
+
+    env = {**os.environ, "TERM": "xterm-256color", "PROMPT_TOOLKIT_NO_CPR": "1"}
+
+    def measure() -> float:
+        start = time.perf_counter()
+        child = pexpect.spawn(command, env=env, dimensions=(40, 120), timeout=30)
+        child.expect_exact(b"Explain this question")
+        elapsed = time.perf_counter() - start
+        child.sendcontrol("c")
+        child.expect(pexpect.EOF)
+        child.close()
+        return elapsed
+
+    return measure
+
+
+def generated_flow(checks: int) -> str:
+    parts = ['format: 1\nid: generated\ntitle: Generated\nversion: "1"\nchecks:\n']
+    for i in range(checks):
+        parts.append(
+            f"  - id: check-{i}\n    title: Check number {i}\n    questions:\n"
+            f"      - id: check-{i}-ok\n        prompt: Is part {i} working as it should?\n"
+            f"        help: Look at part {i}.\n        pass_answer: \"yes\"\n"
+            f"        remediation: |\n          1. Open part {i}.\n          2. Fix it.\n"
+        )
+    return "".join(parts)
+
+
+def load_time(path: Path) -> Callable[[], float]:
+    from icloud_fix.loader import load_file
+
+    def measure() -> float:
+        start = time.perf_counter()
+        load_file(path)
+        return time.perf_counter() - start
+
+    return measure
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=11, help="runs per figure (median)")
+    args = parser.parse_args()
+    runs = args.runs
+
+    python = sys.executable
+    command = shutil.which("icloud-fix", path=str(Path(python).parent))
+    if command is None:
+        sys.exit("icloud-fix is not installed beside this Python: pip install '.[test]'")
+    from icloud_fix.loader import builtin_flow_path
+
+    flags = [f"--answer={qid}={value}" for qid, value in ANSWERS.items()]
+    scripted = [command, "--non-interactive", *flags, "--format", "json"]
+
+    floor = median_of(runs, wall([python, "-c", FLOOR]))
+    rows: list[tuple[str, str, float, str, bool]] = []
+
+    def against_floor(name: str, seconds: float, target: float) -> None:
+        ratio = seconds / floor
+        rows.append((name, f"{seconds * 1000:.0f} ms", ratio, f"<= {target} F", ratio <= target))
+
+    against_floor("scripted run, --format json", median_of(runs, wall(scripted)), 0.6)
+    against_floor("list --format json", median_of(runs, wall([command, "list", "--format",
+                                                               "json"])), 0.6)
+    against_floor("validate (built-in flow)",
+                  median_of(runs, wall([command, "validate", str(builtin_flow_path())])), 0.6)
+    against_floor("first question drawn (pty)", median_of(max(5, runs // 2),
+                                                          first_prompt(command)), 1.15)
+
+    with tempfile.TemporaryDirectory() as folder:
+        sizes = {}
+        for checks in (100, 1000, 10000):
+            path = Path(folder) / f"flow-{checks}.yaml"
+            path.write_text(generated_flow(checks), encoding="utf-8")
+            sizes[checks] = median_of(max(3, runs // 2), load_time(path), warmup=1)
+    against_floor("load + validate 1,000 checks", sizes[1000], 0.5)
+    growth = sizes[10000] / sizes[1000]
+    rows.append(("load 10,000 / 1,000 checks", f"{sizes[10000] * 1000:.0f} ms", growth,
+                 "<= 12 x", growth <= 12))
+    rows.append(("load 1,000 / 100 checks", f"{sizes[1000] * 1000:.0f} ms",
+                 sizes[1000] / sizes[100], "(linear: ~10 x)", True))
+
+    memory = max(peak_memory_mib(scripted) for _ in range(3))
+    rows.append(("peak memory, scripted run", f"{memory:.1f} MiB", memory / 45, "<= 45 MiB",
+                 memory <= 45))
+
+    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+          f"{platform.python_version()}, {platform.system()} {platform.release()}")
+    print(f"Import floor F ({FLOOR}): {floor * 1000:.0f} ms; median of {runs} runs\n")
+    print(f"| {'figure':<30} | {'median':>9} | {'ratio':>6} | {'target':<15} | ok  |")
+    print(f"|{'-' * 32}|{'-' * 11}|{'-' * 8}|{'-' * 17}|-----|")
+    for name, value, ratio, target, ok in rows:
+        verdict = "yes" if ok else "NO"
+        print(f"| {name:<30} | {value:>9} | {ratio:>6.2f} | {target:<15} | {verdict:<3} |")
+    return 0 if all(ok for *_, ok in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
