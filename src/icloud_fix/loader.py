@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from importlib import resources
 from pathlib import Path
@@ -32,6 +31,8 @@ _ANSWER_TEXT = {"yes": Answer.YES, "no": Answer.NO, "true": Answer.YES, "false":
 
 def did_you_mean(word: str, choices: list[str]) -> str:
     """' (did you mean 'x'?)' when a choice is close to word, else ''."""
+    import difflib  # only on the way to an error message
+
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
