@@ -52,3 +52,12 @@ def installed_command() -> str:
     if found is None:
         pytest.fail("icloud-fix is not installed in this environment: pip install '.[test]'")
     return found
+
+
+@pytest.fixture(autouse=True)
+def icloud_fix_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+                    ) -> Path:
+    """Every test gets its own, empty state folder (interrupted sessions are kept there)."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("ICLOUD_FIX_HOME", str(home))
+    return home

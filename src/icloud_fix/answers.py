@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+from collections.abc import Collection
 from pathlib import Path
 
 from icloud_fix.documents import Mapping, Scalar, describe, parse, read_text
@@ -95,10 +97,20 @@ class ScriptedAnswers:
     treated as skipped, so one run can name every missing id at once.
     """
 
-    def __init__(self, given: dict[str, Answer], fallback: AnswerSource | None = None) -> None:
+    def __init__(
+        self,
+        given: dict[str, Answer],
+        fallback: AnswerSource | None = None,
+        resolved_by: str | None = None,
+        not_fixed: Collection[str] = (),
+    ) -> None:
         self.given = given
         self.fallback: AnswerSource | None = fallback
         self.missing: list[str] = []
+        # "Does it work now?" answered ahead: yes after this check's fix (--resolved-by),
+        # no after these (a resumed session, where the person already said so).
+        self.resolved_by = resolved_by
+        self.not_fixed: set[str] = set(not_fixed)
 
     def ask(self, question: Question, position: Position) -> Answer:
         if question.id in self.given:
@@ -109,6 +121,33 @@ class ScriptedAnswers:
         return Answer.SKIP
 
     def fixed_now(self, result: CheckResult, position: Position) -> bool:
-        if self.fallback is not None:
-            return self.fallback.fixed_now(result, position)
-        return False
+        check = result.check.id
+        if check == self.resolved_by:
+            return True
+        if check in self.not_fixed or self.fallback is None:
+            return False
+        fixed = self.fallback.fixed_now(result, position)
+        if not fixed:
+            self.not_fixed.add(check)
+        return fixed
+
+
+def replay_command(
+    result: SessionResult,
+    steps: str | None = None,
+    only: Collection[str] | None = None,
+    scripted: bool = True,
+) -> str:
+    """The icloud-fix command that gives the same statuses and outcome without a
+    question: every answer as --answer, in flow order, quoted for the shell."""
+    words = ["icloud-fix"]
+    if scripted:
+        words.append("--non-interactive")
+    if steps is not None:
+        words += ["--steps", steps]
+    if only is not None:
+        words += ["--only", ",".join(c for c in result.flow.check_ids() if c in only)]
+    words += [f"--answer={qid}={answer.value}" for qid, answer in result.answers().items()]
+    if result.resolved_by is not None:
+        words += ["--resolved-by", result.resolved_by]
+    return " ".join(shlex.quote(word) for word in words)

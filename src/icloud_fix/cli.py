@@ -8,7 +8,7 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -22,11 +22,17 @@ from icloud_fix.errors import (
     EXIT_OUTPUT_ERROR,
     IcloudFixError,
     InputFileError,
+    PromptUnavailable,
     SessionInterrupted,
     Terminated,
 )
 from icloud_fix.flow import ACCEPTED_ANSWERS, Flow
-from icloud_fix.visible import visible
+
+if TYPE_CHECKING:
+    from icloud_fix.line_prompter import LinePrompter
+    from icloud_fix.prompter import Prompter
+from icloud_fix.loader import did_you_mean
+from icloud_fix.visible import shorten, visible
 
 
 class Format(str, enum.Enum):
@@ -148,6 +154,39 @@ def wizard(
             show_default=False,
         ),
     ] = None,
+    only_ids: Annotated[
+        str | None,
+        typer.Option(
+            "--only",
+            metavar="ID[,ID...]",
+            help="Run just these checks (for a help desk that knows the cause); "
+            "'icloud-fix list' shows the check ids.",
+            show_default=False,
+        ),
+    ] = None,
+    from_id: Annotated[
+        str | None,
+        typer.Option("--from", metavar="ID", help="Start at this check and run the rest.",
+                     show_default=False),
+    ] = None,
+    resolved_by: Annotated[
+        str | None,
+        typer.Option(
+            "--resolved-by",
+            metavar="ID",
+            help="The fix for this check solved the problem: the run ends there, as "
+            "resolved. Used by the command printed at the end of a session.",
+            show_default=False,
+        ),
+    ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option("--resume", help="Continue an interrupted session without asking."),
+    ] = False,
+    fresh: Annotated[
+        bool,
+        typer.Option("--fresh", help="Start over, forgetting an interrupted session."),
+    ] = False,
     no_color: Annotated[
         bool, typer.Option("--no-color", help="No colour in the output (NO_COLOR=1 works too).")
     ] = False,
@@ -176,7 +215,9 @@ def wizard(
             ("--steps", steps), ("--answer", answer), ("--answers", answers_file),
             ("--non-interactive", non_interactive), ("--format", output_format),
             ("--output", output), ("--save-answers", save_answers),
-            ("--no-color", no_color), ("--plain", plain)) if value]
+            ("--no-color", no_color), ("--plain", plain), ("--only", only_ids),
+            ("--from", from_id), ("--resolved-by", resolved_by), ("--resume", resume),
+            ("--fresh", fresh)) if value]
         if given_here:
             # Silently dropping them would list or check the wrong thing.
             _fail(f"{', '.join(given_here)} must come after '{ctx.invoked_subcommand}': "
@@ -187,6 +228,11 @@ def wizard(
         flow = _load_flow(steps)
         given = answers.load_file(answers_file, flow) if answers_file else {}
         given.update(answers.parse_flags(answer or [], flow))
+        only = _selected_checks(flow, only_ids, from_id)
+        if resolved_by is not None:
+            _check_ids(flow, [resolved_by], "--resolved-by")
+        if resume and fresh:
+            raise IcloudFixError("--resume and --fresh contradict each other; give one")
     except IcloudFixError as exc:
         _fail(exc.message)
 
@@ -198,7 +244,7 @@ def wizard(
         from icloud_fix import render_text
 
         console = render_text.make_console(no_color=no_color, plain=mode == "plain")
-    source = answers.ScriptedAnswers(given)
+    source = answers.ScriptedAnswers(given, resolved_by=resolved_by)
     if mode is not None:
         assert console is not None
         render_text.print_intro(console, flow)
@@ -207,27 +253,126 @@ def wizard(
 
             if sys.stdin is None:
                 _fail("--plain reads answers from stdin, and stdin is closed")
-            source.fallback = LinePrompter(flow, console, sys.stdin)
+            prompter: LinePrompter | Prompter = LinePrompter(flow, console, sys.stdin)
         else:
             from icloud_fix.prompter import Prompter
 
-            source.fallback = Prompter(flow, console, no_color=no_color)
+            prompter = Prompter(flow, console, no_color=no_color)
+        source.fallback = prompter
+        holding: contextlib.AbstractContextManager[None] = prompter.holding_terminal()
+    else:
+        holding = contextlib.nullcontext()
 
+    steps_word = str(steps) if steps is not None else None
     try:
-        result = engine.run(flow, source)
+        with holding:
+            if mode is not None or resume:
+                _offer_to_resume(flow, source, source.fallback, resume, fresh)
+            result = engine.run(flow, source, only)
     except SessionInterrupted as exc:
         with contextlib.suppress(OSError):  # the terminal may be gone (SIGHUP)
             sys.stderr.write(f"\nStopped: {exc.reason}. Here is what you answered so far.\n")
         saved = _save(exc.partial, save_answers, output, output_format)
+        if mode is not None:
+            _keep_session(flow, exc.partial, source)
         with contextlib.suppress(OSError):
             _print_report(exc.partial, stdout_format, console)
+            if mode is not None and exc.partial.answers():
+                _print_replay(answers.replay_command(exc.partial, steps_word, only,
+                                                     scripted=False),
+                              stdout_format is Format.text, finished=False)
         raise typer.Exit(exc.exit_code if saved else EXIT_INPUT_ERROR) from None
 
     if source.missing:
         _fail(_missing_message(source.missing, given, non_interactive))
     saved = _save(result, save_answers, output, output_format)
     _print_report(result, stdout_format, console)
+    if mode is not None:
+        from icloud_fix import sessions
+
+        sessions.clear(flow)  # finished: nothing left to continue
+        _print_replay(answers.replay_command(result, steps_word, only),
+                      stdout_format is Format.text, finished=True)
     raise typer.Exit(result.exit_code if saved else EXIT_INPUT_ERROR)
+
+
+def _check_ids(flow: Flow, ids: list[str], option: str) -> None:
+    known = flow.check_ids()
+    for check in ids:
+        if check not in known:
+            raise IcloudFixError(
+                f"{option}: unknown check id '{shorten(check)}'{did_you_mean(check, known)}; "
+                f"the checks are {', '.join(known)}"
+            )
+
+
+def _selected_checks(flow: Flow, only_ids: str | None, from_id: str | None) -> set[str] | None:
+    """The checks --only or --from select, or None for all of them."""
+    if only_ids is not None and from_id is not None:
+        raise IcloudFixError("give --only or --from, not both")
+    if only_ids is not None:
+        wanted = [word.strip() for word in only_ids.split(",") if word.strip()]
+        if not wanted:
+            raise IcloudFixError("--only needs at least one check id, e.g. --only "
+                                 f"{flow.check_ids()[0]}")
+        _check_ids(flow, wanted, "--only")
+        return set(wanted)
+    if from_id is not None:
+        _check_ids(flow, [from_id], "--from")
+        ids = flow.check_ids()
+        return set(ids[ids.index(from_id):])
+    return None
+
+
+def _offer_to_resume(
+    flow: Flow, source: answers.ScriptedAnswers, prompter: object, resume: bool, fresh: bool
+) -> None:
+    """Continue an interrupted session of this flow: with --resume, or if the person
+    says so. Answers given by flags or files still win over the saved ones."""
+    from icloud_fix import sessions
+
+    if fresh:
+        sessions.clear(flow)
+        return
+    saved = sessions.load(flow)
+    if saved is None:
+        return
+    if not resume:
+        count = len(saved.answers)
+        question = (f"You stopped in the middle last time, after {count} "
+                    f"answer{'s' if count != 1 else ''}. Continue where you stopped?")
+        try:
+            resume = prompter.confirm(question, default=True)  # type: ignore[attr-defined]
+        except PromptUnavailable as exc:
+            raise typer.Exit(exc.exit_code) from None
+        if not resume:
+            sessions.clear(flow)
+            return
+    source.given = {**saved.answers, **source.given}
+    source.not_fixed |= saved.not_fixed
+
+
+def _keep_session(flow: Flow, partial: engine.SessionResult,
+                  source: answers.ScriptedAnswers) -> None:
+    from icloud_fix import sessions
+
+    if not partial.answers():
+        return
+    try:
+        sessions.save(flow, partial, source.not_fixed)
+    except (IcloudFixError, OSError):
+        return  # the answers are still printed below and in the replay command
+    with contextlib.suppress(OSError):
+        sys.stderr.write("Your answers are kept: run icloud-fix again to continue where "
+                         "you stopped (--fresh starts over).\n")
+
+
+def _print_replay(command: str, to_stdout: bool, finished: bool) -> None:
+    """The same session as one scripted command, to share or run again."""
+    intro = ("The same answers as one command (to share, or to run again without "
+             "questions):" if finished else "To start again from these answers:")
+    stream = sys.stdout if to_stdout else sys.stderr
+    stream.write(f"\n{intro}\n  {command}\n")
 
 
 def _is_terminal(stream: object) -> bool:

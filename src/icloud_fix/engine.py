@@ -7,6 +7,7 @@ questionary prompter, scripted answers) implement ``AnswerSource``.
 from __future__ import annotations
 
 import enum
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -135,8 +136,9 @@ def applies(question: Question, answers: dict[str, Answer]) -> bool:
     return all(answers.get(qid) is expected for qid, expected in question.when)
 
 
-def run(flow: Flow, source: AnswerSource) -> SessionResult:
-    """Walk every check in order; stop early when the source says a fix worked."""
+def run(flow: Flow, source: AnswerSource, only: Collection[str] | None = None) -> SessionResult:
+    """Walk the checks in order (only those named in ``only``, when given); stop early
+    when the source says a fix worked."""
     answers: dict[str, Answer] = {}
     results: list[CheckResult] = []
     resolved_by: str | None = None
@@ -164,6 +166,9 @@ def run(flow: Flow, source: AnswerSource) -> SessionResult:
     # sure" (or was itself undecided): nobody knows whether they would have failed.
     undecided: set[str] = set()
     for number, check in enumerate(flow.checks, start=1):
+        if only is not None and check.id not in only:
+            results.append(unreached(check))
+            continue
         position = Position(number, total, check)
         asked: list[QuestionResult] = []
         for question in check.questions:

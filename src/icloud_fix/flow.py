@@ -67,7 +67,8 @@ class Flow:
     after_fix_question: str
     escalation: str | None
     checks: tuple[Check, ...]
-    source: str
+    source: str  # the name shown in messages and reports
+    location: str = ""  # the file it was read from, as an absolute path
 
     def questions(self) -> Iterator[tuple[Check, Question]]:
         for check in self.checks:

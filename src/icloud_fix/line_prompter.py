@@ -7,6 +7,8 @@ from stdin lines, so ``printf 'y\\nn\\n' | icloud-fix --plain`` works as a scrip
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, TextIO
 
 from icloud_fix import render_text
@@ -51,6 +53,12 @@ class LinePrompter:
             self._show_position(position)
             return self._fixed_now(result)
 
+    @contextmanager
+    def holding_terminal(self) -> Iterator[None]:
+        """Nothing to hold: a line-mode terminal sends Ctrl-C as SIGINT while
+        readline() waits, which is where this front end spends its time."""
+        yield
+
     def _show_position(self, position: Position) -> None:
         if self._current_check != position.check.id:
             self._current_check = position.check.id
@@ -71,11 +79,20 @@ class LinePrompter:
 
     def _fixed_now(self, result: CheckResult) -> bool:
         render_text.print_fix(self.console, result)
+        return self._confirm(self.flow.after_fix_question.strip(), default=False)
+
+    def confirm(self, text: str, default: bool) -> bool:
+        """A yes/no question outside the flow, such as 'Continue where you stopped?'."""
+        with leaving_ends_the_session():
+            return self._confirm(text, default)
+
+    def _confirm(self, text: str, default: bool) -> bool:
+        keys = "Y/n" if default else "y/N"
         while True:
-            reply = self._read(f"{self.flow.after_fix_question.strip()} (y = yes, n = no): ")
+            reply = self._read(f"{text} ({keys}): ")
             answer = parse_answer(reply)
-            if answer is Answer.YES:
-                return True
-            if answer is Answer.NO or reply == "":
-                return False
+            if answer in (Answer.YES, Answer.NO):
+                return answer is Answer.YES
+            if reply == "":
+                return default
             self.console.print("Please type y for yes or n for no, then Enter.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from importlib import resources
 from pathlib import Path
@@ -49,7 +50,8 @@ def load_builtin() -> Flow:
 def load_file(path: Path, source: str | None = None) -> Flow:
     """Load a flow file; raises InputFileError naming the file and line of every problem."""
     name = source if source is not None else str(path)
-    return load_text(read_text(path, name), name)
+    flow = load_text(read_text(path, name), name)
+    return dataclasses.replace(flow, location=str(path.resolve()))
 
 
 def load_text(text: str, source: str) -> Flow:

@@ -125,6 +125,26 @@ class Prompter:
             self.prompt_kwargs["color_depth"] = ColorDepth.DEPTH_1_BIT
         self._current_check: str | None = None
 
+    @contextmanager
+    def holding_terminal(self) -> Iterator[None]:
+        """For the whole session, Ctrl-C reaches the prompts as a key, not as SIGINT.
+
+        A SIGINT becomes a KeyboardInterrupt wherever Python happens to be, and
+        between two prompts that can be inside a finaliser, where it is swallowed
+        and the press lost. As a key it waits for the next prompt, which then ends
+        the session as it should.
+        """
+        saved = _terminal_mode()
+        if saved is not None and termios is not None:
+            quiet = list(saved)
+            quiet[3] &= ~termios.ISIG
+            with contextlib.suppress(termios.error, OSError, ValueError):
+                termios.tcsetattr(sys.stdin.fileno(), termios.TCSANOW, quiet)
+        try:
+            yield
+        finally:
+            _restore_terminal_mode(saved)
+
     def _show_position(self, position: Position) -> None:
         if self._current_check != position.check.id:
             self._current_check = position.check.id
@@ -156,12 +176,18 @@ class Prompter:
             # The check may have failed on answers given by flags: say which it is.
             self._show_position(position)
             render_text.print_fix(self.console, result)
-            prompt = questionary.confirm(
-                self.flow.after_fix_question.strip(), default=False, auto_enter=True,
-                **self.prompt_kwargs,
-            )
-            _answer_keys(prompt, {})
-            return bool(prompt.unsafe_ask())
+            return self._confirm(self.flow.after_fix_question.strip(), default=False)
+
+    def confirm(self, text: str, default: bool) -> bool:
+        """A yes/no question outside the flow, such as 'Continue where you stopped?'."""
+        with self._leaving():
+            return self._confirm(text, default)
+
+    def _confirm(self, text: str, default: bool) -> bool:
+        prompt = questionary.confirm(text, default=default, auto_enter=True,
+                                     **self.prompt_kwargs)
+        _answer_keys(prompt, {})
+        return bool(prompt.unsafe_ask())
 
     def _ask(self, question: Question, position: Position) -> Answer:
         self._show_position(position)

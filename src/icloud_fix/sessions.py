@@ -1,0 +1,94 @@
+"""Interrupted sessions, kept so the next run can continue where the person stopped.
+
+The answers given so far (and the fixes that did not help) are saved in the user's
+application folder, or in ICLOUD_FIX_HOME when it is set, one file per flow.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from icloud_fix import files
+from icloud_fix.documents import Mapping, Scalar, Sequence, parse, read_text
+from icloud_fix.engine import SessionResult
+from icloud_fix.errors import IcloudFixError
+from icloud_fix.flow import Answer, Flow, parse_answer
+
+
+@dataclass(frozen=True)
+class SavedSession:
+    answers: dict[str, Answer]
+    not_fixed: frozenset[str] = field(default_factory=frozenset)
+
+
+def home() -> Path:
+    """Where icloud-fix keeps its state: $ICLOUD_FIX_HOME, or the application folder."""
+    override = os.environ.get("ICLOUD_FIX_HOME")
+    if override:
+        return Path(override)
+    import typer
+
+    return Path(typer.get_app_dir("icloud-fix"))
+
+
+def state_file(flow: Flow) -> Path:
+    # Two flow files may share an id; the file they were loaded from tells them apart.
+    digest = hashlib.sha256(flow.location.encode("utf-8")).hexdigest()[:10]
+    return home() / "sessions" / f"{flow.id}-{digest}.yaml"
+
+
+def save(flow: Flow, result: SessionResult, not_fixed: set[str]) -> Path:
+    """Keep what was answered in an interrupted session; raises IcloudFixError if it
+    cannot be written."""
+    path = state_file(flow)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document = {
+        "flow": flow.id,
+        "version": flow.version,
+        "answers": {qid: answer.value for qid, answer in result.answers().items()},
+        "not_fixed": sorted(not_fixed),
+    }
+    files.write_atomically(path, yaml.safe_dump(document, sort_keys=False))
+    return path
+
+
+def load(flow: Flow) -> SavedSession | None:
+    """The saved session of this flow, keeping only what still applies to it (a flow
+    may have changed since); None when there is none or it cannot be read."""
+    path = state_file(flow)
+    if not path.is_file():
+        return None
+    try:
+        document = parse(read_text(path, str(path)), str(path))
+    except IcloudFixError:
+        return None  # a damaged state file is no reason to stop the person
+    if not isinstance(document, Mapping):
+        return None
+    known = set(flow.question_ids())
+    answers: dict[str, Answer] = {}
+    entry = document.entries.get("answers")
+    if entry is not None and isinstance(entry.value, Mapping):
+        for qid, item in entry.value.entries.items():
+            answer = parse_answer(item.value.text) if isinstance(item.value, Scalar) else None
+            if qid in known and answer is not None:
+                answers[qid] = answer
+    checks = set(flow.check_ids())
+    not_fixed: set[str] = set()
+    entry = document.entries.get("not_fixed")
+    if entry is not None and isinstance(entry.value, Sequence):
+        not_fixed = {i.text for i in entry.value.items if isinstance(i, Scalar)} & checks
+    if not answers:
+        return None
+    return SavedSession(answers, frozenset(not_fixed))
+
+
+def clear(flow: Flow) -> None:
+    # Nothing to clear, or nowhere to clear it: either way nothing is lost.
+    with contextlib.suppress(OSError):
+        state_file(flow).unlink(missing_ok=True)

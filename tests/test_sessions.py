@@ -1,0 +1,251 @@
+"""Sessions that can be shared, resumed and reproduced, through the installed command."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import subprocess
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from conftest import PASSING, answer_flags, installed_command, invoke, write_flow
+
+CTRL_C = "\x03"
+
+
+def start(cwd: Path, *args: str) -> pexpect.spawn:
+    env = {**os.environ, "TERM": "xterm-256color", "NO_COLOR": "1", "PROMPT_TOOLKIT_NO_CPR": "1"}
+    return pexpect.spawn(installed_command(), list(args), env=env, cwd=str(cwd),
+                         dimensions=(40, 200), encoding="utf-8", timeout=15)
+
+
+def answer(child: pexpect.spawn, expected: str, key: str) -> None:
+    child.expect_exact(expected)
+    child.send(key)
+
+
+def finish(child: pexpect.spawn) -> tuple[int, str]:
+    rest = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", child.read())
+    child.close()
+    return child.exitstatus, rest
+
+
+def replay(printed: str, cwd: Path) -> dict:
+    """Run the command a session printed, as a script would, and return its report."""
+    line = printed.split("without questions):")[1].strip().splitlines()[0]
+    words = shlex.split(line)
+    assert words[:2] == ["icloud-fix", "--non-interactive"]
+    run = subprocess.run([installed_command(), *words[1:], "--format", "json"], cwd=cwd,
+                         capture_output=True, text=True, check=False)
+    report = json.loads(run.stdout)
+    report["exit_code"] = run.returncode
+    return report
+
+
+def same_result(session: dict, replayed: dict) -> None:
+    assert replayed["outcome"] == session["outcome"]
+    assert replayed["resolved_by"] == session["resolved_by"]
+    assert replayed["checks"] == session["checks"]
+
+
+# Each session: the keys typed in order (question by question), and the exit code.
+SESSIONS = {
+    "problems-found": (["y", "y", "y", "y", "y", "n", "y", "n", "n", "s", "y", "y", "n"], 1),
+    "resolved": (["y", "n", "n", "y", "n", "n", "n", "y", "y"], 0),
+    "all-passed": (["y", "y", "y", "n", "n", "n", "n", "y", "y", "y", "n"], 0),
+}
+
+
+@pytest.mark.parametrize("name", SESSIONS)
+def test_the_printed_command_replays_the_session(tmp_path: Path, name: str) -> None:
+    keys, code = SESSIONS[name]
+    child = start(tmp_path, "--output", "session.json")
+    for key in keys:
+        child.expect(r"\? ")  # every prompt, flow question or "sync now?", starts so
+        child.send(key)
+    exit_code, out = finish(child)
+    assert exit_code == code
+    session = json.loads((tmp_path / "session.json").read_text(encoding="utf-8"))
+    replayed = replay(out, tmp_path)
+    assert replayed["exit_code"] == code
+    same_result(session, replayed)
+
+
+def test_replay_of_a_custom_flow_and_only(tmp_path: Path) -> None:
+    write_flow(tmp_path, """
+        format: 1
+        id: printer
+        title: Printer
+        version: "1"
+        checks:
+          - id: paper
+            title: Paper
+            questions:
+              - id: paper-in
+                prompt: Paper in the tray?
+                pass_answer: "yes"
+                remediation: Add paper.
+          - id: ink
+            title: Ink
+            questions:
+              - id: ink-left
+                prompt: Ink left?
+                pass_answer: "yes"
+                remediation: Change the cartridge.
+    """, name="my flow.yaml")
+    child = start(tmp_path, "--steps", "my flow.yaml", "--only", "ink", "--output", "s.json")
+    answer(child, "Ink left?", "n")
+    answer(child, "Is the problem solved now?", "n")
+    exit_code, out = finish(child)
+    assert exit_code == 1
+    assert "--steps 'my flow.yaml' --only ink" in out
+    session = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
+    assert [c["status"] for c in session["checks"]] == ["not_reached", "failed"]
+    same_result(session, replay(out, tmp_path))
+
+
+def test_interrupted_session_is_kept_and_resumed(tmp_path: Path, icloud_fix_home: Path) -> None:
+    child = start(tmp_path)
+    answer(child, "Check 1 of 7", "y")
+    answer(child, "Sync this iPhone", "n")
+    answer(child, "Do your photos sync now?", "n")
+    answer(child, "Check 2 of 7", CTRL_C)
+    code, out = finish(child)
+    assert code == 130
+    assert "Your answers are kept" in out
+    assert "--answer=apple-id-same-account=yes --answer=apple-id-sync-on=no" in out
+    saved = list((icloud_fix_home / "sessions").iterdir())
+    assert len(saved) == 1
+
+    child = start(tmp_path)
+    answer(child, "after 2 answers. Continue where you stopped?", "y")
+    # Check 1 is not asked again, and its fix is not offered again.
+    child.expect_exact("Check 2 of 7")
+    assert "Check 1 of 7" not in child.before and "sync now" not in child.before
+    for key in ["y", "n", "n", "n", "n", "y", "y", "y", "n"]:
+        child.expect(r"\? ")
+        child.send(key)
+    code, out = finish(child)
+    assert code == 1
+    assert "Apple ID and iCloud Photos" in out and "FAILED" in out
+    assert list((icloud_fix_home / "sessions").iterdir()) == []  # finished: cleared
+
+
+def interrupted_after_first_check(cwd: Path, *args: str) -> None:
+    child = start(cwd, *args)
+    answer(child, "Check 1 of", "y")
+    answer(child, "Check 2 of", CTRL_C)
+    assert finish(child)[0] == 130
+
+
+def test_resume_and_fresh_without_asking(tmp_path: Path) -> None:
+    steps = write_flow(tmp_path, """
+        format: 1
+        id: two
+        title: Two
+        version: "1"
+        checks:
+          - id: one
+            title: One
+            questions:
+              - {id: one-ok, prompt: One fine?, pass_answer: "yes", remediation: Fix one.}
+          - id: two
+            title: Two
+            questions:
+              - {id: two-ok, prompt: Two fine?, pass_answer: "yes", remediation: Fix two.}
+    """)
+    interrupted_after_first_check(tmp_path, "--steps", str(steps))
+    child = start(tmp_path, "--steps", str(steps), "--resume")
+    child.expect_exact("Check 2 of 2")
+    assert "Continue where" not in child.before and "Check 1 of 2" not in child.before
+    child.send(CTRL_C)
+    finish(child)
+    child = start(tmp_path, "--steps", str(steps), "--fresh")
+    child.expect_exact("Check 1 of 2")
+    assert "Continue where" not in child.before
+    child.send(CTRL_C)
+    finish(child)
+
+
+def test_a_changed_flow_resumes_what_still_applies(tmp_path: Path) -> None:
+    text = """
+        format: 1
+        id: changing
+        title: Changing
+        version: "1"
+        checks:
+          - id: first
+            title: First
+            questions:
+              - {id: kept, prompt: Kept question?, pass_answer: "yes", remediation: Fix.}
+              - {id: removed, prompt: Removed question?, pass_answer: "yes", remediation: Fix.}
+          - id: second
+            title: Second
+            questions:
+              - {id: later, prompt: Later question?, pass_answer: "yes", remediation: Fix.}
+    """
+    steps = write_flow(tmp_path, text)
+    child = start(tmp_path, "--steps", str(steps))
+    answer(child, "Kept question?", "y")
+    answer(child, "Removed question?", "y")
+    answer(child, "Later question?", CTRL_C)
+    assert finish(child)[0] == 130
+    write_flow(tmp_path, text.replace(
+        "{id: removed, prompt: Removed question?, pass_answer: \"yes\", remediation: Fix.}",
+        "{id: added, prompt: Added question?, pass_answer: \"yes\", remediation: Fix.}"))
+    child = start(tmp_path, "--steps", str(steps))
+    answer(child, "after 1 answer. Continue where you stopped?", "y")
+    answer(child, "Added question?", "y")
+    assert "Kept question?" not in child.before
+    answer(child, "Later question?", "y")
+    code, _ = finish(child)
+    assert code == 0
+
+
+def test_only_and_from(tmp_path: Path) -> None:
+    result = invoke("--non-interactive", "--only", "restart,ios-update", "--format", "json",
+                    "--answer", "restart-done=no", "--answer", "ios-update-current=yes")
+    assert result.exit_code == 1
+    statuses = {c["id"]: c["status"] for c in json.loads(result.stdout)["checks"]}
+    assert statuses == {"apple-id": "not_reached", "connectivity": "not_reached",
+                        "icloud-storage": "not_reached", "device-storage": "not_reached",
+                        "restart": "failed", "ios-update": "passed",
+                        "charging-wifi": "not_reached"}
+    result = invoke("--non-interactive", "--from", "ios-update", "--format", "json",
+                    "--answer", "ios-update-current=yes", "--answer",
+                    "charging-wifi-left-to-sync=yes", "--answer",
+                    "charging-wifi-low-power-mode=no")
+    assert result.exit_code == 0
+    statuses = [c["status"] for c in json.loads(result.stdout)["checks"]]
+    assert statuses == ["not_reached"] * 5 + ["passed", "passed"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--only", "restrat"], "--only: unknown check id 'restrat' (did you mean 'restart'?)"),
+        (["--from", "icloud"],
+         "--from: unknown check id 'icloud' (did you mean 'icloud-storage'?)"),
+        (["--only", "restart", "--from", "restart"], "give --only or --from, not both"),
+        (["--resolved-by", "apple"], "--resolved-by: unknown check id 'apple'"),
+        (["--resume", "--fresh"], "--resume and --fresh contradict each other"),
+    ],
+)
+def test_selection_errors(args: list[str], message: str) -> None:
+    result = invoke("--non-interactive", *args)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(message)
+
+
+def test_resolved_by_ends_the_run_resolved() -> None:
+    answers = {**PASSING, "icloud-storage-full": "yes"}
+    result = invoke("--non-interactive", *answer_flags(answers), "--resolved-by",
+                    "icloud-storage", "--format", "json")
+    assert result.exit_code == 0
+    report = json.loads(result.stdout)
+    assert report["outcome"] == "resolved" and report["resolved_by"] == "icloud-storage"
+    assert [c["status"] for c in report["checks"]][3:] == ["not_reached"] * 4
