@@ -84,7 +84,7 @@ def test_markdown_report_for_a_support_request() -> None:
     assert out.startswith("# iCloud Photos not syncing on iPhone: troubleshooting report")
     assert f"- Tool: icloud-fix {__version__}" in out
     assert "| 5 | Restart | failed |" in out
-    assert "## Fixes to try" in out and "Settings > General > Shut Down" in out
+    assert "## Fixes shown" in out and "Settings > General > Shut Down" in out
 
 
 def test_missing_answers_name_every_id_and_the_flags() -> None:
@@ -360,3 +360,26 @@ def test_markdown_keeps_flow_text_in_its_place(tmp_path: Path) -> None:
     assert "| 1 | A \\| B | failed |" in out
     assert "- Line one # not a heading **no**" in out
     assert "\n# not a heading" not in out
+
+
+def test_plain_mode_reads_answers_from_a_pipe() -> None:
+    from conftest import installed_command
+
+    keys = "y\ny\nyes\nn\nn\nN\nn\ny\ny\ny\nn\n"
+    run = subprocess.run([installed_command(), "--plain"], input=keys, capture_output=True,
+                         text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    assert "Check 7 of 7 - Charging, Wi-Fi and Low Power Mode" in run.stdout
+    assert "Every check passed." in run.stdout
+    assert "\x1b" not in run.stdout  # no colour, no cursor movement
+    assert "+ passed" in run.stdout and "─" not in run.stdout  # words, no box drawing
+
+
+def test_markdown_report_says_whether_it_was_resolved() -> None:
+    answers = {**PASSING, "restart-done": "no"}
+    out = invoke("--non-interactive", *answer_flags(answers), "--resolved-by", "restart",
+                 "--format", "markdown").stdout
+    assert "- Resolved: yes, by the fix for Restart (restart)" in out
+    assert "### Restart" in out and "Settings > General > Shut Down" in out
+    out = invoke("--non-interactive", *answer_flags(answers), "--format", "markdown").stdout
+    assert "- Resolved: no" in out

@@ -75,3 +75,15 @@ def test_readme_reliability_counts_are_true() -> None:
     properties = 4
     examples = SETTINGS.max_examples
     assert f"**{properties * examples} generated cases** (hypothesis, {examples} per" in README
+
+
+def test_readme_picture_is_drawn_by_the_current_renderer() -> None:
+    # Regenerate with: python scripts/readme_image.py
+    import subprocess
+    import sys
+
+    script = Path(__file__).parent.parent / "scripts" / "readme_image.py"
+    run = subprocess.run([sys.executable, str(script), "--check"], capture_output=True,
+                         text=True, check=False)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "![" in README and "(docs/session.svg)" in README

@@ -40,7 +40,9 @@ def render(result: SessionResult, now: datetime | None = None) -> str:
     ]
     if result.resolved_by is not None:
         title = next(c.check.title for c in result.checks if c.check.id == result.resolved_by)
-        lines.append(f"- Resolved by: the fix for {_inline(title)} ({result.resolved_by})")
+        lines.append(f"- Resolved: yes, by the fix for {_inline(title)} ({result.resolved_by})")
+    elif result.outcome is not Outcome.INTERRUPTED:
+        lines.append("- Resolved: no")
     lines += ["", "## Checks", "", "| # | Check | Status |", "|---|---|---|"]
     for number, c in enumerate(result.checks, start=1):
         lines.append(f"| {number} | {_inline(c.check.title)} | {STATUS_WORDS[c.status]} |")
@@ -55,7 +57,7 @@ def render(result: SessionResult, now: datetime | None = None) -> str:
             lines.append(f"- {_inline(q.question.prompt)} **{ANSWER_WORDS[q.answer.value]}**")
         lines.append("")
     if result.failed:
-        lines += ["## Fixes to try", ""]
+        lines += ["## Fixes shown", ""]
         for c in result.failed:
             lines += [f"### {_inline(c.check.title)}", ""]
             for text in c.remediation:

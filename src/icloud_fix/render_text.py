@@ -161,6 +161,15 @@ def summary_as_text(result: SessionResult, width: int = 80) -> str:
     return buffer.getvalue().lstrip("\n")
 
 
+def session_svg(result: SessionResult, width: int = 88) -> str:
+    """A picture of a session's summary as the terminal shows it, for the README."""
+    console = Console(file=io.StringIO(), width=width, record=True, force_terminal=True,
+                      color_system="truecolor", highlight=False)
+    print_intro(console, result.flow)
+    print_summary(console, result)
+    return console.export_svg(title="icloud-fix")
+
+
 def _summary(console: Console, result: SessionResult) -> Iterator[RenderableType]:
     flow = result.flow
     yield Text()

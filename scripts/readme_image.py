@@ -1,0 +1,58 @@
+"""Regenerate docs/session.svg, the picture of a session in the README.
+
+    python scripts/readme_image.py          # rewrite the picture
+    python scripts/readme_image.py --check  # exit 1 if it is out of date
+
+The picture is drawn by icloud-fix's own renderer from a scripted session (the
+answers below), so it changes whenever the renderer or the flow's text does; a
+test runs --check.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from icloud_fix.answers import ScriptedAnswers
+from icloud_fix.engine import run
+from icloud_fix.flow import parse_answer
+from icloud_fix.loader import load_builtin
+from icloud_fix.render_text import session_svg
+
+PICTURE = Path(__file__).resolve().parent.parent / "docs" / "session.svg"
+ANSWERS = {
+    "apple-id-same-account": "yes",
+    "apple-id-sync-on": "yes",
+    "connectivity-internet-works": "yes",
+    "connectivity-on-cellular": "yes",
+    "connectivity-mobile-data-on": "no",
+    "connectivity-low-data-mode": "no",
+    "icloud-storage-full": "yes",
+    "device-storage-full": "no",
+    "restart-done": "skip",
+    "ios-update-current": "yes",
+    "charging-wifi-left-to-sync": "yes",
+    "charging-wifi-low-power-mode": "no",
+}
+
+
+def picture() -> str:
+    given = {qid: parse_answer(word) for qid, word in ANSWERS.items()}
+    result = run(load_builtin(), ScriptedAnswers(given))  # type: ignore[arg-type]
+    return session_svg(result)
+
+
+def main() -> int:
+    svg = picture()
+    if "--check" in sys.argv[1:]:
+        if PICTURE.read_text(encoding="utf-8") != svg:
+            print(f"{PICTURE} is out of date: run python scripts/readme_image.py")
+            return 1
+        return 0
+    PICTURE.write_text(svg, encoding="utf-8")
+    print(f"wrote {PICTURE}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
