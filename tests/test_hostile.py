@@ -95,21 +95,12 @@ def materialise(case: Case, folder: Path) -> Path:
     return path
 
 
+@pytest.mark.parametrize("command", [["validate", "{}"], ["list", "--steps", "{}"]],
+                         ids=["validate", "list"])
 @pytest.mark.parametrize("case", FLOW_CASES, ids=lambda c: c.name)
-def test_hostile_flow_validate(case: Case, corpus: Path) -> None:
+def test_hostile_flow_validate_and_list(case: Case, command: list[str], corpus: Path) -> None:
     path = materialise(case, corpus)
-    result = run("validate", path.name, cwd=corpus)
-    assert_sane(result)
-    if case.valid:
-        assert result.code == 0, result.stderr
-    else:
-        assert_refused(result, path, case)
-
-
-@pytest.mark.parametrize("case", FLOW_CASES, ids=lambda c: c.name)
-def test_hostile_flow_list(case: Case, corpus: Path) -> None:
-    path = materialise(case, corpus)
-    result = run("list", "--steps", path.name, cwd=corpus)
+    result = run(*(word.format(path.name) for word in command), cwd=corpus)
     assert_sane(result)
     if case.valid:
         assert result.code == 0, result.stderr
