@@ -57,7 +57,11 @@ def installed_command() -> str:
 @pytest.fixture(autouse=True)
 def icloud_fix_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
                     ) -> Path:
-    """Every test gets its own, empty state folder (interrupted sessions are kept there)."""
+    """Every test gets its own, empty state folder (interrupted sessions are kept there)
+    and Apple's feeds at an address that refuses."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("ICLOUD_FIX_HOME", str(home))
+    # No test reaches Apple: port 9 on this machine refuses at once.
+    monkeypatch.setenv("ICLOUD_FIX_STATUS_URL", "http://127.0.0.1:9/status.js")
+    monkeypatch.setenv("ICLOUD_FIX_VERSIONS_URL", "http://127.0.0.1:9/pmv")
     return home

@@ -53,9 +53,11 @@ def test_json_report_shape() -> None:
     assert {c["status"] for c in report["checks"]} == {"passed", "failed", "skipped"}
     connectivity = checks["connectivity"]
     assert connectivity["status"] == "failed"
-    assert {"id": "connectivity-mobile-data-on", "answer": "no", "passed": False} in (
+    assert {"id": "connectivity-mobile-data-on", "answer": "no", "passed": False,
+            "source": "flag"} in (
         connectivity["questions"])
-    assert {"id": "connectivity-on-cellular", "answer": "yes", "passed": None} in (
+    assert {"id": "connectivity-on-cellular", "answer": "yes", "passed": None,
+            "source": "flag"} in (
         connectivity["questions"])
     assert len(connectivity["remediation"]) == 1
     assert "Settings > Photos" in connectivity["remediation"][0]
@@ -73,7 +75,8 @@ def test_json_no_problem_found() -> None:
 def test_unreached_conditional_question_is_null_in_json() -> None:
     report = json.loads(scripted(PASSING, "--format", "json").stdout)
     connectivity = next(c for c in report["checks"] if c["id"] == "connectivity")
-    assert {"id": "connectivity-mobile-data-on", "answer": None, "passed": None} in (
+    assert {"id": "connectivity-mobile-data-on", "answer": None, "passed": None,
+            "source": None} in (
         connectivity["questions"])
 
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from hostile import ANSWER_CASES, FLOW_CASES, Case
 
 from conftest import installed_command
+from hostile import ANSWER_CASES, FLOW_CASES, Case
 
 CPU_SECONDS = 2.0
 MEMORY_MIB = 200

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import shlex
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 from icloud_fix.documents import Mapping, Scalar, describe, parse, read_text
-from icloud_fix.engine import AnswerSource, CheckResult, Position, SessionResult
+from icloud_fix.engine import AnswerSource, CheckResult, Position, Reply, SessionResult
 from icloud_fix.errors import InputFileError, Problem
 from icloud_fix.flow import ACCEPTED_ANSWERS, Answer, Flow, Question, parse_answer
 from icloud_fix.loader import did_you_mean
@@ -103,20 +103,30 @@ class ScriptedAnswers:
         fallback: AnswerSource | None = None,
         resolved_by: str | None = None,
         not_fixed: Collection[str] = (),
+        origins: dict[str, str] | None = None,
+        suggest: Callable[[Question], Reply | None] | None = None,
     ) -> None:
         self.given = given
+        # Where each given answer came from ("flag", "file", or "prompt" for the
+        # answers of a resumed session); flags when not said.
+        self.origins = origins or {}
         self.fallback: AnswerSource | None = fallback
+        # --auto: a reading from the iPhone answers what nothing else did.
+        self.suggest = suggest
         self.missing: list[str] = []
         # "Does it work now?" answered ahead: yes after this check's fix (--resolved-by),
         # no after these (a resumed session, where the person already said so).
         self.resolved_by = resolved_by
         self.not_fixed: set[str] = set(not_fixed)
 
-    def ask(self, question: Question, position: Position) -> Answer:
+    def ask(self, question: Question, position: Position) -> Answer | Reply:
         if question.id in self.given:
-            return self.given[question.id]
+            return Reply(self.given[question.id], self.origins.get(question.id, "flag"))
         if self.fallback is not None:
             return self.fallback.ask(question, position)
+        suggestion = self.suggest(question) if self.suggest is not None else None
+        if suggestion is not None:
+            return suggestion
         self.missing.append(question.id)
         return Answer.SKIP
 

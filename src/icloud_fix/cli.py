@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from icloud_fix import __version__, answers, engine, loader, render_json, schema
+from icloud_fix.apple_feeds import TIMEOUT
 from icloud_fix.errors import (
     EXIT_BROKEN_PIPE,
     EXIT_INPUT_ERROR,
@@ -30,6 +31,7 @@ from icloud_fix.flow import ACCEPTED_ANSWERS, Flow
 
 if TYPE_CHECKING:
     from icloud_fix.line_prompter import LinePrompter
+    from icloud_fix.lookout import Lookout
     from icloud_fix.prompter import Prompter
 from icloud_fix.loader import did_you_mean
 from icloud_fix.visible import shorten, visible
@@ -179,6 +181,21 @@ def wizard(
             show_default=False,
         ),
     ] = None,
+    auto: Annotated[
+        bool,
+        typer.Option(
+            "--auto",
+            help="Without a prompt: answer what flags and files leave open from a connected "
+            "iPhone's readings (ideviceinfo), where the flow says a reading settles it.",
+        ),
+    ] = False,
+    offline: Annotated[
+        bool,
+        typer.Option(
+            "--offline",
+            help="No network: skip Apple's System Status and the latest-iOS lookup.",
+        ),
+    ] = False,
     resume: Annotated[
         bool,
         typer.Option("--resume", help="Continue an interrupted session without asking."),
@@ -217,7 +234,7 @@ def wizard(
             ("--output", output), ("--save-answers", save_answers),
             ("--no-color", no_color), ("--plain", plain), ("--only", only_ids),
             ("--from", from_id), ("--resolved-by", resolved_by), ("--resume", resume),
-            ("--fresh", fresh)) if value]
+            ("--fresh", fresh), ("--auto", auto), ("--offline", offline)) if value]
         if given_here:
             # Silently dropping them would list or check the wrong thing.
             _fail(f"{', '.join(given_here)} must come after '{ctx.invoked_subcommand}': "
@@ -227,7 +244,10 @@ def wizard(
     try:
         flow = _load_flow(steps)
         given = answers.load_file(answers_file, flow) if answers_file else {}
-        given.update(answers.parse_flags(answer or [], flow))
+        origins = dict.fromkeys(given, "file")
+        flagged = answers.parse_flags(answer or [], flow)
+        given.update(flagged)
+        origins.update(dict.fromkeys(flagged, "flag"))
         only = _selected_checks(flow, only_ids, from_id)
         if resolved_by is not None:
             _check_ids(flow, [resolved_by], "--resolved-by")
@@ -244,7 +264,15 @@ def wizard(
         from icloud_fix import render_text
 
         console = render_text.make_console(no_color=no_color, plain=mode == "plain")
-    source = answers.ScriptedAnswers(given, resolved_by=resolved_by)
+    source = answers.ScriptedAnswers(given, resolved_by=resolved_by, origins=origins)
+    lookout = None
+    if mode is not None or auto:
+        from icloud_fix.lookout import Lookout
+
+        # Starts reading the iPhone and Apple's feeds in the background, now.
+        lookout = Lookout(flow, offline)
+        if mode is None:
+            source.suggest = lambda question: lookout.suggestion(question, wait=2 * TIMEOUT)
     if mode is not None:
         assert console is not None
         render_text.print_intro(console, flow)
@@ -253,11 +281,11 @@ def wizard(
 
             if sys.stdin is None:
                 _fail("--plain reads answers from stdin, and stdin is closed")
-            prompter: LinePrompter | Prompter = LinePrompter(flow, console, sys.stdin)
+            prompter: LinePrompter | Prompter = LinePrompter(flow, console, sys.stdin, lookout)
         else:
             from icloud_fix.prompter import Prompter
 
-            prompter = Prompter(flow, console, no_color=no_color)
+            prompter = Prompter(flow, console, no_color=no_color, lookout=lookout)
         source.fallback = prompter
         holding: contextlib.AbstractContextManager[None] = prompter.holding_terminal()
     else:
@@ -272,11 +300,12 @@ def wizard(
     except SessionInterrupted as exc:
         with contextlib.suppress(OSError):  # the terminal may be gone (SIGHUP)
             sys.stderr.write(f"\nStopped: {exc.reason}. Here is what you answered so far.\n")
-        saved = _save(exc.partial, save_answers, output, output_format)
+        status = _status_document(lookout, 0)
+        saved = _save(exc.partial, save_answers, output, output_format, status)
         if mode is not None:
             _keep_session(flow, exc.partial, source)
         with contextlib.suppress(OSError):
-            _print_report(exc.partial, stdout_format, console)
+            _print_report(exc.partial, stdout_format, console, status)
             if mode is not None and exc.partial.answers():
                 _print_replay(answers.replay_command(exc.partial, steps_word, only,
                                                      scripted=False),
@@ -285,8 +314,10 @@ def wizard(
 
     if source.missing:
         _fail(_missing_message(source.missing, given, non_interactive))
-    saved = _save(result, save_answers, output, output_format)
-    _print_report(result, stdout_format, console)
+    # A scripted run waits for the feed (3 s at most); a person has waited long enough.
+    status = _status_document(lookout, 0 if mode is not None else TIMEOUT)
+    saved = _save(result, save_answers, output, output_format, status)
+    _print_report(result, stdout_format, console, status)
     if mode is not None:
         from icloud_fix import sessions
 
@@ -348,6 +379,7 @@ def _offer_to_resume(
         if not resume:
             sessions.clear(flow)
             return
+    source.origins = {**dict.fromkeys(saved.answers, "prompt"), **source.origins}
     source.given = {**saved.answers, **source.given}
     source.not_fixed |= saved.not_fixed
 
@@ -395,11 +427,24 @@ def _prompt_mode(non_interactive: bool, plain: bool) -> str | None:
 _EXTENSIONS = {".json": Format.json, ".md": Format.markdown, ".markdown": Format.markdown}
 
 
+def _status_document(lookout: Lookout | None, wait: float) -> dict[str, object] | None:
+    """Apple's System Status as the JSON report gives it; None when not looked at."""
+    if lookout is None or not lookout.checks_status:
+        return None
+    known, outages = lookout.status(wait)
+    return {
+        "reachable": known and outages is not None,
+        "outages": [{"service": o.service, "message": o.message, "started": o.started}
+                    for o in outages or []],
+    }
+
+
 def _save(
     result: engine.SessionResult,
     answers_path: Path | None,
     report_path: Path | None,
     output_format: Format | None,
+    status: dict[str, object] | None = None,
 ) -> bool:
     """Write --save-answers and --output files. What cannot be written is printed to
     stdout instead, so nothing is lost; returns False when something could not be."""
@@ -411,7 +456,7 @@ def _save(
         writes.append((answers_path, answers.dump(result)))
     if report_path is not None:
         file_format = output_format or _EXTENSIONS.get(report_path.suffix.lower(), Format.text)
-        writes.append((report_path, _render(result, file_format)))
+        writes.append((report_path, _render(result, file_format, status)))
     for path, text in writes:
         try:
             files.write_atomically(path, text)
@@ -422,9 +467,10 @@ def _save(
     return ok
 
 
-def _render(result: engine.SessionResult, file_format: Format) -> str:
+def _render(result: engine.SessionResult, file_format: Format,
+            status: dict[str, object] | None = None) -> str:
     if file_format is Format.json:
-        return render_json.dumps(render_json.session_document(result))
+        return render_json.dumps(render_json.session_document(result, status))
     if file_format is Format.markdown:
         from icloud_fix import render_markdown
 
@@ -448,9 +494,10 @@ def _missing_message(missing: list[str], given: dict[str, object], asked: bool) 
     )
 
 
-def _print_report(result: engine.SessionResult, output_format: Format, console: object) -> None:
+def _print_report(result: engine.SessionResult, output_format: Format, console: object,
+                  status: dict[str, object] | None = None) -> None:
     if output_format is Format.json:
-        sys.stdout.write(render_json.dumps(render_json.session_document(result)))
+        sys.stdout.write(render_json.dumps(render_json.session_document(result, status)))
     elif output_format is Format.markdown:
         from icloud_fix import render_markdown
 

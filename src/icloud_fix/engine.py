@@ -45,10 +45,22 @@ class Position:
 
 
 @dataclass(frozen=True)
+class Reply:
+    """An answer with where it came from: "flag", "file", "prompt" or "probe" (a
+    reading from a connected iPhone), and for a probe, its evidence."""
+
+    answer: Answer
+    source: str = "prompt"
+    evidence: str | None = None
+
+
+@dataclass(frozen=True)
 class QuestionResult:
     question: Question
     answer: Answer | None  # None: not asked (its condition did not hold, or never reached)
     passed: bool | None  # None: informational, skipped or not asked
+    source: str | None = None
+    evidence: str | None = None
 
 
 @dataclass(frozen=True)
@@ -105,8 +117,9 @@ class SessionResult:
 
 
 class AnswerSource(Protocol):
-    def ask(self, question: Question, position: Position) -> Answer:
-        """The answer to one question; raises PromptUnavailable when the person left."""
+    def ask(self, question: Question, position: Position) -> Answer | Reply:
+        """The answer to one question (an Answer alone came from a prompt); raises
+        PromptUnavailable when the person left."""
         ...
 
     def fixed_now(self, result: CheckResult, position: Position) -> bool:
@@ -179,11 +192,15 @@ def run(flow: Flow, source: AnswerSource, only: Collection[str] | None = None) -
                 asked.append(QuestionResult(question, None, None))
                 continue
             try:
-                answer = source.ask(question, position)
+                reply = source.ask(question, position)
             except PromptUnavailable as exc:
                 raise stop(exc, asked) from None
+            if not isinstance(reply, Reply):
+                reply = Reply(reply)
+            answer = reply.answer
             answers[question.id] = answer
-            asked.append(QuestionResult(question, answer, judge(question, answer)))
+            asked.append(QuestionResult(question, answer, judge(question, answer),
+                                        reply.source, reply.evidence))
         unknown = any(q.id in undecided for q in check.questions)
         result = CheckResult(check, check_status(tuple(asked), unknown), tuple(asked))
         results.append(result)

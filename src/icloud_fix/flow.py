@@ -32,6 +32,16 @@ def parse_answer(word: str) -> Answer | None:
 
 
 @dataclass(frozen=True)
+class Suggest:
+    """How a reading from a connected iPhone settles a question: for a number,
+    "yes" below ``yes_below``; for a yes/no reading, "yes" when it is ``yes_when``."""
+
+    reading: str
+    yes_below: float | None = None
+    yes_when: bool | None = None
+
+
+@dataclass(frozen=True)
 class Question:
     id: str
     prompt: str
@@ -43,6 +53,7 @@ class Question:
     # Every (question id, answer) pair must hold for the question to be asked.
     when: tuple[tuple[str, Answer], ...]
     line: int
+    suggest: Suggest | None = None
 
     @property
     def informational(self) -> bool:
@@ -68,6 +79,7 @@ class Flow:
     escalation: str | None
     checks: tuple[Check, ...]
     source: str  # the name shown in messages and reports
+    service_status: tuple[str, ...] = ()
     location: str = ""  # the file it was read from, as an absolute path
 
     def questions(self) -> Iterator[tuple[Check, Question]]:

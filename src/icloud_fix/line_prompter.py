@@ -12,12 +12,15 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, TextIO
 
 from icloud_fix import render_text
-from icloud_fix.engine import CheckResult, Position
+from icloud_fix.asking import look_before
+from icloud_fix.engine import CheckResult, Position, Reply
 from icloud_fix.errors import EXIT_INTERRUPTED, PromptUnavailable, leaving_ends_the_session
 from icloud_fix.flow import Answer, Flow, Question, parse_answer
 
 if TYPE_CHECKING:
     from rich.console import Console  # noqa: TID251 (a type only)
+
+    from icloud_fix.lookout import Lookout
 
 _HELP_WORDS = {"h", "help", "?"}
 
@@ -25,10 +28,13 @@ _HELP_WORDS = {"h", "help", "?"}
 class LinePrompter:
     """An AnswerSource that reads one answer per line."""
 
-    def __init__(self, flow: Flow, console: Console, stdin: TextIO) -> None:
+    def __init__(
+        self, flow: Flow, console: Console, stdin: TextIO, lookout: Lookout | None = None
+    ) -> None:
         self.flow = flow
         self.console = console
         self.stdin = stdin
+        self.lookout = lookout
         self._current_check: str | None = None
 
     def _read(self, prompt: str) -> str:
@@ -64,14 +70,20 @@ class LinePrompter:
             self._current_check = position.check.id
             render_text.print_position(self.console, position)
 
-    def _ask(self, question: Question, position: Position) -> Answer:
+    def _ask(self, question: Question, position: Position) -> Answer | Reply:
         self._show_position(position)
+        suggestion = look_before(self.lookout, question, self.console, self._confirm)
         keys = "y = yes, n = no, s = not sure" + (", h = explain" if question.help else "")
+        if suggestion is not None:
+            keys += f", Enter = {suggestion.answer.value} as suggested"
         while True:
             reply = self._read(f"{question.prompt.strip()} ({keys}): ")
             if question.help and reply.lower() in _HELP_WORDS:
                 render_text.print_help(self.console, question.help)
                 continue
+            if suggestion is not None and (reply == "" or
+                                           parse_answer(reply) is suggestion.answer):
+                return suggestion  # confirmed: the answer comes from the iPhone
             answer = parse_answer(reply)
             if answer is not None:
                 return answer

@@ -21,7 +21,7 @@ from icloud_fix.documents import (
     without_gc,
 )
 from icloud_fix.errors import InputFileError, Problem
-from icloud_fix.flow import Answer, Check, Flow, Question
+from icloud_fix.flow import Answer, Check, Flow, Question, Suggest
 from icloud_fix.visible import one_line, shorten, visible
 
 BUILTIN_FLOW = "icloud-photos.yaml"
@@ -193,6 +193,11 @@ class _Validator:
             key: self.text(values[key], key) if key in values else None
             for key in ("description", "after_fix_question", "escalation")
         }
+        services: tuple[str, ...] = ()
+        if "service_status" in values:
+            names = [self.text(item, "service_status") for item in
+                     self.items(values["service_status"], "service_status")]
+            services = tuple(name for name in names if name is not None)
         checks: list[Check] = []
         if "checks" in values:
             seen: dict[str, tuple[int, str]] = {}
@@ -215,6 +220,7 @@ class _Validator:
             escalation=optional["escalation"],
             checks=tuple(checks),
             source=self.source,
+            service_status=services,
         )
 
     def claim_id(
@@ -291,6 +297,7 @@ class _Validator:
                 f"the pass_answer",
             )
         when = self.when(values["when"], qid, earlier) if "when" in values else ()
+        suggest = self.suggest(values["suggest"]) if "suggest" in values else None
         if qid is not None:
             earlier.add(qid)
         if len(self.problems) > before or qid is None or prompt is None:
@@ -303,8 +310,38 @@ class _Validator:
             remediation=remediation,
             when=when,
             line=node.line,
+            suggest=suggest,
         )
         return question
+
+    def suggest(self, value: Value) -> Suggest | None:
+        values = self.fields(value, "'suggest'", schema.SUGGEST_FIELDS)
+        if values is None or "reading" not in values:
+            return None
+        reading = self.scalar(values["reading"], "reading", "the name of a reading", ("str",))
+        if reading not in schema.READINGS:
+            if reading is not None:
+                self.problem(values["reading"].line,
+                             f"'reading' must be one of {', '.join(schema.READINGS)}; found "
+                             f"{shorten(reading)!r}{did_you_mean(reading, list(schema.READINGS))}")
+            return None
+        numeric = reading in schema.NUMERIC_READINGS
+        rule, wrong = ("yes_below", "yes_when") if numeric else ("yes_when", "yes_below")
+        if wrong in values:
+            self.problem(values[wrong].line, f"'{wrong}' does not go with the reading "
+                         f"{reading}; use '{rule}'")
+            return None
+        if rule not in values:
+            self.problem(value.line, f"'suggest' with the reading {reading} needs '{rule}'")
+            return None
+        if numeric:
+            raw = self.scalar(values[rule], rule, "a number above 0", ("int", "float"))
+            number = float(raw) if raw is not None else 0.0
+            if raw is not None and not number > 0:
+                self.problem(values[rule].line, f"'{rule}' must be a number above 0")
+            return Suggest(reading, yes_below=number) if number > 0 else None
+        flag = self.flag(values[rule], rule)
+        return None if flag is None else Suggest(reading, yes_when=flag)
 
     def when(
         self, value: Value, qid: str | None, earlier: set[str]

@@ -21,12 +21,15 @@ from prompt_toolkit.output import ColorDepth
 from questionary.prompts.common import InquirerControl
 
 from icloud_fix import render_text
-from icloud_fix.engine import CheckResult, Position
+from icloud_fix.asking import look_before
+from icloud_fix.engine import CheckResult, Position, Reply
 from icloud_fix.errors import PromptUnavailable, leaving_ends_the_session
 from icloud_fix.flow import Answer, Flow, Question
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from icloud_fix.lookout import Lookout
 
 # After a hang-up, prompt_toolkit's clean-up cannot write to the vanished terminal, and
 # asyncio and prompt_toolkit would log that as a traceback on stderr; the prompter
@@ -115,10 +118,16 @@ class Prompter:
     """An AnswerSource that asks a person, one question at a time."""
 
     def __init__(
-        self, flow: Flow, console: Console, no_color: bool = False, **prompt_kwargs: Any
+        self,
+        flow: Flow,
+        console: Console,
+        no_color: bool = False,
+        lookout: Lookout | None = None,
+        **prompt_kwargs: Any,
     ) -> None:
         self.flow = flow
         self.console = console
+        self.lookout = lookout
         # input=/output= let tests drive the prompts with prompt_toolkit's pipe input.
         self.prompt_kwargs = prompt_kwargs
         if no_color:
@@ -189,8 +198,9 @@ class Prompter:
         _answer_keys(prompt, {})
         return bool(prompt.unsafe_ask())
 
-    def _ask(self, question: Question, position: Position) -> Answer:
+    def _ask(self, question: Question, position: Position) -> Answer | Reply:
         self._show_position(position)
+        suggestion = look_before(self.lookout, question, self.console, self._confirm)
         choices = [
             questionary.Choice("Yes", Answer.YES, shortcut_key="y"),
             questionary.Choice("No", Answer.NO, shortcut_key="n"),
@@ -207,10 +217,15 @@ class Prompter:
                 use_shortcuts=True,
                 instruction=_INSTRUCTION_HELP if question.help else _INSTRUCTION,
                 qmark="?",
+                # The suggested answer is pre-selected: Enter confirms it.
+                default=next((c for c in choices if suggestion and c.value is
+                              suggestion.answer), None),
                 **self.prompt_kwargs,
             )
             _answer_keys(prompt, keys)
             value = prompt.unsafe_ask()
+            if suggestion is not None and value is suggestion.answer:
+                return suggestion  # confirmed: the answer comes from the iPhone
             if value != _HELP:
                 return Answer(value)
             render_text.print_help(self.console, question.help or "")

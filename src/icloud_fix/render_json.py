@@ -16,11 +16,15 @@ def flow_summary(flow: Flow) -> dict[str, Any]:
     return {"id": flow.id, "title": flow.title, "version": flow.version, "source": flow.source}
 
 
-def session_document(result: SessionResult) -> dict[str, Any]:
+def session_document(
+    result: SessionResult, service_status: dict[str, Any] | None = None
+) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "icloud-fix", "version": __version__},
         "flow": flow_summary(result.flow),
+        # Apple's System Status for the flow's services; null when not looked at.
+        "service_status": service_status,
         "outcome": result.outcome.value,
         "resolved_by": result.resolved_by,
         "checks": [
@@ -33,6 +37,8 @@ def session_document(result: SessionResult) -> dict[str, Any]:
                         "id": q.question.id,
                         "answer": q.answer.value if q.answer else None,
                         "passed": q.passed,
+                        "source": q.source,
+                        **({"evidence": q.evidence} if q.evidence else {}),
                     }
                     for q in c.questions
                 ],

@@ -20,7 +20,9 @@ from rich.text import Text
 if TYPE_CHECKING:
     from rich.table import Table
 
-from icloud_fix.engine import CheckResult, Outcome, Position, SessionResult, Status
+    from icloud_fix.apple_feeds import Outage
+
+from icloud_fix.engine import CheckResult, Outcome, Position, Reply, SessionResult, Status
 from icloud_fix.flow import Flow
 
 # Each status is said in words; the symbol and colour only repeat it.
@@ -105,6 +107,30 @@ def print_position(console: Console, position: Position) -> None:
     console.print()
     where = f"Check {position.number} of {position.total} - {position.check.title}"
     console.print(Text(where, style="bold cyan"))
+
+
+def print_outages(console: Console, outages: list[Outage]) -> None:
+    """Apple's own service is down: say so first, in plain words."""
+    console.print()
+    console.print(Text("Apple reports a problem with its own service right now:",
+                       style="bold yellow"))
+    for outage in outages:
+        since = f" (since {outage.started})" if outage.started else ""
+        console.print(_indent(Text(f"{outage.service}{since}: {outage.message}"), 2))
+    console.print(_indent(Text("While this lasts, no setting on your iPhone will make photos "
+                               "sync. https://www.apple.com/support/systemstatus/"), 2))
+
+
+def print_suggestion(console: Console, reply: Reply) -> None:
+    """What a connected iPhone says about the question, and the answer it suggests."""
+    line = Text("  From your iPhone: ", style="cyan")
+    line.append(reply.evidence or "")
+    line.append(f" Suggested answer: {reply.answer.value}.", style="bold")
+    console.print(line)
+
+
+def print_note(console: Console, note: str) -> None:
+    console.print(Text(f"  {note}", style="dim"))
 
 
 def print_help(console: Console, help_text: str) -> None:

@@ -41,6 +41,13 @@ FLOW_FIELDS = (
         False,
         "Markdown shown when every check passed: where to get help next.",
     ),
+    Field(
+        "service_status",
+        "names",
+        False,
+        "Services on Apple's System Status page that matter to this flow, e.g. Photos; "
+        "an ongoing outage of one is shown before the first check.",
+    ),
     Field("checks", "checks", True, "The checks, in the order they are run."),
 )
 
@@ -68,6 +75,22 @@ QUESTION_FIELDS = (
         False,
         "Ask only when earlier questions got these answers, e.g. {on-cellular: yes}.",
     ),
+    Field(
+        "suggest",
+        "suggest",
+        False,
+        "Suggest the answer from a connected iPhone: {reading: free-space-gb, yes_below: 1} "
+        "or {reading: ios-up-to-date | plugged-in, yes_when: true}.",
+    ),
+)
+
+READINGS = ("ios-up-to-date", "plugged-in", "free-space-gb")
+NUMERIC_READINGS = ("free-space-gb",)
+
+SUGGEST_FIELDS = (
+    Field("reading", "reading", True, "ios-up-to-date, plugged-in or free-space-gb."),
+    Field("yes_below", "number", False, "For a number: the answer is yes below this."),
+    Field("yes_when", "flag", False, "For a yes/no reading: the answer is yes when it is this."),
 )
 
 OBJECTS = {"flow": FLOW_FIELDS, "check": CHECK_FIELDS, "question": QUESTION_FIELDS}
@@ -103,6 +126,23 @@ def _kind_schema(kind: str) -> dict[str, Any]:
             "minProperties": 1,
             "propertyNames": {"pattern": ID_PATTERN},
             "additionalProperties": _ANSWER,
+        }
+    if kind == "names":
+        return {"type": "array", "minItems": 1,
+                "items": {"type": "string", "pattern": "\\S", "maxLength": 200}}
+    if kind == "reading":
+        return {"enum": list(READINGS)}
+    if kind == "number":
+        return {"type": "number", "exclusiveMinimum": 0}
+    if kind == "suggest":
+        return {
+            **_object_schema(SUGGEST_FIELDS),
+            "oneOf": [
+                {"properties": {"reading": {"enum": list(NUMERIC_READINGS)}},
+                 "required": ["yes_below"], "not": {"required": ["yes_when"]}},
+                {"properties": {"reading": {"not": {"enum": list(NUMERIC_READINGS)}}},
+                 "required": ["yes_when"], "not": {"required": ["yes_below"]}},
+            ],
         }
     if kind == "checks":
         return {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/check"}}

@@ -1,0 +1,94 @@
+"""Readings from an iPhone connected by USB, through libimobiledevice's ideviceinfo.
+
+Running ideviceinfo as a separate program keeps icloud-fix's own dependencies small
+and its MIT licence clean. Nothing here raises: a missing tool, no device, a locked
+or untrusted device all come back as a DeviceUnavailable with a one-line reason.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+
+TIMEOUT = 3.0
+
+
+@dataclass(frozen=True)
+class DeviceReading:
+    product_version: str | None  # iOS version, e.g. 17.5.1
+    product_type: str | None  # model id, e.g. iPhone15,2
+    free_bytes: int | None
+    capacity_bytes: int | None
+    battery_percent: int | None
+    charging: bool | None
+    external_power: bool | None
+
+
+@dataclass(frozen=True)
+class DeviceUnavailable:
+    reason: str
+
+
+def _run(args: list[str], timeout: float) -> tuple[int, str]:
+    try:
+        done = subprocess.run(args, capture_output=True, text=True, timeout=timeout,
+                              stdin=subprocess.DEVNULL, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return 1, str(exc)
+    return done.returncode, (done.stdout or "") + (done.stderr or "")
+
+
+def _fields(text: str) -> dict[str, str]:
+    values = {}
+    for line in text.splitlines():
+        key, sep, value = line.partition(":")
+        if sep:
+            values[key.strip()] = value.strip()
+    return values
+
+
+def _why(output: str) -> str:
+    text = output.lower()
+    if "no device" in text:
+        return "no iPhone is connected by USB"
+    if "pairing" in text or "trust" in text:
+        return "the iPhone has not trusted this computer yet (tap Trust on the iPhone)"
+    if "password" in text or "passcode" in text or "locked" in text:
+        return "the iPhone is locked: unlock it and keep it unlocked"
+    first = output.strip().splitlines()[0] if output.strip() else "no answer"
+    return f"ideviceinfo could not read the iPhone ({first[:80]})"
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _bool(value: str | None) -> bool | None:
+    return {"true": True, "false": False}.get((value or "").lower())
+
+
+def read(timeout: float = TIMEOUT) -> DeviceReading | DeviceUnavailable:
+    """What the connected iPhone reports, or why nothing could be read."""
+    tool = shutil.which("ideviceinfo")
+    if tool is None:
+        return DeviceUnavailable("ideviceinfo is not installed (libimobiledevice)")
+    code, version = _run([tool, "-k", "ProductVersion"], timeout)
+    if code != 0 or not version.strip() or ":" in version:
+        return DeviceUnavailable(_why(version))
+    _, model = _run([tool, "-k", "ProductType"], timeout)
+    _, disk = _run([tool, "-q", "com.apple.disk_usage"], timeout)
+    _, battery = _run([tool, "-q", "com.apple.mobile.battery"], timeout)
+    disk_fields, battery_fields = _fields(disk), _fields(battery)
+    return DeviceReading(
+        product_version=version.strip().splitlines()[0],
+        product_type=(model.strip().splitlines() or [None])[0] if ":" not in model else None,
+        free_bytes=_int(disk_fields.get("TotalDataAvailable")),
+        capacity_bytes=_int(disk_fields.get("TotalDataCapacity")),
+        battery_percent=_int(battery_fields.get("BatteryCurrentCapacity")),
+        charging=_bool(battery_fields.get("BatteryIsCharging")),
+        external_power=_bool(battery_fields.get("ExternalConnected")),
+    )
