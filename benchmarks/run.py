@@ -18,6 +18,7 @@ import gc
 import os
 import platform
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -70,11 +71,24 @@ def peak_memory_mib(command: list[str]) -> float:
     return int(out) / 1024
 
 
-def first_prompt(command: str) -> Callable[[], float]:
+def black_hole() -> str:
+    """A URL whose server takes the connection and never answers, like a network that
+    drops every packet: a client waits for its whole timeout."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    BLACK_HOLES.append(listener)  # kept open, never accepted, until the run ends
+    return f"http://127.0.0.1:{listener.getsockname()[1]}/feed"
+
+
+BLACK_HOLES: list[socket.socket] = []
+
+
+def first_prompt(command: str, **env_extra: str) -> Callable[[], float]:
     """Time from start until the first question is drawn in a pseudo-terminal."""
     import pexpect
 
-    env = {**os.environ, "TERM": "xterm-256color", "PROMPT_TOOLKIT_NO_CPR": "1"}
+    env = {**os.environ, "TERM": "xterm-256color", "PROMPT_TOOLKIT_NO_CPR": "1", **env_extra}
 
     def measure() -> float:
         start = time.perf_counter()
@@ -151,6 +165,8 @@ def main() -> int:
         "list": wall([command, "list", "--format", "json"]),
         "validate": wall([command, "validate", str(builtin_flow_path())]),
         "prompt": first_prompt(command),
+        "prompt, network black-holed": first_prompt(
+            command, ICLOUD_FIX_STATUS_URL=black_hole(), ICLOUD_FIX_VERSIONS_URL=black_hole()),
     })
     floor = timings["floor"]
     rows: list[tuple[str, str, float, str, bool]] = []
@@ -163,6 +179,7 @@ def main() -> int:
     against_floor("list --format json", timings["list"], 0.6)
     against_floor("validate (built-in flow)", timings["validate"], 0.6)
     against_floor("first question drawn (pty)", timings["prompt"], 1.15)
+    against_floor("  ... network black-holed", timings["prompt, network black-holed"], 1.15)
 
     with tempfile.TemporaryDirectory() as folder:
         paths = {}

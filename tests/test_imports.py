@@ -19,8 +19,10 @@ sys.argv = ["icloud-fix", *json.loads(sys.argv[1])]
 try:
     main()
 except SystemExit as exit:
-    loaded = sorted({m.split(".")[0] for m in sys.modules} & {
-        "questionary", "prompt_toolkit", "rich", "pydantic", "markdown_it", "pygments"})
+    packages = {"questionary", "prompt_toolkit", "rich", "pydantic", "markdown_it", "pygments"}
+    # And none of the network: the iPhone and Apple's feeds are looked at only when asked.
+    modules = {"urllib.request", "http.client", "ssl", "icloud_fix.lookout"}
+    loaded = sorted({m.split(".")[0] for m in sys.modules} & packages | set(sys.modules) & modules)
     sys.stderr.write("\\nLOADED " + json.dumps({"code": exit.code, "modules": loaded}) + "\\n")
 """
 

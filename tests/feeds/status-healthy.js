@@ -1,0 +1,1 @@
+jsonCallback({"drpost":[],"services":[{"redirectUrl":null,"events":[],"serviceName":"Photos"},{"redirectUrl":null,"events":[],"serviceName":"iCloud Account & Sign In"},{"redirectUrl":null,"events":[],"serviceName":"iCloud Storage Upgrades"},{"redirectUrl":null,"events":[],"serviceName":"Apple Music"}]});

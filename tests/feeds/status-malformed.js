@@ -1,0 +1,1 @@
+jsonCallback({"services": [{"serviceName": "Photos", "events": [

@@ -1,0 +1,295 @@
+"""Looking before asking, with fakes: a recorded ideviceinfo on PATH and Apple's feeds
+served from fixture files on 127.0.0.1."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from conftest import PASSING, answer_flags, installed_command, invoke
+from icloud_fix import apple_feeds, device
+
+FEEDS = Path(__file__).parent / "feeds"
+FAKES = Path(__file__).parent / "fakes"
+SERVICES = ("Photos", "iCloud Account & Sign In", "iCloud Storage Upgrades")
+
+
+class FeedHandler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        if self.path == "/slow":
+            time.sleep(6)  # past the 3 s timeout
+        path = FEEDS / self.path.lstrip("/")
+        if self.path == "/slow" or not path.is_file():
+            self.send_response(404)
+            self.end_headers()
+            return
+        body = path.read_bytes()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def feeds() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FeedHandler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def iphone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The recorded ideviceinfo first on PATH (FAKE_IDEVICE picks the situation)."""
+    monkeypatch.setenv("PATH", f"{FAKES}{os.pathsep}{os.environ['PATH']}")
+
+
+def use_feeds(monkeypatch: pytest.MonkeyPatch, feeds: str, status: str) -> None:
+    monkeypatch.setenv("ICLOUD_FIX_STATUS_URL", f"{feeds}/{status}")
+    monkeypatch.setenv("ICLOUD_FIX_VERSIONS_URL", f"{feeds}/pmv.json")
+
+
+# -- the feeds, parsed ------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["status-outage.js", "status-outage-unwrapped.json"])
+def test_status_wrapped_and_unwrapped(name: str) -> None:
+    outages = apple_feeds.parse_status((FEEDS / name).read_text(), SERVICES)
+    # Only ongoing events of the services that matter: not the resolved sign-in
+    # event, not Apple Music.
+    assert outages == [apple_feeds.Outage(
+        "Photos", "Users may be experiencing a problem with Photos syncing.",
+        "11/25/2026 12:00 PST")]
+
+
+def test_status_healthy_and_malformed() -> None:
+    assert apple_feeds.parse_status((FEEDS / "status-healthy.js").read_text(), SERVICES) == []
+    assert apple_feeds.parse_status((FEEDS / "status-malformed.js").read_text(), SERVICES) is None
+
+
+def test_latest_ios_for_a_model() -> None:
+    text = (FEEDS / "pmv.json").read_text()
+    assert apple_feeds.parse_latest_ios(text, "iPhone15,2") == "18.1"
+    assert apple_feeds.parse_latest_ios(text, "iPhone17,1") == "19.0"
+    assert apple_feeds.parse_latest_ios(text, "iPhone99,9") is None
+    assert apple_feeds.parse_latest_ios("not json", "iPhone15,2") is None
+
+
+def test_unreachable_feed_is_none_within_the_timeout(feeds: str,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ICLOUD_FIX_STATUS_URL", f"{feeds}/slow")
+    assert apple_feeds.service_status(SERVICES, timeout=0.5) is None
+    monkeypatch.setenv("ICLOUD_FIX_STATUS_URL", f"{feeds}/no-such-feed")
+    assert apple_feeds.service_status(SERVICES) is None
+
+
+# -- the iPhone, read --------------------------------------------------------------------
+
+@pytest.mark.usefixtures("iphone")
+@pytest.mark.parametrize(
+    ("state", "reason"),
+    [("not-connected", "no iPhone is connected by USB"),
+     ("untrusted", "has not trusted this computer yet"),
+     ("locked", "the iPhone is locked")],
+)
+def test_device_unavailable(monkeypatch: pytest.MonkeyPatch, state: str, reason: str) -> None:
+    monkeypatch.setenv("FAKE_IDEVICE", state)
+    reading = device.read()
+    assert isinstance(reading, device.DeviceUnavailable) and reason in reading.reason
+
+
+@pytest.mark.usefixtures("iphone")
+def test_device_connected() -> None:
+    reading = device.read()
+    assert reading == device.DeviceReading("17.5.1", "iPhone15,2", 600_000_000,
+                                           128_000_000_000, 54, True, True)
+
+
+def test_no_device_tool(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    assert device.read() == device.DeviceUnavailable(
+        "ideviceinfo is not installed (libimobiledevice)")
+
+
+@pytest.mark.skipif(shutil.which("ideviceinfo") is None,
+                    reason="Debian's libimobiledevice-utils is not installed")
+def test_the_real_ideviceinfo_with_no_device() -> None:
+    reading = device.read()
+    assert isinstance(reading, device.DeviceUnavailable)
+
+
+# -- scripted: --auto, sources and evidence in the JSON report ----------------------------
+
+OPEN = {k: v for k, v in PASSING.items()
+        if k not in ("device-storage-full", "ios-update-current", "charging-wifi-left-to-sync")}
+
+
+def questions(report: dict) -> dict[str, dict]:
+    return {q["id"]: q for c in report["checks"] for q in c["questions"]}
+
+
+@pytest.mark.usefixtures("iphone")
+def test_auto_answers_from_the_iphone_with_evidence(feeds: str,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    use_feeds(monkeypatch, feeds, "status-healthy.js")
+    result = invoke("--non-interactive", "--auto", *answer_flags(OPEN), "--format", "json")
+    assert result.exit_code == 1, result.stderr
+    report = json.loads(result.stdout)
+    found = questions(report)
+    assert found["device-storage-full"]["answer"] == "yes"  # 0.6 GB < 1 GB
+    assert found["device-storage-full"]["source"] == "probe"
+    assert found["device-storage-full"]["evidence"] == (
+        "Your iPhone reports 0.6 GB free of 128 GB; below 1 GB counts as almost full "
+        "(ideviceinfo -q com.apple.disk_usage).")
+    assert found["ios-update-current"]["answer"] == "no"
+    assert found["ios-update-current"]["evidence"].startswith(
+        "Your iPhone reports iOS 17.5.1; the latest for iPhone15,2 is 18.1")
+    assert found["charging-wifi-left-to-sync"]["answer"] == "yes"
+    assert "plugged in and charging, battery at 54%" in (
+        found["charging-wifi-left-to-sync"]["evidence"])
+    assert found["restart-done"]["source"] == "flag" and "evidence" not in found["restart-done"]
+    assert report["service_status"] == {"reachable": True, "outages": []}
+
+
+@pytest.mark.usefixtures("iphone")
+def test_flags_win_over_readings(feeds: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    use_feeds(monkeypatch, feeds, "status-healthy.js")
+    result = invoke("--non-interactive", "--auto", *answer_flags(PASSING), "--format", "json")
+    assert result.exit_code == 0
+    assert {q["source"] for q in questions(json.loads(result.stdout)).values()} <= {"flag", None}
+
+
+@pytest.mark.usefixtures("iphone")
+@pytest.mark.parametrize("state", ["not-connected", "untrusted", "locked"])
+def test_without_a_readable_iphone_scripts_behave_as_before(
+        state: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FAKE_IDEVICE", state)
+    result = invoke("--non-interactive", "--auto", "--offline", *answer_flags(OPEN))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        "no answer for device-storage-full, ios-update-current, charging-wifi-left-to-sync")
+
+
+@pytest.mark.usefixtures("iphone")
+def test_offline_reads_the_iphone_but_not_the_network(feeds: str,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    use_feeds(monkeypatch, feeds, "status-outage.js")
+    flags = answer_flags({**OPEN, "ios-update-current": "yes"})
+    result = invoke("--non-interactive", "--auto", "--offline", *flags, "--format", "json")
+    report = json.loads(result.stdout)
+    assert report["service_status"] is None
+    assert questions(report)["device-storage-full"]["source"] == "probe"
+    assert questions(report)["ios-update-current"]["source"] == "flag"
+
+
+@pytest.mark.parametrize(
+    ("feed", "status"),
+    [("status-outage.js", {"reachable": True, "outages": [{
+        "service": "Photos", "message": "Users may be experiencing a problem with Photos "
+        "syncing.", "started": "11/25/2026 12:00 PST"}]}),
+     ("status-malformed.js", {"reachable": False, "outages": []}),
+     ("slow", {"reachable": False, "outages": []})],
+    ids=["ongoing-outage", "malformed", "slow"],
+)
+def test_service_status_in_the_json_report(feeds: str, monkeypatch: pytest.MonkeyPatch,
+                                           feed: str, status: dict) -> None:
+    use_feeds(monkeypatch, feeds, feed)
+    result = invoke("--non-interactive", "--auto", *answer_flags(PASSING), "--format", "json")
+    assert json.loads(result.stdout)["service_status"] == status
+
+
+def test_without_auto_a_script_reads_nothing() -> None:
+    report = json.loads(invoke("--non-interactive", *answer_flags(PASSING), "--format",
+                               "json").stdout)
+    assert report["service_status"] is None
+
+
+# -- interactive, in a pseudo-terminal ------------------------------------------------------
+
+def spawn(tmp_path: Path, feeds: str, status: str, *args: str, **env: str) -> pexpect.spawn:
+    environment = {**os.environ, "TERM": "xterm-256color", "NO_COLOR": "1",
+                   "PROMPT_TOOLKIT_NO_CPR": "1",
+                   "PATH": f"{FAKES}{os.pathsep}{os.environ['PATH']}",
+                   "ICLOUD_FIX_STATUS_URL": f"{feeds}/{status}",
+                   "ICLOUD_FIX_VERSIONS_URL": f"{feeds}/pmv.json", **env}
+    return pexpect.spawn(installed_command(), list(args), env=environment, cwd=str(tmp_path),
+                         dimensions=(40, 200), encoding="utf-8", timeout=15)
+
+
+def test_an_outage_is_said_first_and_the_person_may_stop(tmp_path: Path, feeds: str) -> None:
+    child = spawn(tmp_path, feeds, "status-outage.js")
+    child.expect_exact("Check 1 of 7")
+    child.expect_exact("Apple reports a problem with its own service right now:")
+    child.expect_exact("Photos (since 11/25/2026 12:00 PST): Users may be experiencing a "
+                       "problem with Photos syncing.")
+    child.expect_exact("Go on with the checks anyway?")
+    child.send("n")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "Stopped: stopped while Apple reports an outage" in child.before
+
+
+def test_suggestions_are_shown_and_confirmed_with_enter(tmp_path: Path, feeds: str) -> None:
+    flags = [f"--answer={q}={a}" for q, a in PASSING.items()
+             if q in ("apple-id-same-account", "apple-id-sync-on", "connectivity-internet-works",
+                      "connectivity-on-cellular", "connectivity-low-data-mode",
+                      "icloud-storage-full")]
+    child = spawn(tmp_path, feeds, "status-healthy.js", *flags, "--output", "report.json")
+    child.expect_exact("Check 4 of 7 - iPhone storage")
+    child.expect_exact("From your iPhone: Your iPhone reports 0.6 GB free of 128 GB")
+    child.expect_exact("Suggested answer: yes.")
+    child.expect_exact("Explain this question")
+    child.send("\r")  # Enter: the pre-selected, suggested answer
+    child.expect_exact("Do your photos sync now?")
+    child.send("n")
+    child.expect_exact("Check 5 of 7")
+    child.send("y")
+    child.expect_exact("the latest for iPhone15,2 is 18.1")
+    child.expect_exact("Explain this question")
+    child.send("y")  # overrides the suggested "no"
+    child.expect_exact("Check 7 of 7")
+    child.expect_exact("Suggested answer: yes.")
+    child.expect_exact("Explain this question")
+    child.send("\r")
+    child.expect_exact("Low Power Mode")
+    child.send("n")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 1
+    found = questions(json.loads((tmp_path / "report.json").read_text(encoding="utf-8")))
+    assert found["device-storage-full"]["source"] == "probe"
+    assert found["device-storage-full"]["answer"] == "yes"
+    assert found["ios-update-current"] == {"id": "ios-update-current", "answer": "yes",
+                                           "passed": True, "source": "prompt"}
+    assert found["charging-wifi-left-to-sync"]["source"] == "probe"
+    assert found["apple-id-same-account"]["source"] == "flag"
+
+
+def test_no_iphone_is_one_quiet_line(tmp_path: Path, feeds: str) -> None:
+    flags = [f"--answer={q}={a}" for q, a in PASSING.items() if not q.startswith(
+        ("device-storage", "ios-update", "charging-wifi", "restart"))]
+    child = spawn(tmp_path, feeds, "status-healthy.js", *flags, FAKE_IDEVICE="not-connected")
+    child.expect_exact("(No readings from an iPhone: no iPhone is connected by USB.)")
+    child.expect_exact("Explain this question")
+    child.send("n")
+    child.expect_exact("Check 5 of 7")
+    child.send("y")
+    child.expect_exact("Check 6 of 7")
+    assert "No readings" not in child.before  # said once, not at every question
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
