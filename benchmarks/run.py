@@ -88,7 +88,9 @@ def first_prompt(command: str, **env_extra: str) -> Callable[[], float]:
     """Time from start until the first question is drawn in a pseudo-terminal."""
     import pexpect
 
-    env = {**os.environ, "TERM": "xterm-256color", "PROMPT_TOOLKIT_NO_CPR": "1", **env_extra}
+    # An empty state folder: no interrupted session of the person's to offer.
+    env = {**os.environ, "TERM": "xterm-256color", "PROMPT_TOOLKIT_NO_CPR": "1",
+           "ICLOUD_FIX_HOME": tempfile.mkdtemp(), **env_extra}
 
     def measure() -> float:
         start = time.perf_counter()

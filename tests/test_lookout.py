@@ -232,6 +232,10 @@ def spawn(tmp_path: Path, feeds: str, status: str, *args: str, **env: str) -> pe
 def test_an_outage_is_said_first_and_the_person_may_stop(tmp_path: Path, feeds: str) -> None:
     child = spawn(tmp_path, feeds, "status-outage.js")
     child.expect_exact("Check 1 of 7")
+    # The feed is read while the first question waits (never delaying it), and the
+    # outage is said before the next one.
+    child.expect_exact("Explain this question")
+    child.send("y")
     child.expect_exact("Apple reports a problem with its own service right now:")
     child.expect_exact("Photos (since 11/25/2026 12:00 PST): Users may be experiencing a "
                        "problem with Photos syncing.")

@@ -269,9 +269,10 @@ def wizard(
     if mode is not None or auto:
         from icloud_fix.lookout import Lookout
 
-        # Starts reading the iPhone and Apple's feeds in the background, now.
+        # Reads the iPhone and Apple's feeds in the background, from when it starts.
         lookout = Lookout(flow, offline)
         if mode is None:
+            lookout.start()
             source.suggest = lambda question: lookout.suggestion(question, wait=2 * TIMEOUT)
     if mode is not None:
         assert console is not None

@@ -40,6 +40,8 @@ class LinePrompter:
     def _read(self, prompt: str) -> str:
         self.console.print(prompt, end="", markup=False, highlight=False)
         self.console.file.flush()
+        if self.lookout is not None:
+            self.lookout.start()  # the question is on the screen: now read the iPhone
         line = self.stdin.readline()
         if not line:
             self.console.print()

@@ -24,15 +24,22 @@ _BATTERY = "ideviceinfo -q com.apple.mobile.battery"
 
 
 class _Background(Generic[T]):
-    """A value computed once on a daemon thread."""
+    """A value computed once on a daemon thread, from when start() is called."""
 
     def __init__(self, work: object) -> None:
         self._done = threading.Event()
         self._value: T | None = None
+        self._work = work
+        self._started = False
+
+    def start(self) -> None:
+        if self._started:
+            return
+        self._started = True
 
         def target() -> None:
             try:
-                self._value = work()  # type: ignore[operator]
+                self._value = self._work()  # type: ignore[operator]
             finally:
                 self._done.set()
 
@@ -40,11 +47,16 @@ class _Background(Generic[T]):
 
     def get(self, wait: float) -> tuple[bool, T | None]:
         """(ready, value): the value if it came within ``wait`` seconds."""
+        if not self._started:
+            return False, None
         ready = self._done.wait(wait)
         return ready, self._value
 
 
 class Lookout:
+    """Call start() once the first question is on the screen: the readings then run
+    while the person answers, and cannot slow down the first question."""
+
     def __init__(self, flow: Flow, offline: bool, timeout: float = apple_feeds.TIMEOUT) -> None:
         self.flow = flow
         self.offline = offline
@@ -60,6 +72,11 @@ class Lookout:
         if flow.service_status and not offline:
             services = flow.service_status
             self._status = _Background(lambda: apple_feeds.service_status(services, timeout))
+
+    def start(self) -> None:
+        for work in (self._device, self._status):
+            if work is not None:
+                work.start()
 
     # -- Apple's System Status ---------------------------------------------------------
 
@@ -104,6 +121,7 @@ class Lookout:
             if self._latest is None:
                 self._latest = _Background(
                     lambda: apple_feeds.latest_ios(product_type, self._timeout))
+                self._latest.start()
         return self._latest.get(wait)[1]
 
     def suggestion(self, question: Question, wait: float) -> Reply | None:
@@ -111,6 +129,7 @@ class Lookout:
         rule = question.suggest
         if rule is None:
             return None
+        self.start()  # a question that needs the reading may wait for it
         reading = self.reading(wait)
         if not isinstance(reading, DeviceReading):
             return None

@@ -223,6 +223,9 @@ class Prompter:
                 **self.prompt_kwargs,
             )
             _answer_keys(prompt, keys)
+            if self.lookout is not None:
+                # Readings start once this question is drawn, never before it.
+                prompt.application.after_render += lambda _app: self.lookout.start()
             value = prompt.unsafe_ask()
             if suggestion is not None and value is suggestion.answer:
                 return suggestion  # confirmed: the answer comes from the iPhone
