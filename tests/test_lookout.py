@@ -297,3 +297,29 @@ def test_no_iphone_is_one_quiet_line(tmp_path: Path, feeds: str) -> None:
     child.sendcontrol("c")
     child.expect(pexpect.EOF)
     child.close()
+
+
+def test_plain_mode_offers_the_suggestion_on_enter(tmp_path: Path, feeds: str) -> None:
+    import subprocess
+
+    env = {**os.environ, "PATH": f"{FAKES}{os.pathsep}{os.environ['PATH']}",
+           "ICLOUD_FIX_STATUS_URL": f"{feeds}/status-healthy.js",
+           "ICLOUD_FIX_VERSIONS_URL": f"{feeds}/pmv.json"}
+    flags = [f"--answer={q}={a}" for q, a in PASSING.items() if q not in (
+        "device-storage-full", "ios-update-current", "charging-wifi-left-to-sync")]
+    # Enter takes the suggestion (almost full), n to "sync now?", Enter (not up to
+    # date) and n, then y overrides the suggested "yes" for plugged in, and n.
+    keys = "\nn\n\nn\nn\nn\n"
+    run = subprocess.run([installed_command(), "--plain", *flags, "--output", "r.json"],
+                         input=keys, capture_output=True, text=True, env=env, cwd=tmp_path,
+                         check=False)
+    assert run.returncode == 1, run.stderr
+    assert "From your iPhone: Your iPhone reports 0.6 GB free of 128 GB" in run.stdout
+    assert "Enter = yes as suggested" in run.stdout
+    found = questions(json.loads((tmp_path / "r.json").read_text(encoding="utf-8")))
+    assert (found["device-storage-full"]["answer"], found["device-storage-full"]["source"]) == (
+        "yes", "probe")
+    assert (found["ios-update-current"]["answer"], found["ios-update-current"]["source"]) == (
+        "no", "probe")
+    assert (found["charging-wifi-left-to-sync"]["answer"],
+            found["charging-wifi-left-to-sync"]["source"]) == ("no", "prompt")
