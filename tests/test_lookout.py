@@ -75,6 +75,15 @@ def test_status_wrapped_and_unwrapped(name: str) -> None:
         "11/25/2026 12:00 PST")]
 
 
+def test_feed_text_cannot_drive_the_terminal() -> None:
+    feed = json.dumps({"services": [{"serviceName": "Photos", "events": [{
+        "eventStatus": "ongoing", "startDate": "\x1b]52;c;eA==\x07today",
+        "message": "Down\x1b[2J\rEnter your Apple ID password:"}]}]})
+    [outage] = apple_feeds.parse_status(feed, SERVICES)
+    assert "\x1b" not in outage.message + outage.started and "\r" not in outage.message
+    assert outage.message == "Down\\x1b[2J\\x0dEnter your Apple ID password:"
+
+
 def test_status_healthy_and_malformed() -> None:
     assert apple_feeds.parse_status((FEEDS / "status-healthy.js").read_text(), SERVICES) == []
     assert apple_feeds.parse_status((FEEDS / "status-malformed.js").read_text(), SERVICES) is None

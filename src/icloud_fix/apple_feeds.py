@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from icloud_fix.visible import one_line, shorten
+
 STATUS_URL = "https://www.apple.com/support/systemstatus/data/system_status_en_US.js"
 VERSIONS_URL = "https://gdmf.apple.com/v2/pmv"
 TIMEOUT = 3.0
@@ -49,12 +51,17 @@ def parse_status(text: str, services: tuple[str, ...]) -> list[Outage] | None:
                 continue
             for event in service.get("events") or []:
                 if event.get("eventStatus") == "ongoing":
-                    outages.append(Outage(str(service["serviceName"]),
-                                          str(event.get("message") or "").strip(),
-                                          str(event.get("startDate") or "")))
+                    # What comes from the network is shown as harmless text.
+                    outages.append(Outage(_text(service["serviceName"], 100),
+                                          _text(event.get("message"), 500),
+                                          _text(event.get("startDate"), 50)))
         return outages
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
+
+
+def _text(value: object, limit: int) -> str:
+    return one_line(shorten(str(value or "").strip(), limit))
 
 
 def service_status(services: tuple[str, ...], timeout: float = TIMEOUT) -> list[Outage] | None:
@@ -71,7 +78,7 @@ def parse_latest_ios(text: str, product_type: str) -> str | None:
     """The highest iOS version Apple lists for this model, or None."""
     try:
         assets = json.loads(text)["PublicAssetSets"]["iOS"]
-        versions = [str(a["ProductVersion"]) for a in assets
+        versions = [_text(a["ProductVersion"], 30) for a in assets
                     if product_type in (a.get("SupportedDevices") or [])]
     except (ValueError, KeyError, TypeError):
         return None

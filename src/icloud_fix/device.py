@@ -11,6 +11,8 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
+from icloud_fix.visible import one_line, shorten
+
 TIMEOUT = 3.0
 
 
@@ -83,9 +85,11 @@ def read(timeout: float = TIMEOUT) -> DeviceReading | DeviceUnavailable:
     _, disk = _run([tool, "-q", "com.apple.disk_usage"], timeout)
     _, battery = _run([tool, "-q", "com.apple.mobile.battery"], timeout)
     disk_fields, battery_fields = _fields(disk), _fields(battery)
+    model_line = model.strip().splitlines()[0] if model.strip() and ":" not in model else None
     return DeviceReading(
-        product_version=version.strip().splitlines()[0],
-        product_type=(model.strip().splitlines() or [None])[0] if ":" not in model else None,
+        # What another program printed is shown as harmless text.
+        product_version=one_line(shorten(version.strip().splitlines()[0], 30)),
+        product_type=one_line(shorten(model_line, 30)) if model_line else None,
         free_bytes=_int(disk_fields.get("TotalDataAvailable")),
         capacity_bytes=_int(disk_fields.get("TotalDataCapacity")),
         battery_percent=_int(battery_fields.get("BatteryCurrentCapacity")),
