@@ -93,8 +93,6 @@ SUGGEST_FIELDS = (
     Field("yes_when", "flag", False, "For a yes/no reading: the answer is yes when it is this."),
 )
 
-OBJECTS = {"flow": FLOW_FIELDS, "check": CHECK_FIELDS, "question": QUESTION_FIELDS}
-
 # yes/no in any case; YAML 1.1 tools read bare ones as booleans, YAML 1.2 ones as text.
 _ANSWER: dict[str, Any] = {
     "anyOf": [
