@@ -118,7 +118,7 @@ def generated_flow(checks: int) -> str:
 
 
 def load_time(path: Path) -> Callable[[], float]:
-    from icloud_fix.loader import load_file
+    from icloud_fix.flowfile.loader import load_file
 
     def measure() -> float:
         gc.collect()  # the previous run's garbage is not this run's cost
@@ -153,7 +153,7 @@ def main() -> int:
     command = shutil.which("icloud-fix", path=str(Path(python).parent))
     if command is None:
         sys.exit("icloud-fix is not installed beside this Python: pip install '.[test]'")
-    from icloud_fix.loader import builtin_flow_path
+    from icloud_fix.flowfile.loader import builtin_flow_path
 
     flags = [f"--answer={qid}={value}" for qid, value in ANSWERS.items()]
     scripted = [command, "--non-interactive", *flags, "--format", "json"]

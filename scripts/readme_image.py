@@ -16,8 +16,8 @@ from pathlib import Path
 from icloud_fix.answers import ScriptedAnswers
 from icloud_fix.engine import run
 from icloud_fix.flow import parse_answer
-from icloud_fix.loader import load_builtin
-from icloud_fix.render_text import session_svg
+from icloud_fix.flowfile.loader import load_builtin
+from icloud_fix.report.text import session_svg
 
 PICTURE = Path(__file__).resolve().parent.parent / "docs" / "session.svg"
 ANSWERS = {

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PASSING, answer_flags, invoke, write_flow
+from helpers import PASSING, answer_flags, invoke, write_flow
 from icloud_fix import __version__
-from icloud_fix.loader import load_builtin
+from icloud_fix.flowfile.loader import load_builtin
 
 
 def scripted(answers: dict[str, str], *extra: str):
@@ -299,7 +299,7 @@ def test_answer_file_messages(tmp_path: Path, content: str, message: str) -> Non
 
 
 def run_installed(*args: str, **kwargs) -> subprocess.CompletedProcess:
-    from conftest import installed_command
+    from helpers import installed_command
 
     return subprocess.run(f'"{installed_command()}" ' + " ".join(args), shell=True,
                           capture_output=True, text=True, check=False, **kwargs)
@@ -366,7 +366,7 @@ def test_markdown_keeps_flow_text_in_its_place(tmp_path: Path) -> None:
 
 
 def test_plain_mode_reads_answers_from_a_pipe() -> None:
-    from conftest import installed_command
+    from helpers import installed_command
 
     keys = "y\ny\nyes\nn\nn\nN\nn\ny\ny\ny\nn\n"
     run = subprocess.run([installed_command(), "--plain"], input=keys, capture_output=True,

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import typer
 
-from conftest import invoke, write_flow
+from helpers import invoke, write_flow
 from icloud_fix.cli import app
-from icloud_fix.loader import load_file
+from icloud_fix.flowfile.loader import load_file
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
 
@@ -66,8 +66,9 @@ def test_every_command_and_option_has_help(name: str | None) -> None:
 
 
 def test_readme_reliability_counts_are_true() -> None:
-    from hostile import ANSWER_CASES, FLOW_CASES
     from test_properties import SETTINGS
+
+    from hostile import ANSWER_CASES, FLOW_CASES
 
     runs = 3 * len(FLOW_CASES) + len(ANSWER_CASES)
     assert f"**{runs} hostile-input runs**: {len(FLOW_CASES)} hostile flow files" in README

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import write_flow
+from helpers import write_flow
 from icloud_fix.engine import CheckResult, Outcome, Position, Status, run
 from icloud_fix.errors import PromptUnavailable, SessionInterrupted
 from icloud_fix.flow import Answer, Flow, Question
-from icloud_fix.loader import load_file
+from icloud_fix.flowfile.loader import load_file
 
 Y, N, S = Answer.YES, Answer.NO, Answer.SKIP
 

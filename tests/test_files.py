@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PASSING, answer_flags, invoke
-from icloud_fix import files
+from helpers import PASSING, answer_flags, invoke, statuses
+from icloud_fix import atomic_file as files
 
 FAILING = {**PASSING, "icloud-storage-full": "yes"}
 
@@ -48,12 +48,6 @@ def test_saved_answers_replay_to_the_same_result(tmp_path: Path) -> None:
     assert statuses(json.loads(again.stdout)) == statuses(json.loads(first.stdout))
     sources = {q["source"] for c in json.loads(again.stdout)["checks"] for q in c["questions"]}
     assert sources == {"file", None}
-
-
-def statuses(report: dict) -> list:
-    """Each check's status and answers, leaving out where the answers came from."""
-    return [(c["id"], c["status"], [(q["id"], q["answer"], q["passed"]) for q in c["questions"]])
-            for c in report["checks"]]
 
 
 def test_an_existing_file_is_replaced_whole(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import installed_command
+from helpers import installed_command
 from hostile import ANSWER_CASES, FLOW_CASES, Case
 
 CPU_SECONDS = 2.0

@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from conftest import PASSING
-from icloud_fix.loader import builtin_flow_path
+from helpers import PASSING
+from icloud_fix.flowfile.loader import builtin_flow_path
 
 PROBE = """
 import json, sys
@@ -21,7 +21,7 @@ try:
 except SystemExit as exit:
     packages = {"questionary", "prompt_toolkit", "rich", "pydantic", "markdown_it", "pygments"}
     # And none of the network: the iPhone and Apple's feeds are looked at only when asked.
-    modules = {"urllib.request", "http.client", "ssl", "icloud_fix.lookout"}
+    modules = {"urllib.request", "http.client", "ssl", "icloud_fix.probes.background"}
     loaded = sorted({m.split(".")[0] for m in sys.modules} & packages | set(sys.modules) & modules)
     sys.stderr.write("\\nLOADED " + json.dumps({"code": exit.code, "modules": loaded}) + "\\n")
 """

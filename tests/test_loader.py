@@ -7,13 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import write_flow
+from helpers import INVALID, STEPS, write_flow
 from icloud_fix.errors import InputFileError
 from icloud_fix.flow import Answer
-from icloud_fix.loader import builtin_flow_path, load_builtin, load_file
-
-INVALID = sorted((Path(__file__).parent / "flows" / "invalid").glob("*.yaml"))
-STEPS = sorted((Path(__file__).parent.parent / "steps").glob("*.yaml"))
+from icloud_fix.flowfile.loader import builtin_flow_path, load_builtin, load_file
 
 
 def expectation(path: Path) -> tuple[int, str]:
@@ -176,7 +173,7 @@ def test_pure_python_yaml_gives_the_same_lines(monkeypatch: pytest.MonkeyPatch) 
     # Where PyYAML was built without libyaml, the pure-Python parser is used.
     import yaml
 
-    from icloud_fix import documents
+    from icloud_fix.flowfile import located_yaml as documents
 
     class PureLoader(documents._ComposeOnly, yaml.SafeLoader):
         pass

@@ -15,8 +15,9 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from conftest import PASSING, answer_flags, installed_command, invoke
-from icloud_fix import apple_feeds, device
+from helpers import PASSING, answer_flags, installed_command, invoke
+from icloud_fix.probes import apple_feeds
+from icloud_fix.probes import iphone as device
 
 FEEDS = Path(__file__).parent / "feeds"
 FAKES = Path(__file__).parent / "fakes"

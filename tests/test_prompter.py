@@ -13,9 +13,9 @@ from icloud_fix.answers import ScriptedAnswers
 from icloud_fix.engine import Outcome, Position, run
 from icloud_fix.errors import PromptUnavailable, SessionInterrupted
 from icloud_fix.flow import Answer, Flow
-from icloud_fix.loader import load_builtin
-from icloud_fix.prompter import Prompter
-from icloud_fix.render_text import make_console
+from icloud_fix.flowfile.loader import load_builtin
+from icloud_fix.prompts.rich_prompter import Prompter
+from icloud_fix.report.text import make_console
 
 DOWN = "\x1b[B"
 ENTER = "\r"

@@ -10,12 +10,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import invoke
+from helpers import invoke
 from icloud_fix.answers import ScriptedAnswers
 from icloud_fix.engine import CheckResult, Outcome, Position, Status, run
 from icloud_fix.errors import InputFileError
 from icloud_fix.flow import Answer, Flow
-from icloud_fix.loader import load_builtin, load_text
+from icloud_fix.flowfile.loader import load_builtin, load_text
 
 SETTINGS = settings(max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])

@@ -11,8 +11,8 @@ import jsonschema
 import pytest
 import yaml
 
-from icloud_fix.schema import json_schema
-from test_loader import INVALID, STEPS
+from helpers import INVALID, STEPS
+from icloud_fix.flowfile.declaration import json_schema
 
 PUBLISHED = Path(__file__).parent.parent / "steps" / "flow.schema.json"
 

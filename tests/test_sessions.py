@@ -12,8 +12,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from conftest import PASSING, answer_flags, installed_command, invoke, write_flow
-from test_files import statuses
+from helpers import PASSING, answer_flags, installed_command, invoke, statuses, write_flow
 
 CTRL_C = "\x03"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from conftest import PASSING, installed_command
+from helpers import PASSING, installed_command
 
 CTRL_C = "\x03"
 CTRL_D = "\x04"

@@ -6,12 +6,12 @@ import shlex
 from collections.abc import Callable, Collection
 from pathlib import Path
 
-from icloud_fix.documents import Mapping, Scalar, describe, parse, read_text
 from icloud_fix.engine import AnswerSource, CheckResult, Position, Reply, SessionResult
 from icloud_fix.errors import InputFileError, Problem
 from icloud_fix.flow import ACCEPTED_ANSWERS, Answer, Flow, Question, parse_answer
-from icloud_fix.loader import did_you_mean
-from icloud_fix.visible import one_line, shorten
+from icloud_fix.flowfile.loader import did_you_mean
+from icloud_fix.flowfile.located_yaml import Mapping, Scalar, describe, parse, read_text
+from icloud_fix.safe_text import one_line, shorten
 
 LIST_HINT = "'icloud-fix list' shows every question id"
 

@@ -12,8 +12,8 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from icloud_fix import __version__, loader, render_json, schema
-from icloud_fix import wizard as wizard_session
+from icloud_fix import __version__
+from icloud_fix import session as wizard_session
 from icloud_fix.errors import (
     EXIT_BROKEN_PIPE,
     EXIT_INPUT_ERROR,
@@ -26,8 +26,11 @@ from icloud_fix.errors import (
     Terminated,
 )
 from icloud_fix.flow import ACCEPTED_ANSWERS
-from icloud_fix.visible import visible
-from icloud_fix.wizard import Format
+from icloud_fix.flowfile import declaration as schema
+from icloud_fix.flowfile import loader
+from icloud_fix.report import json as render_json
+from icloud_fix.safe_text import visible
+from icloud_fix.session import Format
 
 
 class ListFormat(str, enum.Enum):
@@ -256,7 +259,7 @@ def list_checks(
     if output_format is ListFormat.json:
         sys.stdout.write(render_json.dumps(render_json.flow_document(flow)))
         return
-    from icloud_fix import render_text
+    from icloud_fix.report import text as render_text
 
     render_text.print_flow(render_text.make_console(no_color=no_color), flow)
 

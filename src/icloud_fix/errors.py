@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from icloud_fix.visible import one_line
+from icloud_fix.safe_text import one_line
 
 if TYPE_CHECKING:
     from icloud_fix.engine import SessionResult

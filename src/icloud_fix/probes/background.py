@@ -11,11 +11,12 @@ from __future__ import annotations
 import threading
 from typing import Generic, TypeVar
 
-from icloud_fix import apple_feeds, device
-from icloud_fix.apple_feeds import Outage
-from icloud_fix.device import DeviceReading, DeviceUnavailable
 from icloud_fix.engine import Reply
 from icloud_fix.flow import Answer, Flow, Question
+from icloud_fix.probes import apple_feeds
+from icloud_fix.probes import iphone as device
+from icloud_fix.probes.apple_feeds import Outage
+from icloud_fix.probes.iphone import DeviceReading, DeviceUnavailable
 
 T = TypeVar("T")
 _VERSION = "ideviceinfo -k ProductVersion"

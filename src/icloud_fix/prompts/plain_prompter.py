@@ -11,16 +11,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, TextIO
 
-from icloud_fix import render_text
-from icloud_fix.asking import look_before
 from icloud_fix.engine import CheckResult, Position, Reply
 from icloud_fix.errors import EXIT_INTERRUPTED, PromptUnavailable, leaving_ends_the_session
 from icloud_fix.flow import Answer, Flow, Question, parse_answer
+from icloud_fix.prompts.base import look_before
+from icloud_fix.report import text as render_text
 
 if TYPE_CHECKING:
     from rich.console import Console  # noqa: TID251 (a type only)
 
-    from icloud_fix.lookout import Lookout
+    from icloud_fix.probes.background import Lookout
 
 _HELP_WORDS = {"h", "help", "?"}
 

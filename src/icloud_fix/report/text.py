@@ -20,7 +20,7 @@ from rich.text import Text
 if TYPE_CHECKING:
     from rich.table import Table
 
-    from icloud_fix.apple_feeds import Outage
+    from icloud_fix.probes.apple_feeds import Outage
 
 from icloud_fix.engine import CheckResult, Outcome, Position, Reply, SessionResult, Status
 from icloud_fix.flow import Flow

@@ -6,15 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from icloud_fix import render_text
 from icloud_fix.engine import Reply
 from icloud_fix.errors import EXIT_OK, PromptUnavailable
 from icloud_fix.flow import Question
+from icloud_fix.report import text as render_text
 
 if TYPE_CHECKING:
     from rich.console import Console  # noqa: TID251 (a type only)
 
-    from icloud_fix.lookout import Lookout
+    from icloud_fix.probes.background import Lookout
 
 # How long a question that a reading settles may wait for the reading.
 SUGGESTION_WAIT = 1.0

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import yaml
 
-from icloud_fix import files
-from icloud_fix.documents import Mapping, Scalar, Sequence, parse, read_text
+from icloud_fix import atomic_file as files
 from icloud_fix.engine import SessionResult
 from icloud_fix.errors import IcloudFixError
 from icloud_fix.flow import Answer, Flow, parse_answer
+from icloud_fix.flowfile.located_yaml import Mapping, Scalar, Sequence, parse, read_text
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import yaml
 
-from icloud_fix import schema
-from icloud_fix.documents import (
+from icloud_fix.errors import InputFileError, Problem
+from icloud_fix.flow import Answer, Check, Flow, Question, Suggest
+from icloud_fix.flowfile import declaration as schema
+from icloud_fix.flowfile.located_yaml import (
     Mapping,
     Scalar,
     Sequence,
@@ -20,9 +22,7 @@ from icloud_fix.documents import (
     read_text,
     without_gc,
 )
-from icloud_fix.errors import InputFileError, Problem
-from icloud_fix.flow import Answer, Check, Flow, Question, Suggest
-from icloud_fix.visible import one_line, shorten, visible
+from icloud_fix.safe_text import one_line, shorten, visible
 
 BUILTIN_FLOW = "icloud-photos.yaml"
 DEFAULT_AFTER_FIX_QUESTION = "Is the problem solved now?"

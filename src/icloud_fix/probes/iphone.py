@@ -11,7 +11,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
-from icloud_fix.visible import one_line, shorten
+from icloud_fix.safe_text import one_line, shorten
 
 TIMEOUT = 3.0
 

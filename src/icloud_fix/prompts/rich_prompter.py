@@ -20,16 +20,16 @@ from prompt_toolkit.keys import Keys
 from prompt_toolkit.output import ColorDepth
 from questionary.prompts.common import InquirerControl
 
-from icloud_fix import render_text
-from icloud_fix.asking import look_before
 from icloud_fix.engine import CheckResult, Position, Reply
 from icloud_fix.errors import PromptUnavailable, leaving_ends_the_session
 from icloud_fix.flow import Answer, Flow, Question
+from icloud_fix.prompts.base import look_before
+from icloud_fix.report import text as render_text
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from icloud_fix.lookout import Lookout
+    from icloud_fix.probes.background import Lookout
 
 # After a hang-up, prompt_toolkit's clean-up cannot write to the vanished terminal, and
 # asyncio and prompt_toolkit would log that as a traceback on stderr; the prompter

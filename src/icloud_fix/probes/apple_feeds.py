@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from icloud_fix.visible import one_line, shorten
+from icloud_fix.safe_text import one_line, shorten
 
 STATUS_URL = "https://www.apple.com/support/systemstatus/data/system_status_en_US.js"
 VERSIONS_URL = "https://gdmf.apple.com/v2/pmv"

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from icloud_fix import answers, engine, loader, render_json
-from icloud_fix.apple_feeds import TIMEOUT
+from icloud_fix import answers, engine
 from icloud_fix.errors import (
     EXIT_INPUT_ERROR,
     IcloudFixError,
@@ -20,13 +19,16 @@ from icloud_fix.errors import (
     SessionInterrupted,
 )
 from icloud_fix.flow import ACCEPTED_ANSWERS, Flow
-from icloud_fix.loader import did_you_mean
-from icloud_fix.visible import shorten, visible
+from icloud_fix.flowfile import loader
+from icloud_fix.flowfile.loader import did_you_mean
+from icloud_fix.probes.apple_feeds import TIMEOUT
+from icloud_fix.report import json as render_json
+from icloud_fix.safe_text import shorten, visible
 
 if TYPE_CHECKING:
-    from icloud_fix.line_prompter import LinePrompter
-    from icloud_fix.lookout import Lookout
-    from icloud_fix.prompter import Prompter
+    from icloud_fix.probes.background import Lookout
+    from icloud_fix.prompts.plain_prompter import LinePrompter
+    from icloud_fix.prompts.rich_prompter import Prompter
 
 
 class Format(str, enum.Enum):
@@ -87,13 +89,13 @@ def _run(o: WizardOptions) -> int:
     stdout_format = Format.text if o.output is not None else (o.output_format or Format.text)
     console = None
     if mode is not None or stdout_format is Format.text:
-        from icloud_fix import render_text
+        from icloud_fix.report import text as render_text
 
         console = render_text.make_console(no_color=o.no_color, plain=mode == "plain")
     source = answers.ScriptedAnswers(given, resolved_by=o.resolved_by, origins=origins)
     lookout = None
     if mode is not None or o.auto:
-        from icloud_fix.lookout import Lookout
+        from icloud_fix.probes.background import Lookout
 
         # Reads the iPhone and Apple's feeds in the background, from when it starts.
         lookout = Lookout(flow, o.offline)
@@ -104,13 +106,13 @@ def _run(o: WizardOptions) -> int:
         assert console is not None
         render_text.print_intro(console, flow)
         if mode == "plain":
-            from icloud_fix.line_prompter import LinePrompter
+            from icloud_fix.prompts.plain_prompter import LinePrompter
 
             if sys.stdin is None:
                 raise IcloudFixError("--plain reads answers from stdin, and stdin is closed")
             prompter: LinePrompter | Prompter = LinePrompter(flow, console, sys.stdin, lookout)
         else:
-            from icloud_fix.prompter import Prompter
+            from icloud_fix.prompts.rich_prompter import Prompter
 
             prompter = Prompter(flow, console, no_color=o.no_color, lookout=lookout)
         source.fallback = prompter
@@ -146,7 +148,7 @@ def _run(o: WizardOptions) -> int:
     saved = _save(result, o.save_answers, o.output, o.output_format, status)
     _print_report(result, stdout_format, console, status)
     if mode is not None:
-        from icloud_fix import sessions
+        from icloud_fix import resume as sessions
 
         sessions.clear(flow)  # finished: nothing left to continue
         _print_replay(answers.replay_command(result, steps_word, only),
@@ -187,7 +189,7 @@ def _offer_to_resume(
 ) -> None:
     """Continue an interrupted session of this flow: with --resume, or if the person
     says so. Answers given by flags or files still win over the saved ones."""
-    from icloud_fix import sessions
+    from icloud_fix import resume as sessions
 
     if fresh:
         sessions.clear(flow)
@@ -210,7 +212,7 @@ def _offer_to_resume(
 
 def _keep_session(flow: Flow, partial: engine.SessionResult,
                   source: answers.ScriptedAnswers) -> None:
-    from icloud_fix import sessions
+    from icloud_fix import resume as sessions
 
     if not partial.answers():
         return
@@ -272,7 +274,7 @@ def _save(
 ) -> bool:
     """Write --save-answers and --output files. What cannot be written is printed to
     stdout instead, so nothing is lost; returns False when something could not be."""
-    from icloud_fix import files
+    from icloud_fix import atomic_file as files
 
     ok = True
     writes = []
@@ -296,10 +298,10 @@ def _render(result: engine.SessionResult, file_format: Format,
     if file_format is Format.json:
         return render_json.dumps(render_json.session_document(result, status))
     if file_format is Format.markdown:
-        from icloud_fix import render_markdown
+        from icloud_fix.report import markdown as render_markdown
 
         return render_markdown.render(result)
-    from icloud_fix import render_text
+    from icloud_fix.report import text as render_text
 
     return render_text.summary_as_text(result)
 
@@ -323,11 +325,11 @@ def _print_report(result: engine.SessionResult, output_format: Format, console: 
     if output_format is Format.json:
         sys.stdout.write(render_json.dumps(render_json.session_document(result, status)))
     elif output_format is Format.markdown:
-        from icloud_fix import render_markdown
+        from icloud_fix.report import markdown as render_markdown
 
         sys.stdout.write(render_markdown.render(result))
     else:
-        from icloud_fix import render_text
+        from icloud_fix.report import text as render_text
 
         assert console is not None
         render_text.print_summary(console, result)  # type: ignore[arg-type]
