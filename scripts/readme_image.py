@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from icloud_fix.answers import ScriptedAnswers
+from icloud_fix.answers import GivenAnswers, ScriptedAnswers
 from icloud_fix.engine import run
 from icloud_fix.flow import parse_answer
 from icloud_fix.flowfile.loader import load_builtin
@@ -38,7 +38,7 @@ ANSWERS = {
 
 def picture() -> str:
     given = {qid: parse_answer(word) for qid, word in ANSWERS.items()}
-    result = run(load_builtin(), ScriptedAnswers(given))  # type: ignore[arg-type]
+    result = run(load_builtin(), ScriptedAnswers(GivenAnswers(given)))
     return session_svg(result)
 
 

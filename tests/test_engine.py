@@ -7,8 +7,15 @@ from pathlib import Path
 import pytest
 
 from helpers import write_flow
-from icloud_fix.engine import CheckResult, Outcome, Position, Status, run
-from icloud_fix.errors import PromptUnavailable, SessionInterrupted
+from icloud_fix.engine import (
+    CheckResult,
+    Outcome,
+    Position,
+    PromptUnavailable,
+    SessionInterrupted,
+    Status,
+    run,
+)
 from icloud_fix.flow import Answer, Flow, Question
 from icloud_fix.flowfile.loader import load_file
 

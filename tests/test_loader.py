@@ -9,7 +9,7 @@ import pytest
 
 from helpers import INVALID, STEPS, write_flow
 from icloud_fix.errors import InputFileError
-from icloud_fix.flow import Answer
+from icloud_fix.flow import Answer, Condition
 from icloud_fix.flowfile.loader import builtin_flow_path, load_builtin, load_file
 
 
@@ -47,7 +47,7 @@ def test_builtin_flow_asks_mobile_data_only_on_cellular() -> None:
     questions = {q.id: q for _, q in flow.questions()}
     assert questions["connectivity-on-cellular"].informational
     assert questions["connectivity-mobile-data-on"].when == (
-        ("connectivity-on-cellular", Answer.YES),
+        Condition("connectivity-on-cellular", (Answer.YES,)),
     )
 
 
@@ -138,11 +138,11 @@ def test_every_problem_in_a_file_is_reported(tmp_path: Path) -> None:
     with pytest.raises(InputFileError) as caught:
         load_file(path)
     assert [(p.line, p.message.split(";")[0]) for p in caught.value.problems] == [
-        (3, "unknown key 'titel' in the flow (did you mean 'title'?)"),
         (1, "the flow is missing the required key 'title'"),
+        (3, "unknown key 'titel' in the flow (did you mean 'title'?)"),
         (7, "'title' must be text, found the number 7 (put it in quotes)"),
-        (9, "question 'power-on' needs 'remediation': the steps shown when the answer is "
-            "not the pass_answer"),
+        (9, "question 'power-on' needs 'remediation', or 'informational: true' if it only "
+            "sets up later questions"),
     ]
 
 

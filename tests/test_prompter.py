@@ -9,12 +9,11 @@ import pytest
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from icloud_fix.answers import ScriptedAnswers
-from icloud_fix.engine import Outcome, Position, run
-from icloud_fix.errors import PromptUnavailable, SessionInterrupted
+from icloud_fix.answers import GivenAnswers, ScriptedAnswers
+from icloud_fix.engine import Outcome, Position, PromptUnavailable, SessionInterrupted, run
 from icloud_fix.flow import Answer, Flow
 from icloud_fix.flowfile.loader import load_builtin
-from icloud_fix.prompts.rich_prompter import Prompter
+from icloud_fix.prompts.rich_prompter import RichPrompter
 from icloud_fix.report.text import make_console
 
 DOWN = "\x1b[B"
@@ -38,9 +37,9 @@ def keys(flow: Flow, screen: io.StringIO) -> Iterator:
     """keys(text) -> a Prompter that will read text as typed keys."""
     with create_pipe_input() as pipe:
 
-        def typed(text: str) -> Prompter:
+        def typed(text: str) -> RichPrompter:
             pipe.send_text(text)
-            return Prompter(flow, make_console(screen, no_color=True), input=pipe,
+            return RichPrompter(flow, make_console(screen, no_color=True), input=pipe,
                             output=DummyOutput())
 
         yield typed
@@ -58,7 +57,7 @@ def first(flow: Flow) -> tuple:
 )
 def test_one_key_answers(flow: Flow, keys, typed: str, answer: Answer) -> None:
     question, position = first(flow)
-    assert keys(typed).ask(question, position) is answer
+    assert keys(typed).ask(question, position) == answer
 
 
 def test_position_is_shown(flow: Flow, keys, screen: io.StringIO) -> None:
@@ -69,7 +68,7 @@ def test_position_is_shown(flow: Flow, keys, screen: io.StringIO) -> None:
 
 def test_help_is_shown_then_the_question_asked_again(flow: Flow, keys, screen) -> None:
     question, position = first(flow)
-    assert keys("hn").ask(question, position) is Answer.NO
+    assert keys("hn").ask(question, position) == Answer.NO
     assert "The email address under your name is your Apple ID" in " ".join(
         screen.getvalue().split())
 
@@ -85,7 +84,7 @@ def test_a_whole_session_with_keystrokes(flow: Flow, keys, screen: io.StringIO) 
     # apple-id: y y; connectivity: y, n (wifi), n; icloud storage full: y -> fix shown,
     # "sync now?" n; device storage: n; restart: y; ios: y; charging: y, n
     prompter = keys("yy" "ynn" "y" "n" "n" "y" "y" "yn")
-    result = run(flow, ScriptedAnswers({}, fallback=prompter))
+    result = run(flow, ScriptedAnswers(GivenAnswers(), fallback=prompter))
     assert result.outcome is Outcome.PROBLEMS_FOUND
     assert [c.status.value for c in result.checks] == [
         "passed", "passed", "failed", "passed", "passed", "passed", "passed"]
@@ -97,7 +96,7 @@ def test_a_whole_session_with_keystrokes(flow: Flow, keys, screen: io.StringIO) 
 def test_yes_to_sync_now_resolves(flow: Flow, keys) -> None:
     # apple-id-same-account: no; apple-id-sync-on: yes; does it sync now? yes
     prompter = keys("n" "y" "y")
-    result = run(flow, ScriptedAnswers({}, fallback=prompter))
+    result = run(flow, ScriptedAnswers(GivenAnswers(), fallback=prompter))
     assert result.outcome is Outcome.RESOLVED and result.resolved_by == "apple-id"
     assert [c.status.value for c in result.checks][1:] == ["not_reached"] * 6
 
@@ -108,13 +107,13 @@ def test_given_answers_are_not_asked_again(flow: Flow, keys) -> None:
                   "icloud-storage-full": Answer.NO, "device-storage-full": Answer.NO,
                   "charging-wifi-low-power-mode": Answer.NO})
     del given["restart-done"]
-    result = run(flow, ScriptedAnswers(given, fallback=keys("n" "n")))
+    result = run(flow, ScriptedAnswers(GivenAnswers(given), fallback=keys("n" "n")))
     assert [c.check.id for c in result.failed] == ["restart"]
 
 
 def test_ctrl_c_at_sync_now_keeps_the_answers(flow: Flow, keys) -> None:
     with pytest.raises(SessionInterrupted) as caught:
-        run(flow, ScriptedAnswers({}, fallback=keys("n" "y" + CTRL_C)))
+        run(flow, ScriptedAnswers(GivenAnswers(), fallback=keys("n" "y" + CTRL_C)))
     partial = caught.value.partial
     assert partial.answers() == {"apple-id-same-account": Answer.NO, "apple-id-sync-on": Answer.YES}
     assert partial.checks[0].status.value == "failed"

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers import invoke
-from icloud_fix.answers import ScriptedAnswers
+from icloud_fix.answers import GivenAnswers, ScriptedAnswers
 from icloud_fix.engine import CheckResult, Outcome, Position, Status, run
 from icloud_fix.errors import InputFileError
 from icloud_fix.flow import Answer, Flow
@@ -87,8 +87,8 @@ def flows(draw: st.DrawFn) -> dict[str, Any]:
 class FixedAfter(ScriptedAnswers):
     """Scripted answers that report the problem solved after the nth failed check."""
 
-    def __init__(self, given: dict[str, Answer], nth: int | None) -> None:
-        super().__init__(given)
+    def __init__(self, given: dict[str, str], nth: int | None) -> None:
+        super().__init__(GivenAnswers(given))
         self.nth = nth
         self.failures = 0
 
@@ -102,7 +102,8 @@ class FixedAfter(ScriptedAnswers):
 def test_results_agree_with_the_answers(document: dict[str, Any], data: st.DataObject,
                                         fixed_after: int | None) -> None:
     flow: Flow = load_text(yaml.safe_dump(document), "generated.yaml")
-    answers = {qid: data.draw(st.sampled_from(list(Answer))) for qid in flow.question_ids()}
+    words = [Answer.YES, Answer.NO, Answer.SKIP]
+    answers = {qid: data.draw(st.sampled_from(words)) for qid in flow.question_ids()}
     source = FixedAfter(answers, fixed_after)
     result = run(flow, source)
     assert source.missing == []
@@ -116,18 +117,19 @@ def test_results_agree_with_the_answers(document: dict[str, Any], data: st.DataO
             assert all(q.answer is None for q in check_result.questions)
             continue
         for q in check_result.questions:
-            reached = all(given.get(name) is want for name, want in q.question.when)
+            reached = all(given.get(c.question) in c.answers for c in q.question.when)
             # A question is asked exactly when its condition holds; then it has its answer.
             assert (q.answer is not None) == reached
             if reached:
-                assert q.answer is answers[q.question.id]
+                assert q.answer == answers[q.question.id]
                 given[q.question.id] = q.answer
-            elif any(given.get(n) is Answer.SKIP or n in undecided for n, _ in q.question.when):
+            elif any(given.get(c.question) == Answer.SKIP or c.question in undecided
+                     for c in q.question.when):
                 undecided.add(q.question.id)
         failing = [q for q in check_result.questions if q.answer is not None
-                   and q.question.pass_answer is not None and q.answer is not Answer.SKIP
-                   and q.answer is not q.question.pass_answer]
-        skipped = any(q.answer is Answer.SKIP or q.question.id in undecided
+                   and q.question.pass_answer is not None and q.answer != Answer.SKIP
+                   and q.answer != q.question.pass_answer]
+        skipped = any(q.answer == Answer.SKIP or q.question.id in undecided
                       for q in check_result.questions)
         expected = Status.FAILED if failing else Status.SKIPPED if skipped else Status.PASSED
         assert check_result.status is expected

@@ -1,29 +1,69 @@
-"""Answers given ahead of time: ``--answer ID=VALUE`` flags and ``--answers FILE``."""
+"""Answers given ahead of time: ``--answer ID=VALUE`` flags and ``--answers FILE``, and the
+answer source that plays them back to the engine."""
 
 from __future__ import annotations
 
 import shlex
 from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from icloud_fix.engine import AnswerSource, CheckResult, Position, Reply, SessionResult
+from icloud_fix import kinds
+from icloud_fix.engine import AnswerSource, CheckResult, Origin, Position, Reply, SessionResult
 from icloud_fix.errors import InputFileError, Problem
-from icloud_fix.flow import ACCEPTED_ANSWERS, Answer, Flow, Question, parse_answer
-from icloud_fix.flowfile.loader import did_you_mean
+from icloud_fix.flow import Flow, Question
+from icloud_fix.flowfile.fields import did_you_mean
 from icloud_fix.flowfile.located_yaml import Mapping, Scalar, describe, parse, read_text
 from icloud_fix.safe_text import one_line, shorten
 
 LIST_HINT = "'icloud-fix list' shows every question id"
+# Unknown ids past this many get no "did you mean": each one costs a comparison with
+# every id of the flow.
+_SUGGESTIONS = 20
 
 
-def _unknown_id(qid: str, flow: Flow) -> str:
-    return f"unknown question id '{qid}'{did_you_mean(qid, flow.question_ids())}; {LIST_HINT}"
+@dataclass(frozen=True)
+class GivenAnswers:
+    """Answers given ahead, by question id, with where each came from."""
+
+    answers: dict[str, str] = field(default_factory=dict)
+    origins: dict[str, Origin] = field(default_factory=dict)
+
+    def __or__(self, later: GivenAnswers) -> GivenAnswers:
+        """These answers, with ``later`` winning where both answer a question."""
+        return GivenAnswers({**self.answers, **later.answers}, {**self.origins, **later.origins})
 
 
-def parse_flags(flags: list[str], flow: Flow) -> dict[str, Answer]:
+class _Questions:
+    """The flow's questions by id, and the messages for answers that do not fit them."""
+
+    def __init__(self, flow: Flow) -> None:
+        self.flow = flow
+        self.by_id = {q.id: q for q in flow.all_questions()}
+        self._suggested = 0
+
+    def unknown(self, qid: str) -> str:
+        self._suggested += 1
+        check = self.flow.check(qid)
+        if check is not None:
+            ids = ", ".join(q.id for q in check.questions)
+            return (f"'{qid}' is a check, not a question; its questions are {ids}")
+        hint = did_you_mean(qid, list(self.by_id)) if self._suggested <= _SUGGESTIONS else ""
+        return f"unknown question id '{shorten(qid)}'{hint}; {LIST_HINT}"
+
+    def refusal(self, question: Question, word: str) -> str:
+        """Why word is no answer for question, with the answers it takes."""
+        kind = kinds.of(question)
+        ids = [o.value for o in kind.options(question)]
+        hint = did_you_mean(word.strip().lower(), ids) if question.kind != "yes_no" else ""
+        return (f"{shorten(word)!r} is not an answer for '{question.id}'{hint}; use "
+                f"{kind.accepted(question)}")
+
+
+def parse_flags(flags: list[str], flow: Flow) -> GivenAnswers:
     """Answers from repeated ``--answer ID=VALUE`` flags; the last one for an id wins."""
-    known = set(flow.question_ids())
-    answers: dict[str, Answer] = {}
+    questions = _Questions(flow)
+    answers: dict[str, str] = {}
     problems: list[Problem] = []
     for flag in flags:
         qid, sep, word = flag.partition("=")
@@ -33,65 +73,66 @@ def parse_flags(flags: list[str], flow: Flow) -> dict[str, Answer]:
             problems.append(Problem("--answer", None, f"'{shorten(flag)}' must look like "
                                     f"ID=VALUE, for example --answer {example}"))
             continue
-        if qid not in known:
-            problems.append(Problem("--answer", None, _unknown_id(shorten(qid), flow)))
+        question = questions.by_id.get(qid)
+        if question is None:
+            problems.append(Problem("--answer", None, questions.unknown(qid)))
             continue
-        answer = parse_answer(word)
+        answer = kinds.parse(question, word)
         if answer is None:
-            problems.append(Problem("--answer", None, f"'{shorten(word)}' is not an answer for "
-                                    f"'{qid}'; use {ACCEPTED_ANSWERS}"))
+            problems.append(Problem("--answer", None, questions.refusal(question, word)))
             continue
         answers[qid] = answer
     if problems:
         raise InputFileError(problems)
-    return answers
+    return GivenAnswers(answers, dict.fromkeys(answers, Origin.FLAG))
 
 
-def load_file(path: Path, flow: Flow) -> dict[str, Answer]:
-    """Answers from a YAML or JSON mapping of question id to yes/no/skip."""
+def load_file(path: Path, flow: Flow) -> GivenAnswers:
+    """Answers from a YAML or JSON mapping of question id to answer."""
     source = str(path)
     document = parse(read_text(path, source), source)
     if document is None:
-        return {}
+        return GivenAnswers()
     if not isinstance(document, Mapping):
         raise InputFileError([Problem(source, document.line, (
             f"must be a mapping of question id to answer, such as "
             f"'{flow.question_ids()[0]}: yes'; found {describe(document)}"))])
-    known = set(flow.question_ids())
-    answers: dict[str, Answer] = {}
+    questions = _Questions(flow)
+    answers: dict[str, str] = {}
     problems: list[Problem] = []
     for qid, entry in document.entries.items():
-        if qid not in known:
-            problems.append(Problem(source, entry.key_line, _unknown_id(shorten(qid), flow)))
+        question = questions.by_id.get(qid)
+        if question is None:
+            problems.append(Problem(source, entry.key_line, questions.unknown(qid)))
             continue
         value = entry.value
         # YAML 1.1 reads yes/no/on/off as booleans; we go by the words as written,
         # so 'on' is refused rather than silently taken for yes.
         answer = None
         if isinstance(value, Scalar) and value.kind in ("str", "bool"):
-            answer = parse_answer(value.text)
+            answer = kinds.parse(question, value.text)
         if answer is None:
-            shown = repr(shorten(value.text)) if isinstance(value, Scalar) else describe(value)
-            problems.append(Problem(source, value.line, (
-                f"{shown} is not an answer for '{qid}'; use {ACCEPTED_ANSWERS}")))
+            word = value.text if isinstance(value, Scalar) else describe(value)
+            problems.append(Problem(source, value.line, questions.refusal(question, word)))
             continue
         answers[qid] = answer
     if problems:
         raise InputFileError(problems)
-    return answers
+    return GivenAnswers(answers, dict.fromkeys(answers, Origin.FILE))
 
 
 def dump(result: SessionResult) -> str:
-    """The answers given, as a YAML file that --answers reads back, in flow order."""
+    """The answers given, as a YAML file that --answers reads back, in the order asked."""
     flow = result.flow
     lines = [f"# Answers for {flow.id} {one_line(flow.version)} ({one_line(flow.title)})",
              "# Run again with: icloud-fix --answers THIS-FILE"]
-    lines += [f"{qid}: {answer.value}" for qid, answer in result.answers().items()]
+    lines += [f"{qid}: {answer}" for qid, answer in result.answers().items()]
     return "\n".join(lines) + "\n"
 
 
 class ScriptedAnswers:
-    """Answers from flags and files; asks ``fallback`` (a prompter) for the rest, if any.
+    """Answers from flags, files and a resumed session; asks ``fallback`` (a prompter)
+    for the rest, if any.
 
     Without a fallback, a question with no answer is recorded in ``missing`` and
     treated as skipped, so one run can name every missing id at once.
@@ -99,18 +140,14 @@ class ScriptedAnswers:
 
     def __init__(
         self,
-        given: dict[str, Answer],
+        given: GivenAnswers,
         fallback: AnswerSource | None = None,
         resolved_by: str | None = None,
         not_fixed: Collection[str] = (),
-        origins: dict[str, str] | None = None,
         suggest: Callable[[Question], Reply | None] | None = None,
     ) -> None:
         self.given = given
-        # Where each given answer came from ("flag", "file", or "prompt" for the
-        # answers of a resumed session); flags when not said.
-        self.origins = origins or {}
-        self.fallback: AnswerSource | None = fallback
+        self.fallback = fallback
         # --auto: a reading from the iPhone answers what nothing else did.
         self.suggest = suggest
         self.missing: list[str] = []
@@ -119,16 +156,17 @@ class ScriptedAnswers:
         self.resolved_by = resolved_by
         self.not_fixed: set[str] = set(not_fixed)
 
-    def ask(self, question: Question, position: Position) -> Answer | Reply:
-        if question.id in self.given:
-            return Reply(self.given[question.id], self.origins.get(question.id, "flag"))
+    def ask(self, question: Question, position: Position) -> str | Reply:
+        if question.id in self.given.answers:
+            return Reply(self.given.answers[question.id],
+                         self.given.origins.get(question.id, Origin.FLAG))
         if self.fallback is not None:
             return self.fallback.ask(question, position)
         suggestion = self.suggest(question) if self.suggest is not None else None
         if suggestion is not None:
             return suggestion
         self.missing.append(question.id)
-        return Answer.SKIP
+        return "skip"
 
     def fixed_now(self, result: CheckResult, position: Position) -> bool:
         check = result.check.id
@@ -149,7 +187,7 @@ def replay_command(
     scripted: bool = True,
 ) -> str:
     """The icloud-fix command that gives the same statuses and outcome without a
-    question: every answer as --answer, in flow order, quoted for the shell."""
+    question: every answer as --answer, in the order asked, quoted for the shell."""
     words = ["icloud-fix"]
     if scripted:
         words.append("--non-interactive")
@@ -157,7 +195,7 @@ def replay_command(
         words += ["--steps", steps]
     if only is not None:
         words += ["--only", ",".join(c for c in result.flow.check_ids() if c in only)]
-    words += [f"--answer={qid}={answer.value}" for qid, answer in result.answers().items()]
+    words += [f"--answer={qid}={answer}" for qid, answer in result.answers().items()]
     if result.resolved_by is not None:
         words += ["--resolved-by", result.resolved_by]
     return " ".join(shlex.quote(word) for word in words)

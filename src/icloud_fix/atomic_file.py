@@ -7,7 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from icloud_fix.errors import InputFileError, Problem
+from icloud_fix.errors import OutputError
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -16,12 +16,12 @@ def write_atomically(path: Path, text: str) -> None:
     A reader sees the old file or the new one, never a part; a failure leaves
     the old file as it was. A link is written through to its target, and a
     device or pipe (/dev/stdout, /dev/null) is written to directly, since it
-    cannot be replaced. Raises InputFileError with a plain reason.
+    cannot be replaced. Raises OutputError with a plain reason.
     """
     source = str(path)
 
-    def refuse(reason: str) -> InputFileError:
-        return InputFileError([Problem(source, None, reason)])
+    def refuse(reason: str) -> OutputError:
+        return OutputError(source, reason)
 
     if not source:
         raise refuse("a file name is needed")

@@ -12,8 +12,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from icloud_fix import __version__
-from icloud_fix import session as wizard_session
+from icloud_fix import __version__, session
 from icloud_fix.errors import (
     EXIT_BROKEN_PIPE,
     EXIT_INPUT_ERROR,
@@ -26,11 +25,10 @@ from icloud_fix.errors import (
     Terminated,
 )
 from icloud_fix.flow import ACCEPTED_ANSWERS
-from icloud_fix.flowfile import declaration as schema
-from icloud_fix.flowfile import loader
+from icloud_fix.flowfile import declaration, loader
+from icloud_fix.report import Format
 from icloud_fix.report import json as render_json
 from icloud_fix.safe_text import visible
-from icloud_fix.session import Format
 
 
 class ListFormat(str, enum.Enum):
@@ -227,7 +225,7 @@ def wizard(
                   f"icloud-fix {ctx.invoked_subcommand} [OPTIONS]; see "
                   f"'icloud-fix {ctx.invoked_subcommand} --help'")
         return
-    options = wizard_session.WizardOptions(
+    options = session.SessionOptions(
         steps=steps, answer_flags=tuple(answer or ()), answers_file=answers_file,
         non_interactive=non_interactive, output_format=output_format, output=output,
         save_answers=save_answers, only_ids=only_ids, from_id=from_id,
@@ -235,7 +233,7 @@ def wizard(
         no_color=no_color, plain=plain,
     )
     try:
-        code = wizard_session.run(options)
+        code = session.run(options)
     except IcloudFixError as exc:
         _fail(exc.message)
     raise typer.Exit(code)
@@ -253,7 +251,7 @@ def list_checks(
 ) -> None:
     """List every check and question id, its passing answer and its condition."""
     try:
-        flow = wizard_session.load_flow(steps)
+        flow = session.load_flow(steps)
     except IcloudFixError as exc:
         _fail(exc.message)
     if output_format is ListFormat.json:
@@ -280,7 +278,7 @@ def validate(
             failed = True
             sys.stderr.write(exc.message + "\n")
             continue
-        questions = sum(len(c.questions) for c in flow.checks)
+        questions = sum(1 for _ in flow.all_questions())
         sys.stdout.write(f"{path}: valid ({_count(len(flow.checks), 'check')}, "
                          f"{_count(questions, 'question')})\n")
     if failed:
@@ -294,7 +292,7 @@ def _count(number: int, noun: str) -> str:
 @app.command("schema")
 def print_schema() -> None:
     """Print the JSON Schema of flow files (for editor completion)."""
-    sys.stdout.write(render_json.dumps(schema.json_schema()))
+    sys.stdout.write(render_json.dumps(declaration.json_schema()))
 
 
 def _silence_stdout() -> None:

@@ -1,7 +1,8 @@
-"""The step engine: walks a flow's checks, takes answers from a source, returns results.
+"""The step engine: asks the triage questions, walks the checks, takes answers from a
+source, returns results.
 
 Pure logic: no terminal, no prompt library, no rendering. Front ends (the
-questionary prompter, scripted answers) implement ``AnswerSource``.
+prompters, scripted answers) implement ``AnswerSource``.
 """
 
 from __future__ import annotations
@@ -11,13 +12,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Protocol
 
-from icloud_fix.errors import (
-    EXIT_INTERRUPTED,
-    EXIT_OK,
-    EXIT_PROBLEMS_FOUND,
-    PromptUnavailable,
-    SessionInterrupted,
-)
+from icloud_fix import kinds
+from icloud_fix.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS_FOUND
 from icloud_fix.flow import Answer, Check, Flow, Question
 
 
@@ -35,31 +31,59 @@ class Outcome(str, enum.Enum):
     INTERRUPTED = "interrupted"
 
 
+class Origin(str, enum.Enum):
+    """Where an answer came from, as the JSON report says it."""
+
+    FLAG = "flag"
+    FILE = "file"
+    PROMPT = "prompt"
+    PROBE = "probe"  # a reading from a connected iPhone
+
+
+class PromptUnavailable(Exception):
+    """Raised by an answer source when the person ended the session (Ctrl-C, end of input)."""
+
+    def __init__(self, reason: str, exit_code: int = EXIT_INTERRUPTED) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.exit_code = exit_code
+
+
+class SessionInterrupted(Exception):
+    """The session stopped before its end; carries what was answered so far."""
+
+    def __init__(self, reason: str, partial: SessionResult, exit_code: int) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.partial = partial
+        self.exit_code = exit_code
+
+
 @dataclass(frozen=True)
 class Position:
-    """Where a question stands in the run: 'Check 3 of 7 - iCloud storage'."""
+    """Where a question stands in the run: 'Check 3 of 7 - iCloud storage', or the
+    triage before the checks (check None)."""
 
     number: int
     total: int
-    check: Check
+    check: Check | None
 
 
 @dataclass(frozen=True)
 class Reply:
-    """An answer with where it came from: "flag", "file", "prompt" or "probe" (a
-    reading from a connected iPhone), and for a probe, its evidence."""
+    """An answer with where it came from, and for a probe, its evidence."""
 
-    answer: Answer
-    source: str = "prompt"
+    answer: str
+    source: Origin = Origin.PROMPT
     evidence: str | None = None
 
 
 @dataclass(frozen=True)
 class QuestionResult:
     question: Question
-    answer: Answer | None  # None: not asked (its condition did not hold, or never reached)
+    answer: str | None  # None: not asked (its condition did not hold, or never reached)
     passed: bool | None  # None: informational, skipped or not asked
-    source: str | None = None
+    source: Origin | None = None
     evidence: str | None = None
 
 
@@ -82,9 +106,10 @@ class CheckResult:
 @dataclass(frozen=True)
 class SessionResult:
     flow: Flow
-    checks: tuple[CheckResult, ...]
+    checks: tuple[CheckResult, ...]  # in the order asked, then those not reached
     resolved_by: str | None = None  # id of the check whose fix made the problem go away
     interrupted: bool = False
+    triage: tuple[QuestionResult, ...] = ()
 
     @property
     def outcome(self) -> Outcome:
@@ -109,16 +134,15 @@ class SessionResult:
     def failed(self) -> tuple[CheckResult, ...]:
         return tuple(c for c in self.checks if c.status is Status.FAILED)
 
-    def answers(self) -> dict[str, Answer]:
-        """Every answer given, by question id, in flow order."""
-        return {
-            q.question.id: q.answer for c in self.checks for q in c.questions if q.answer
-        }
+    def answers(self) -> dict[str, str]:
+        """Every answer given, by question id, in the order asked."""
+        asked = [*self.triage, *(q for c in self.checks for q in c.questions)]
+        return {q.question.id: q.answer for q in asked if q.answer}
 
 
 class AnswerSource(Protocol):
-    def ask(self, question: Question, position: Position) -> Answer | Reply:
-        """The answer to one question (an Answer alone came from a prompt); raises
+    def ask(self, question: Question, position: Position) -> str | Reply:
+        """The answer to one question (a bare answer came from a prompt); raises
         PromptUnavailable when the person left."""
         ...
 
@@ -127,11 +151,9 @@ class AnswerSource(Protocol):
         ...
 
 
-def judge(question: Question, answer: Answer | None) -> bool | None:
+def judge(question: Question, answer: str | None) -> bool | None:
     """Whether an answer passes the question; None when it neither passes nor fails."""
-    if answer is None or answer is Answer.SKIP or question.pass_answer is None:
-        return None
-    return answer is question.pass_answer
+    return kinds.judge(question, answer)
 
 
 def check_status(questions: tuple[QuestionResult, ...], undecided: bool = False) -> Status:
@@ -139,79 +161,123 @@ def check_status(questions: tuple[QuestionResult, ...], undecided: bool = False)
     unasked only because of a "not sure"); passed otherwise."""
     if any(q.passed is False for q in questions):
         return Status.FAILED
-    if undecided or any(q.answer is Answer.SKIP for q in questions):
+    if undecided or any(q.answer == Answer.SKIP for q in questions):
         return Status.SKIPPED
     return Status.PASSED
 
 
-def applies(question: Question, answers: dict[str, Answer]) -> bool:
-    """A question is asked only when every answer its condition names was given as named."""
-    return all(answers.get(qid) is expected for qid, expected in question.when)
+def applies(question: Question, answers: dict[str, str]) -> bool:
+    """A question is asked only when every earlier question its conditions name got
+    one of the answers named."""
+    return all(answers.get(c.question) in c.answers for c in question.when)
+
+
+def _unreached(check: Check) -> CheckResult:
+    return CheckResult(check, Status.NOT_REACHED,
+                       tuple(QuestionResult(q, None, None) for q in check.questions))
+
+
+class _Walk:
+    """One session's state: the answers so far and the checks still to ask."""
+
+    def __init__(self, flow: Flow, source: AnswerSource, only: Collection[str] | None) -> None:
+        self.flow = flow
+        self.source = source
+        self.answers: dict[str, str] = {}
+        # Questions not asked only because a question their condition names got "not
+        # sure" (or was itself undecided): nobody knows whether they would have failed.
+        self.undecided: set[str] = set()
+        self.selected = [c for c in flow.checks if only is None or c.id in only]
+        self.selected_ids = {c.id for c in self.selected}
+        self.total = len(self.selected)
+        self._next = 0  # the next selected check in flow order
+        self.asked_ids: set[str] = set()
+        self.routed: list[Check] = []  # sent here by a choice: asked before the rest
+        self.triage: list[QuestionResult] = []
+        self.done: list[CheckResult] = []
+
+    def ask(self, question: Question, position: Position) -> QuestionResult:
+        if not applies(question, self.answers):
+            if any(self.answers.get(c.question) == Answer.SKIP or c.question in self.undecided
+                   for c in question.when):
+                self.undecided.add(question.id)
+            return QuestionResult(question, None, None)
+        reply = self.source.ask(question, position)
+        if not isinstance(reply, Reply):
+            reply = Reply(reply)
+        self.answers[question.id] = reply.answer
+        target = kinds.of(question).routes_to(question, reply.answer) \
+            if reply.answer != Answer.SKIP else None
+        check = self.flow.check(target) if target else None
+        if (check is not None and check.id in self.selected_ids
+                and check.id not in self.asked_ids and check not in self.routed):
+            self.routed.append(check)
+        return QuestionResult(question, reply.answer, judge(question, reply.answer),
+                              reply.source, reply.evidence)
+
+    def next_check(self) -> Check | None:
+        while self.routed:
+            check = self.routed.pop(0)
+            if check.id not in self.asked_ids:
+                self.asked_ids.add(check.id)
+                return check
+        while self._next < len(self.selected):
+            check = self.selected[self._next]
+            self._next += 1
+            if check.id not in self.asked_ids:
+                self.asked_ids.add(check.id)
+                return check
+        return None
+
+    def result(self, resolved_by: str | None = None, interrupted: bool = False
+               ) -> SessionResult:
+        asked = {c.check.id for c in self.done}
+        rest = [_unreached(c) for c in self.flow.checks if c.id not in asked]
+        return SessionResult(self.flow, tuple(self.done + rest), resolved_by=resolved_by,
+                             interrupted=interrupted, triage=tuple(self.triage))
+
+    def stop(self, exc: PromptUnavailable, check: Check | None,
+             asked: list[QuestionResult] | None) -> SessionInterrupted:
+        if check is not None and asked is not None:
+            rest = [QuestionResult(q, None, None) for q in check.questions[len(asked):]]
+            partial = tuple(asked + rest)
+            status = Status.FAILED if any(q.passed is False for q in partial) else (
+                Status.NOT_REACHED)
+            self.done.append(CheckResult(check, status, partial))
+        elif asked is not None:  # in the triage
+            self.triage += asked
+        return SessionInterrupted(exc.reason, self.result(interrupted=True), exc.exit_code)
 
 
 def run(flow: Flow, source: AnswerSource, only: Collection[str] | None = None) -> SessionResult:
-    """Walk the checks in order (only those named in ``only``, when given); stop early
-    when the source says a fix worked."""
-    answers: dict[str, Answer] = {}
-    results: list[CheckResult] = []
-    resolved_by: str | None = None
-    total = len(flow.checks)
+    """Ask the triage, then the checks (only those named in ``only``, when given) in
+    order, except that a check a choice names comes next; stop early when the source
+    says a fix worked."""
+    walk = _Walk(flow, source, only)
+    triage: list[QuestionResult] = []
+    for question in flow.triage:
+        try:
+            triage.append(walk.ask(question, Position(0, walk.total, None)))
+        except PromptUnavailable as exc:
+            raise walk.stop(exc, None, triage) from None
+    walk.triage = triage
 
-    def unreached(check: Check) -> CheckResult:
-        return CheckResult(
-            check, Status.NOT_REACHED, tuple(QuestionResult(q, None, None) for q in check.questions)
-        )
-
-    def stop(exc: PromptUnavailable, current: list[QuestionResult] | None) -> SessionInterrupted:
-        done = list(results)
-        if current is not None:
-            check = flow.checks[len(done)]
-            rest = [QuestionResult(q, None, None) for q in check.questions[len(current):]]
-            partial = tuple(current + rest)
-            status = Status.FAILED if any(q.passed is False for q in partial) else (
-                Status.NOT_REACHED)
-            done.append(CheckResult(check, status, partial))
-        done += [unreached(c) for c in flow.checks[len(done):]]
-        partial = SessionResult(flow, tuple(done), interrupted=True)
-        return SessionInterrupted(exc.reason, partial, exc.exit_code)
-
-    # Questions not asked only because a question their condition names got "not
-    # sure" (or was itself undecided): nobody knows whether they would have failed.
-    undecided: set[str] = set()
-    for number, check in enumerate(flow.checks, start=1):
-        if only is not None and check.id not in only:
-            results.append(unreached(check))
-            continue
-        position = Position(number, total, check)
+    while (check := walk.next_check()) is not None:
+        position = Position(len(walk.done) + 1, walk.total, check)
         asked: list[QuestionResult] = []
         for question in check.questions:
-            if not applies(question, answers):
-                if any(answers.get(qid) is Answer.SKIP or qid in undecided
-                       for qid, _ in question.when):
-                    undecided.add(question.id)
-                asked.append(QuestionResult(question, None, None))
-                continue
             try:
-                reply = source.ask(question, position)
+                asked.append(walk.ask(question, position))
             except PromptUnavailable as exc:
-                raise stop(exc, asked) from None
-            if not isinstance(reply, Reply):
-                reply = Reply(reply)
-            answer = reply.answer
-            answers[question.id] = answer
-            asked.append(QuestionResult(question, answer, judge(question, answer),
-                                        reply.source, reply.evidence))
-        unknown = any(q.id in undecided for q in check.questions)
+                raise walk.stop(exc, check, asked) from None
+        unknown = any(q.id in walk.undecided for q in check.questions)
         result = CheckResult(check, check_status(tuple(asked), unknown), tuple(asked))
-        results.append(result)
+        walk.done.append(result)
         if result.status is Status.FAILED:
             try:
                 fixed = source.fixed_now(result, position)
             except PromptUnavailable as exc:
-                raise stop(exc, None) from None
+                raise walk.stop(exc, None, None) from None
             if fixed:
-                resolved_by = check.id
-                break
-
-    results += [unreached(c) for c in flow.checks[len(results):]]
-    return SessionResult(flow, tuple(results), resolved_by=resolved_by)
+                return walk.result(resolved_by=check.id)
+    return walk.result()

@@ -5,15 +5,9 @@ Every message here is the sentence the user reads; the CLI prints it as it is.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from icloud_fix.safe_text import one_line
-
-if TYPE_CHECKING:
-    from icloud_fix.engine import SessionResult
 
 EXIT_OK = 0
 EXIT_PROBLEMS_FOUND = 1
@@ -69,40 +63,10 @@ class Terminated(KeyboardInterrupt):
         self.reason = {"SIGHUP": "the terminal was closed (SIGHUP)"}.get(name, f"stopped by {name}")
 
 
-class PromptUnavailable(Exception):
-    """Raised by an answer source when the person ended the session (Ctrl-C, end of input)."""
+class OutputError(IcloudFixError):
+    """A report or answers file that cannot be written where the person asked."""
 
-    def __init__(self, reason: str, exit_code: int = EXIT_INTERRUPTED) -> None:
-        super().__init__(reason)
+    def __init__(self, target: str, reason: str) -> None:
+        super().__init__(one_line(f"{target}: {reason}"))
+        self.target = target
         self.reason = reason
-        self.exit_code = exit_code
-
-
-@contextmanager
-def leaving_ends_the_session() -> Iterator[None]:
-    """Turn every way a person can leave a prompt into PromptUnavailable.
-
-    Ctrl-C may land while a prompt draws, before it reads keys (a SIGINT then), so
-    the whole asking is covered, not only the key reading.
-    """
-    try:
-        yield
-    except Terminated as exc:
-        raise PromptUnavailable(exc.reason, exc.exit_code) from None
-    except KeyboardInterrupt:
-        raise PromptUnavailable("interrupted (Ctrl-C)") from None
-    except EOFError:
-        raise PromptUnavailable("end of input (Ctrl-D)") from None
-    except OSError:
-        # The terminal went away under the prompt (a hang-up without the signal).
-        raise PromptUnavailable("the terminal was closed", EXIT_HANGUP) from None
-
-
-class SessionInterrupted(Exception):
-    """The session stopped before its end; carries what was answered so far."""
-
-    def __init__(self, reason: str, partial: SessionResult, exit_code: int) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.partial = partial
-        self.exit_code = exit_code

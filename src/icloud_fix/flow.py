@@ -1,34 +1,53 @@
-"""The troubleshooting flow as data: checks, their yes/no questions and the fixes."""
+"""The troubleshooting flow as data: triage questions, checks, their questions and fixes.
+
+An answer is a short word: ``yes`` or ``no`` for a yes/no question, a choice id for a
+choice question, and ``skip`` ("not sure") for any question. How each kind of question
+is asked, answered and judged lives in ``icloud_fix.kinds``.
+"""
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 
-class Answer(str, enum.Enum):
+class Answer:
+    """The answers every yes/no question knows, and "not sure" for any question."""
+
     YES = "yes"
     NO = "no"
     SKIP = "skip"
 
 
-# The words a person or a script may use for an answer, in any case.
-ANSWER_WORDS: dict[str, Answer] = {
-    "yes": Answer.YES,
-    "y": Answer.YES,
-    "true": Answer.YES,
-    "no": Answer.NO,
-    "n": Answer.NO,
-    "false": Answer.NO,
-    "skip": Answer.SKIP,
-}
+@dataclass(frozen=True)
+class AnswerWord:
+    word: str
+    answer: str
+    # Flow files (pass_answer, when) take only the words YAML tools agree on.
+    in_flow_files: bool
+
+
+# The one table of words for yes, no and "not sure", in any case. Flags, answer files,
+# the plain prompter and saved sessions take them all; flow files the marked ones.
+ANSWER_WORDS: tuple[AnswerWord, ...] = (
+    AnswerWord("yes", Answer.YES, True),
+    AnswerWord("y", Answer.YES, False),
+    AnswerWord("true", Answer.YES, True),
+    AnswerWord("no", Answer.NO, True),
+    AnswerWord("n", Answer.NO, False),
+    AnswerWord("false", Answer.NO, True),
+    AnswerWord("skip", Answer.SKIP, False),
+    AnswerWord("s", Answer.SKIP, False),
+)
+_BY_WORD = {w.word: w.answer for w in ANSWER_WORDS}
+SKIP_WORDS = tuple(w.word for w in ANSWER_WORDS if w.answer == Answer.SKIP)
+FLOW_FILE_WORDS = tuple(w.word for w in ANSWER_WORDS if w.in_flow_files)
 ACCEPTED_ANSWERS = "yes, no, y, n, true, false or skip"
 
 
-def parse_answer(word: str) -> Answer | None:
-    """The answer a word stands for, or None when it is not one of ANSWER_WORDS."""
-    return ANSWER_WORDS.get(word.strip().lower())
+def parse_answer(word: str) -> str | None:
+    """The yes/no/skip answer a word stands for, or None when it is not in ANSWER_WORDS."""
+    return _BY_WORD.get(word.strip().lower())
 
 
 @dataclass(frozen=True)
@@ -42,22 +61,47 @@ class Suggest:
 
 
 @dataclass(frozen=True)
+class Choice:
+    """One answer of a choice question; picking it may send the session to a check."""
+
+    id: str
+    label: str
+    help: str | None = None
+    check: str | None = None
+
+
+@dataclass(frozen=True)
+class Condition:
+    """Asked only when the earlier question ``question`` got one of ``answers``."""
+
+    question: str
+    answers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Question:
     id: str
     prompt: str
     help: str | None
-    # The answer that means "this is fine"; None for an informational question,
-    # which only sets up conditions for later questions and never fails.
-    pass_answer: Answer | None
+    # The answer that means "this is fine" (yes/no kind); None otherwise.
+    pass_answer: str | None
     remediation: str | None
-    # Every (question id, answer) pair must hold for the question to be asked.
-    when: tuple[tuple[str, Answer], ...]
+    # Every condition must hold for the question to be asked.
+    when: tuple[Condition, ...]
     line: int
     suggest: Suggest | None = None
+    kind: str = "yes_no"
+    choices: tuple[Choice, ...] = ()
+    # The choice ids that mean "this is fine" (choice kind).
+    pass_choices: tuple[str, ...] = ()
 
     @property
     def informational(self) -> bool:
-        return self.pass_answer is None
+        """Sets up conditions or routes the session, and never passes or fails."""
+        return self.pass_answer is None and not self.pass_choices
+
+    def choice(self, choice_id: str) -> Choice | None:
+        return next((c for c in self.choices if c.id == choice_id), None)
 
 
 @dataclass(frozen=True)
@@ -81,14 +125,29 @@ class Flow:
     source: str  # the name shown in messages and reports
     service_status: tuple[str, ...] = ()
     location: str = ""  # the file it was read from, as an absolute path
+    # Asked before the first check and belonging to none.
+    triage: tuple[Question, ...] = ()
 
     def questions(self) -> Iterator[tuple[Check, Question]]:
+        """The questions of the checks, with their check, in flow order."""
         for check in self.checks:
             for question in check.questions:
                 yield check, question
 
+    def all_questions(self) -> Iterator[Question]:
+        """Every question: the triage first, then those of the checks."""
+        yield from self.triage
+        for _, question in self.questions():
+            yield question
+
     def question_ids(self) -> list[str]:
-        return [q.id for _, q in self.questions()]
+        return [q.id for q in self.all_questions()]
+
+    def question(self, question_id: str) -> Question | None:
+        return next((q for q in self.all_questions() if q.id == question_id), None)
 
     def check_ids(self) -> list[str]:
         return [c.id for c in self.checks]
+
+    def check(self, check_id: str) -> Check | None:
+        return next((c for c in self.checks if c.id == check_id), None)

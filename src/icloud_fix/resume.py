@@ -15,15 +15,16 @@ from pathlib import Path
 import yaml
 
 from icloud_fix import atomic_file as files
+from icloud_fix import kinds
 from icloud_fix.engine import SessionResult
 from icloud_fix.errors import IcloudFixError
-from icloud_fix.flow import Answer, Flow, parse_answer
+from icloud_fix.flow import Flow
 from icloud_fix.flowfile.located_yaml import Mapping, Scalar, Sequence, parse, read_text
 
 
 @dataclass(frozen=True)
 class SavedSession:
-    answers: dict[str, Answer]
+    answers: dict[str, str]
     not_fixed: frozenset[str] = field(default_factory=frozenset)
 
 
@@ -51,7 +52,7 @@ def save(flow: Flow, result: SessionResult, not_fixed: set[str]) -> Path:
     document = {
         "flow": flow.id,
         "version": flow.version,
-        "answers": {qid: answer.value for qid, answer in result.answers().items()},
+        "answers": result.answers(),
         "not_fixed": sorted(not_fixed),
     }
     files.write_atomically(path, yaml.safe_dump(document, sort_keys=False))
@@ -70,13 +71,15 @@ def load(flow: Flow) -> SavedSession | None:
         return None  # a damaged state file is no reason to stop the person
     if not isinstance(document, Mapping):
         return None
-    known = set(flow.question_ids())
-    answers: dict[str, Answer] = {}
+    known = {q.id: q for q in flow.all_questions()}
+    answers: dict[str, str] = {}
     entry = document.entries.get("answers")
     if entry is not None and isinstance(entry.value, Mapping):
         for qid, item in entry.value.entries.items():
-            answer = parse_answer(item.value.text) if isinstance(item.value, Scalar) else None
-            if qid in known and answer is not None:
+            question = known.get(qid)
+            answer = (kinds.parse(question, item.value.text)
+                      if question is not None and isinstance(item.value, Scalar) else None)
+            if answer is not None:
                 answers[qid] = answer
     checks = set(flow.check_ids())
     not_fixed: set[str] = set()

@@ -1,5 +1,5 @@
-"""One run of the wizard: load the flow, gather the answers given ahead, ask the rest
-(or not), and report. cli.py parses the options into WizardOptions and calls run()."""
+"""One run of icloud-fix: load the flow, gather the answers given ahead, ask the rest
+(or not), and report. cli.py parses the options into SessionOptions and calls run()."""
 
 from __future__ import annotations
 
@@ -9,37 +9,36 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from icloud_fix import answers, engine
-from icloud_fix.errors import (
-    EXIT_INPUT_ERROR,
-    IcloudFixError,
-    PromptUnavailable,
-    SessionInterrupted,
-)
+from icloud_fix import answers, engine, report
+from icloud_fix.answers import GivenAnswers, ScriptedAnswers
+from icloud_fix.engine import PromptUnavailable, SessionInterrupted, SessionResult
+from icloud_fix.errors import EXIT_INPUT_ERROR, IcloudFixError
 from icloud_fix.flow import ACCEPTED_ANSWERS, Flow
 from icloud_fix.flowfile import loader
-from icloud_fix.flowfile.loader import did_you_mean
+from icloud_fix.flowfile.fields import did_you_mean
 from icloud_fix.probes.apple_feeds import TIMEOUT
-from icloud_fix.report import json as render_json
+from icloud_fix.report import EXTENSIONS, Format
 from icloud_fix.safe_text import shorten, visible
 
 if TYPE_CHECKING:
-    from icloud_fix.probes.background import Lookout
-    from icloud_fix.prompts.plain_prompter import LinePrompter
-    from icloud_fix.prompts.rich_prompter import Prompter
+    from rich.console import Console  # noqa: TID251 (a type only)
+
+    from icloud_fix.probes.background import BackgroundReadings
+    from icloud_fix.prompts.base import Prompter
+    from icloud_fix.resume import SavedSession
 
 
-class Format(str, enum.Enum):
-    text = "text"
-    json = "json"
-    markdown = "markdown"
+class PromptMode(str, enum.Enum):
+    RICH = "rich"  # arrow-key prompts
+    PLAIN = "plain"  # one line of text per question
+    NONE = "none"  # never ask: a scripted run
 
 
 @dataclass(frozen=True)
-class WizardOptions:
-    """Everything the wizard's command-line options say, as plain values."""
+class SessionOptions:
+    """Everything the session's command-line options say, as plain values."""
 
     steps: Path | None = None
     answer_flags: tuple[str, ...] = ()
@@ -63,97 +62,222 @@ def load_flow(steps: Path | None) -> Flow:
     return loader.load_builtin() if steps is None else loader.load_file(steps)
 
 
-def run(o: WizardOptions) -> int:
+def run(options: SessionOptions) -> int:
     """Run one session; returns the exit code. Raises IcloudFixError for bad input."""
     try:
-        return _run(o)
+        return _Session(options).run()
     except PromptUnavailable as exc:  # left at the "continue where you stopped?" question
         return exc.exit_code
 
 
-def _run(o: WizardOptions) -> int:
-    flow = load_flow(o.steps)
-    given = answers.load_file(o.answers_file, flow) if o.answers_file else {}
-    origins = dict.fromkeys(given, "file")
-    flagged = answers.parse_flags(list(o.answer_flags), flow)
-    given.update(flagged)
-    origins.update(dict.fromkeys(flagged, "flag"))
-    only = _selected_checks(flow, o.only_ids, o.from_id)
-    if o.resolved_by is not None:
-        _check_ids(flow, [o.resolved_by], "--resolved-by")
-    if o.resume and o.fresh:
-        raise IcloudFixError("--resume and --fresh contradict each other; give one")
+class _Session:
+    def __init__(self, options: SessionOptions) -> None:
+        self.o = options
+        self.flow = load_flow(options.steps)
+        self.given = self._given_answers()
+        self.only = _selected_checks(self.flow, options.only_ids, options.from_id)
+        self._check_options()
+        self.mode = prompt_mode(options.non_interactive, options.plain)
+        # With --output, the file gets the report and the terminal the usual summary.
+        self.stdout_format = (Format.text if options.output is not None
+                              else options.output_format or Format.text)
+        self.console = self._console()
+        self.readings = self._background_readings()
+        self.prompter = self._prompter()
+        self.steps_word = str(options.steps) if options.steps is not None else None
 
-    mode = _prompt_mode(o.non_interactive, o.plain)
-    # With --output, the file gets the report and the terminal the usual summary.
-    stdout_format = Format.text if o.output is not None else (o.output_format or Format.text)
-    console = None
-    if mode is not None or stdout_format is Format.text:
-        from icloud_fix.report import text as render_text
+    @property
+    def asks(self) -> bool:
+        return self.mode is not PromptMode.NONE
 
-        console = render_text.make_console(no_color=o.no_color, plain=mode == "plain")
-    source = answers.ScriptedAnswers(given, resolved_by=o.resolved_by, origins=origins)
-    lookout = None
-    if mode is not None or o.auto:
-        from icloud_fix.probes.background import Lookout
+    def run(self) -> int:
+        holding = (self.prompter.holding_terminal() if self.prompter is not None
+                   else contextlib.nullcontext())
+        try:
+            with holding:
+                source = self._answer_source(self._resumed())
+                result = engine.run(self.flow, source, self.only)
+        except SessionInterrupted as exc:
+            return self._stopped(exc, source)
+        return self._finished(result, source)
 
-        # Reads the iPhone and Apple's feeds in the background, from when it starts.
-        lookout = Lookout(flow, o.offline)
-        if mode is None:
-            lookout.start()
-            source.suggest = lambda question: lookout.suggestion(question, wait=2 * TIMEOUT)
-    if mode is not None:
-        assert console is not None
-        render_text.print_intro(console, flow)
-        if mode == "plain":
-            from icloud_fix.prompts.plain_prompter import LinePrompter
+    # -- before the first question -------------------------------------------------------
+
+    def _given_answers(self) -> GivenAnswers:
+        """Answers from --answers, then --answer flags, which win."""
+        from_file = (answers.load_file(self.o.answers_file, self.flow)
+                     if self.o.answers_file else GivenAnswers())
+        return from_file | answers.parse_flags(list(self.o.answer_flags), self.flow)
+
+    def _check_options(self) -> None:
+        if self.o.resolved_by is not None:
+            _check_ids(self.flow, [self.o.resolved_by], "--resolved-by")
+        if self.o.resume and self.o.fresh:
+            raise IcloudFixError("--resume and --fresh contradict each other; give one")
+
+    def _console(self) -> Console | None:
+        if not self.asks and self.stdout_format is not Format.text:
+            return None
+        from icloud_fix.report import text
+
+        return text.make_console(no_color=self.o.no_color, plain=self.mode is PromptMode.PLAIN)
+
+    def _background_readings(self) -> BackgroundReadings | None:
+        """The iPhone and Apple's feeds, read in the background (a person is asked, or
+        --auto answers from them)."""
+        if not (self.asks or self.o.auto):
+            return None
+        from icloud_fix.probes.background import BackgroundReadings
+
+        readings = BackgroundReadings(self.flow, self.o.offline)
+        if not self.asks:
+            readings.start()
+        return readings
+
+    def _prompter(self) -> Prompter | None:
+        if not self.asks:
+            return None
+        from icloud_fix.report import text
+
+        assert self.console is not None
+        text.print_intro(self.console, self.flow)
+        if self.mode is PromptMode.PLAIN:
+            from icloud_fix.prompts.plain_prompter import PlainPrompter
 
             if sys.stdin is None:
                 raise IcloudFixError("--plain reads answers from stdin, and stdin is closed")
-            prompter: LinePrompter | Prompter = LinePrompter(flow, console, sys.stdin, lookout)
-        else:
-            from icloud_fix.prompts.rich_prompter import Prompter
+            return PlainPrompter(self.flow, self.console, sys.stdin, self.readings)
+        from icloud_fix.prompts.rich_prompter import RichPrompter
 
-            prompter = Prompter(flow, console, no_color=o.no_color, lookout=lookout)
-        source.fallback = prompter
-        holding: contextlib.AbstractContextManager[None] = prompter.holding_terminal()
-    else:
-        holding = contextlib.nullcontext()
+        return RichPrompter(self.flow, self.console, no_color=self.o.no_color,
+                            readings=self.readings)
 
-    steps_word = str(o.steps) if o.steps is not None else None
-    try:
-        with holding:
-            if mode is not None or o.resume:
-                _offer_to_resume(flow, source, source.fallback, o.resume, o.fresh)
-            result = engine.run(flow, source, only)
-    except SessionInterrupted as exc:
+    def _resumed(self) -> SavedSession | None:
+        """An interrupted session of this flow to continue: with --resume, or when the
+        person says so."""
+        if not (self.asks or self.o.resume):
+            return None
+        from icloud_fix import resume
+
+        if self.o.fresh:
+            resume.clear(self.flow)
+            return None
+        saved = resume.load(self.flow)
+        if saved is None or self.o.resume:
+            return saved
+        assert self.prompter is not None
+        count = len(saved.answers)
+        question = (f"You stopped in the middle last time, after {count} "
+                    f"answer{'s' if count != 1 else ''}. Continue where you stopped?")
+        if self.prompter.confirm(question, default=True):
+            return saved
+        resume.clear(self.flow)
+        return None
+
+    def _answer_source(self, saved: SavedSession | None) -> ScriptedAnswers:
+        """Answers given ahead (flags and files win over a resumed session's), then the
+        prompter, or in a script the iPhone's readings with --auto."""
+        from icloud_fix.engine import Origin
+
+        given = self.given
+        if saved is not None:
+            given = GivenAnswers(saved.answers, dict.fromkeys(saved.answers, Origin.PROMPT)) \
+                | given
+        suggest = None
+        if self.readings is not None and not self.asks:
+            readings = self.readings
+            suggest = lambda question: readings.suggestion(question, wait=2 * TIMEOUT)  # noqa: E731
+        return ScriptedAnswers(given, fallback=self.prompter, resolved_by=self.o.resolved_by,
+                               not_fixed=saved.not_fixed if saved else (), suggest=suggest)
+
+    # -- after the last question -----------------------------------------------------------
+
+    def _stopped(self, exc: SessionInterrupted, source: ScriptedAnswers) -> int:
+        """Interrupted: say so, keep what was answered, and report it."""
         with contextlib.suppress(OSError):  # the terminal may be gone (SIGHUP)
             sys.stderr.write(f"\nStopped: {exc.reason}. Here is what you answered so far.\n")
-        status = _status_document(lookout, 0)
-        saved = _save(exc.partial, o.save_answers, o.output, o.output_format, status)
-        if mode is not None:
-            _keep_session(flow, exc.partial, source)
+        status = self._status(wait=0)
+        saved = self._write_files(exc.partial, status)
+        if self.asks:
+            self._keep(exc.partial, source)
         with contextlib.suppress(OSError):
-            _print_report(exc.partial, stdout_format, console, status)
-            if mode is not None and exc.partial.answers():
-                _print_replay(answers.replay_command(exc.partial, steps_word, only,
-                                                     scripted=False),
-                              stdout_format is Format.text, finished=False)
+            self._print_report(exc.partial, status)
+            if self.asks and exc.partial.answers():
+                self._print_replay(exc.partial, finished=False)
         return exc.exit_code if saved else EXIT_INPUT_ERROR
 
-    if source.missing:
-        raise IcloudFixError(_missing_message(source.missing, given, o.non_interactive))
-    # A scripted run waits for the feed (3 s at most); a person has waited long enough.
-    status = _status_document(lookout, 0 if mode is not None else TIMEOUT)
-    saved = _save(result, o.save_answers, o.output, o.output_format, status)
-    _print_report(result, stdout_format, console, status)
-    if mode is not None:
-        from icloud_fix import resume as sessions
+    def _finished(self, result: SessionResult, source: ScriptedAnswers) -> int:
+        if source.missing:
+            raise IcloudFixError(_missing_message(source.missing, self.given.answers,
+                                                  self.o.non_interactive))
+        # A scripted run waits for the feed (3 s at most); a person has waited long enough.
+        status = self._status(wait=0 if self.asks else TIMEOUT)
+        saved = self._write_files(result, status)
+        self._print_report(result, status)
+        if self.asks:
+            from icloud_fix import resume
 
-        sessions.clear(flow)  # finished: nothing left to continue
-        _print_replay(answers.replay_command(result, steps_word, only),
-                      stdout_format is Format.text, finished=True)
-    return result.exit_code if saved else EXIT_INPUT_ERROR
+            resume.clear(self.flow)  # finished: nothing left to continue
+            self._print_replay(result, finished=True)
+        return result.exit_code if saved else EXIT_INPUT_ERROR
+
+    def _keep(self, partial: SessionResult, source: ScriptedAnswers) -> None:
+        from icloud_fix import resume
+
+        if not partial.answers():
+            return
+        try:
+            resume.save(self.flow, partial, source.not_fixed)
+        except (IcloudFixError, OSError):
+            return  # the answers are still printed below and in the replay command
+        with contextlib.suppress(OSError):
+            sys.stderr.write("Your answers are kept: run icloud-fix again to continue where "
+                             "you stopped (--fresh starts over).\n")
+
+    def _status(self, wait: float) -> dict[str, Any] | None:
+        """Apple's System Status as the JSON report gives it; None when not looked at."""
+        readings = self.readings
+        if readings is None or not readings.checks_status:
+            return None
+        known, outages = readings.status(wait)
+        return {
+            "reachable": known and outages is not None,
+            "outages": [{"service": o.service, "message": o.message, "started": o.started}
+                        for o in outages or []],
+        }
+
+    def _write_files(self, result: SessionResult, status: dict[str, Any] | None) -> bool:
+        """Write --save-answers and --output files. What cannot be written is printed to
+        stdout instead, so nothing is lost; returns False when something could not be."""
+        from icloud_fix import atomic_file
+
+        writes = []
+        if self.o.save_answers is not None:
+            writes.append((self.o.save_answers, answers.dump(result)))
+        if self.o.output is not None:
+            fmt = self.o.output_format or EXTENSIONS.get(self.o.output.suffix.lower(),
+                                                         Format.text)
+            writes.append((self.o.output, report.render(result, fmt, status)))
+        ok = True
+        for path, text in writes:
+            try:
+                atomic_file.write_atomically(path, text)
+            except IcloudFixError as exc:
+                ok = False
+                sys.stderr.write(visible(exc.message) + "; here it is instead:\n")
+                sys.stdout.write(text)
+        return ok
+
+    def _print_report(self, result: SessionResult, status: dict[str, Any] | None) -> None:
+        sys.stdout.write(report.render(result, self.stdout_format, status, self.console))
+
+    def _print_replay(self, result: SessionResult, finished: bool) -> None:
+        """The same session as one scripted command, to share or run again."""
+        command = answers.replay_command(result, self.steps_word, self.only, scripted=finished)
+        intro = ("The same answers as one command (to share, or to run again without "
+                 "questions):" if finished else "To start again from these answers:")
+        stream = sys.stdout if self.stdout_format is Format.text else sys.stderr
+        stream.write(f"\n{intro}\n  {command}\n")
 
 
 def _check_ids(flow: Flow, ids: list[str], option: str) -> None:
@@ -184,129 +308,24 @@ def _selected_checks(flow: Flow, only_ids: str | None, from_id: str | None) -> s
     return None
 
 
-def _offer_to_resume(
-    flow: Flow, source: answers.ScriptedAnswers, prompter: object, resume: bool, fresh: bool
-) -> None:
-    """Continue an interrupted session of this flow: with --resume, or if the person
-    says so. Answers given by flags or files still win over the saved ones."""
-    from icloud_fix import resume as sessions
-
-    if fresh:
-        sessions.clear(flow)
-        return
-    saved = sessions.load(flow)
-    if saved is None:
-        return
-    if not resume:
-        count = len(saved.answers)
-        question = (f"You stopped in the middle last time, after {count} "
-                    f"answer{'s' if count != 1 else ''}. Continue where you stopped?")
-        resume = prompter.confirm(question, default=True)  # type: ignore[attr-defined]
-        if not resume:
-            sessions.clear(flow)
-            return
-    source.origins = {**dict.fromkeys(saved.answers, "prompt"), **source.origins}
-    source.given = {**saved.answers, **source.given}
-    source.not_fixed |= saved.not_fixed
-
-
-def _keep_session(flow: Flow, partial: engine.SessionResult,
-                  source: answers.ScriptedAnswers) -> None:
-    from icloud_fix import resume as sessions
-
-    if not partial.answers():
-        return
-    try:
-        sessions.save(flow, partial, source.not_fixed)
-    except (IcloudFixError, OSError):
-        return  # the answers are still printed below and in the replay command
-    with contextlib.suppress(OSError):
-        sys.stderr.write("Your answers are kept: run icloud-fix again to continue where "
-                         "you stopped (--fresh starts over).\n")
-
-
-def _print_replay(command: str, to_stdout: bool, finished: bool) -> None:
-    """The same session as one scripted command, to share or run again."""
-    intro = ("The same answers as one command (to share, or to run again without "
-             "questions):" if finished else "To start again from these answers:")
-    stream = sys.stdout if to_stdout else sys.stderr
-    stream.write(f"\n{intro}\n  {command}\n")
-
-
 def _is_terminal(stream: object) -> bool:
     # A stream closed by the caller (<&-) is None: not a terminal.
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
 
 
-def _prompt_mode(non_interactive: bool, plain: bool) -> str | None:
-    """'plain' (one line per question), 'rich' (arrow-key prompts) or None (never ask)."""
+def prompt_mode(non_interactive: bool, plain: bool) -> PromptMode:
+    """How to ask: plain lines, arrow-key prompts, or not at all."""
     if non_interactive:
-        return None
+        return PromptMode.NONE
     if plain:
-        return "plain"  # reads stdin lines even from a pipe: it was asked for by name
+        return PromptMode.PLAIN  # reads stdin lines even from a pipe: asked for by name
     if not (_is_terminal(sys.stdin) and _is_terminal(sys.stdout)):
-        return None
-    return "plain" if os.environ.get("TERM") == "dumb" else "rich"
+        return PromptMode.NONE
+    return PromptMode.PLAIN if os.environ.get("TERM") == "dumb" else PromptMode.RICH
 
 
-_EXTENSIONS = {".json": Format.json, ".md": Format.markdown, ".markdown": Format.markdown}
-
-
-def _status_document(lookout: Lookout | None, wait: float) -> dict[str, object] | None:
-    """Apple's System Status as the JSON report gives it; None when not looked at."""
-    if lookout is None or not lookout.checks_status:
-        return None
-    known, outages = lookout.status(wait)
-    return {
-        "reachable": known and outages is not None,
-        "outages": [{"service": o.service, "message": o.message, "started": o.started}
-                    for o in outages or []],
-    }
-
-
-def _save(
-    result: engine.SessionResult,
-    answers_path: Path | None,
-    report_path: Path | None,
-    output_format: Format | None,
-    status: dict[str, object] | None = None,
-) -> bool:
-    """Write --save-answers and --output files. What cannot be written is printed to
-    stdout instead, so nothing is lost; returns False when something could not be."""
-    from icloud_fix import atomic_file as files
-
-    ok = True
-    writes = []
-    if answers_path is not None:
-        writes.append((answers_path, answers.dump(result)))
-    if report_path is not None:
-        file_format = output_format or _EXTENSIONS.get(report_path.suffix.lower(), Format.text)
-        writes.append((report_path, _render(result, file_format, status)))
-    for path, text in writes:
-        try:
-            files.write_atomically(path, text)
-        except IcloudFixError as exc:
-            ok = False
-            sys.stderr.write(visible(exc.message) + "; here it is instead:\n")
-            sys.stdout.write(text)
-    return ok
-
-
-def _render(result: engine.SessionResult, file_format: Format,
-            status: dict[str, object] | None = None) -> str:
-    if file_format is Format.json:
-        return render_json.dumps(render_json.session_document(result, status))
-    if file_format is Format.markdown:
-        from icloud_fix.report import markdown as render_markdown
-
-        return render_markdown.render(result)
-    from icloud_fix.report import text as render_text
-
-    return render_text.summary_as_text(result)
-
-
-def _missing_message(missing: list[str], given: dict[str, object], asked: bool) -> str:
+def _missing_message(missing: list[str], given: dict[str, str], asked: bool) -> str:
     why = "with --non-interactive" if asked else "without a terminal to ask in"
     if not given:
         return (
@@ -318,18 +337,3 @@ def _missing_message(missing: list[str], given: dict[str, object], asked: bool) 
         f"no answer for {', '.join(missing)}; {why} every question reached needs one: "
         f"add --answer ID=VALUE ({ACCEPTED_ANSWERS}) or put it in --answers FILE"
     )
-
-
-def _print_report(result: engine.SessionResult, output_format: Format, console: object,
-                  status: dict[str, object] | None = None) -> None:
-    if output_format is Format.json:
-        sys.stdout.write(render_json.dumps(render_json.session_document(result, status)))
-    elif output_format is Format.markdown:
-        from icloud_fix.report import markdown as render_markdown
-
-        sys.stdout.write(render_markdown.render(result))
-    else:
-        from icloud_fix.report import text as render_text
-
-        assert console is not None
-        render_text.print_summary(console, result)  # type: ignore[arg-type]

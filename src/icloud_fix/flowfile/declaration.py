@@ -1,183 +1,169 @@
-"""The one definition of the flow file format.
+"""The one declaration of the flow file format.
 
-The loader checks flow files against these tables, and ``json_schema()`` turns the
-same tables into the JSON Schema published as ``steps/flow.schema.json`` for
-editor completion. A test keeps the published file equal to ``json_schema()``.
+Every key, its type, its limits and the rules between keys are declared here once,
+from the blocks in ``fields.py`` and the keys each question kind adds
+(``icloud_fix.kinds``). The loader reads files with these declarations, and
+``json_schema()`` turns the same declarations into the JSON Schema published as
+``steps/flow.schema.json``; a test keeps the published file equal to it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-SUPPORTED_FORMATS = (1,)
-ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-MAX_TEXT = 20_000
-
-
-@dataclass(frozen=True)
-class Field:
-    name: str
-    kind: str
-    required: bool
-    doc: str
-
-
-FLOW_FIELDS = (
-    Field("format", "format", True, "Version of this file format. Always 1 for now."),
-    Field("id", "id", True, "Short kebab-case name of the flow, e.g. icloud-photos."),
-    Field("title", "text", True, "What the flow troubleshoots, shown at the top of every run."),
-    Field("version", "version", True, "Version of the flow's content, e.g. 2026.11."),
-    Field("description", "text", False, "One or two sentences shown before the first check."),
-    Field(
-        "after_fix_question",
-        "text",
-        False,
-        "Asked after a fix is shown, e.g. 'Do your photos sync now?'. A yes ends the session.",
-    ),
-    Field(
-        "escalation",
-        "text",
-        False,
-        "Markdown shown when every check passed: where to get help next.",
-    ),
-    Field(
-        "service_status",
-        "names",
-        False,
-        "Services on Apple's System Status page that matter to this flow, e.g. Photos; "
-        "an ongoing outage of one is shown before the first check.",
-    ),
-    Field("checks", "checks", True, "The checks, in the order they are run."),
+from icloud_fix import kinds
+from icloud_fix.flowfile.fields import (
+    AnyOf,
+    Condition,
+    Conditions,
+    Field,
+    Flag,
+    Ident,
+    Is,
+    ListOf,
+    Not,
+    ObjectType,
+    Ref,
+    Rule,
+    Text,
+    TextOrNumber,
+    WholeNumber,
+    Word,
 )
+from icloud_fix.kinds.yes_no import FLOW_ANSWER
 
-CHECK_FIELDS = (
-    Field("id", "id", True, "Kebab-case id, unique in the flow; used by scripts and reports."),
-    Field("title", "text", True, "Short name of the check, e.g. 'iCloud storage'."),
-    Field("questions", "questions", True, "The yes/no questions of this check, in order."),
-)
+SUPPORTED_FORMATS = (1, 2)
+LATEST_FORMAT = SUPPORTED_FORMATS[-1]
 
-QUESTION_FIELDS = (
-    Field("id", "id", True, "Kebab-case id, unique in the flow; the key for --answer ID=VALUE."),
-    Field("prompt", "text", True, "The yes/no question, in words anyone can answer."),
-    Field("help", "text", False, "More detail, shown when the person asks for help."),
-    Field("pass_answer", "answer", False, "The answer that means all is well: yes or no."),
-    Field(
-        "informational",
-        "flag",
-        False,
-        "true for a question that only sets up conditions and never fails.",
-    ),
-    Field("remediation", "text", False, "Markdown: the numbered steps that fix a failing answer."),
-    Field(
-        "when",
-        "when",
-        False,
-        "Ask only when earlier questions got these answers, e.g. {on-cellular: yes}.",
-    ),
-    Field(
-        "suggest",
-        "suggest",
-        False,
-        "Suggest the answer from a connected iPhone: {reading: free-space-gb, yes_below: 1} "
-        "or {reading: ios-up-to-date | plugged-in, yes_when: true}.",
-    ),
-)
 
-READINGS = ("ios-up-to-date", "plugged-in", "free-space-gb")
-NUMERIC_READINGS = ("free-space-gb",)
+def _question_name(values: dict[str, Any]) -> str:
+    return f"question '{values['id']}'" if "id" in values else "this question"
 
-SUGGEST_FIELDS = (
-    Field("reading", "reading", True, "ios-up-to-date, plugged-in or free-space-gb."),
-    Field("yes_below", "number", False, "For a number: the answer is yes below this."),
-    Field("yes_when", "flag", False, "For a yes/no reading: the answer is yes when it is this."),
-)
 
-# yes/no in any case; YAML 1.1 tools read bare ones as booleans, YAML 1.2 ones as text.
-_ANSWER: dict[str, Any] = {
-    "anyOf": [
-        {"type": "boolean"},
-        {
-            "type": "string",
-            "pattern": "^([Yy][Ee][Ss]|[Nn][Oo]|[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$",
-        },
+def _is_kind(name: str) -> Condition:
+    others = tuple(k for k in kinds.KINDS if k != kinds.DEFAULT)
+    if name == kinds.DEFAULT:  # no kind key means the default
+        return Not(Is("kind", others))
+    return Is("kind", (name,))
+
+
+# A condition's value: yes/no for a yes/no question, a choice id or a list of them
+# (any of these) for a choice question. Which one fits is checked against the
+# question it names, by the loader.
+_CONDITION = Conditions(
+    AnyOf((Ident(), FLOW_ANSWER, ListOf(Ident())),
+          expected="yes, no, a choice id or a list of choice ids"))
+_INFORMATIONAL = Is("informational", (True,))
+
+
+def _question(triage: bool) -> ObjectType:
+    common = [
+        Field("id", Ident(), "Kebab-case id, unique in the flow; the key for --answer "
+              "ID=VALUE.", required=True),
+        Field("prompt", Text(), "The question, in words anyone can answer.", required=True),
+        Field("help", Text(), "More detail, shown when the person asks for help."),
+        Field("kind", Word(tuple(kinds.KINDS)), "What kind of question: "
+              + "; ".join(f"{k.name}, {k.doc}" for k in kinds.KINDS.values()) + ".",
+              since=2),
     ]
-}
+    if not triage:
+        common += [
+            Field("informational", Flag(), "true for a question that only sets up "
+                  "conditions or routes the session, and never fails."),
+            Field("remediation", Text(), "Markdown: the numbered steps that fix a failing "
+                  "answer."),
+        ]
+    common.append(Field("when", _CONDITION, "Ask only when earlier questions got these "
+                        "answers, e.g. {on-cellular: yes} or {photos-status: [low-power, "
+                        "low-battery]} (any of these)."))
+    own: list[Field] = []
+    for kind in kinds.KINDS.values():
+        # Triage questions neither pass nor fail: no passing answers there.
+        own += [f for f in kind.fields() if not (triage and f.name.startswith("pass_"))]
+    fields = tuple(common + own)
+    present = {f.name for f in fields}
+    rules: list[Rule] = []
+    if not triage:
+        rules.append(Rule(_INFORMATIONAL, "is informational",
+                          forbids=tuple(k for k in ("pass_answer", "pass_choices",
+                                                    "remediation") if k in present)))
+    for kind in kinds.KINDS.values():
+        mine = {f.name for f in kind.fields()} & present
+        for other in kinds.KINDS.values():
+            if other is not kind and mine:
+                rules.append(Rule(_is_kind(other.name), f"is a {other.name} question",
+                                  forbids=tuple(sorted(mine))))
+        for rule in kind.rules(_is_kind(kind.name), _INFORMATIONAL):
+            if set(rule.requires) <= present:
+                rules.append(rule)
+    what = "a triage question" if triage else "a question"
+    return ObjectType(what, fields, tuple(rules), naming=_question_name)
 
 
-def _kind_schema(kind: str) -> dict[str, Any]:
-    if kind == "format":
-        return {"type": "integer", "enum": list(SUPPORTED_FORMATS)}
-    if kind == "id":
-        return {"type": "string", "pattern": ID_PATTERN, "maxLength": 100}
-    if kind == "text":
-        return {"type": "string", "pattern": "\\S", "maxLength": MAX_TEXT}
-    if kind == "version":
-        return {"type": ["string", "number"]}
-    if kind == "answer":
-        return dict(_ANSWER)
-    if kind == "flag":
-        return {"type": "boolean"}
-    if kind == "when":
-        return {
-            "type": "object",
-            "minProperties": 1,
-            "propertyNames": {"pattern": ID_PATTERN},
-            "additionalProperties": _ANSWER,
-        }
-    if kind == "names":
-        return {"type": "array", "minItems": 1,
-                "items": {"type": "string", "pattern": "\\S", "maxLength": 200}}
-    if kind == "reading":
-        return {"enum": list(READINGS)}
-    if kind == "number":
-        return {"type": "number", "exclusiveMinimum": 0}
-    if kind == "suggest":
-        return {
-            **_object_schema(SUGGEST_FIELDS),
-            "oneOf": [
-                {"properties": {"reading": {"enum": list(NUMERIC_READINGS)}},
-                 "required": ["yes_below"], "not": {"required": ["yes_when"]}},
-                {"properties": {"reading": {"not": {"enum": list(NUMERIC_READINGS)}}},
-                 "required": ["yes_when"], "not": {"required": ["yes_below"]}},
-            ],
-        }
-    if kind == "checks":
-        return {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/check"}}
-    if kind == "questions":
-        return {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/question"}}
-    raise ValueError(kind)
+QUESTION = _question(triage=False)
+TRIAGE_QUESTION = _question(triage=True)
+
+CHECK = ObjectType("a check", (
+    Field("id", Ident(), "Kebab-case id, unique in the flow; used by scripts and reports.",
+          required=True),
+    Field("title", Text(max_length=200), "Short name of the check, e.g. 'iCloud storage'.",
+          required=True),
+    Field("questions", ListOf(Ref("question", lambda: QUESTION)), "The questions of this "
+          "check, in order.", required=True),
+))
+
+FLOW = ObjectType("the flow", (
+    Field("format", WholeNumber(SUPPORTED_FORMATS), "Version of this file format: 1, or 2 "
+          "for triage and choice questions.", required=True),
+    Field("id", Ident(), "Short kebab-case name of the flow, e.g. icloud-photos.",
+          required=True),
+    Field("title", Text(max_length=200), "What the flow troubleshoots, shown at the top of "
+          "every run.", required=True),
+    Field("version", TextOrNumber(), "Version of the flow's content, e.g. 2026.11.",
+          required=True),
+    Field("description", Text(), "One or two sentences shown before the first check."),
+    Field("after_fix_question", Text(max_length=500), "Asked after a fix is shown, e.g. "
+          "'Do your photos sync now?'. A yes ends the session."),
+    Field("escalation", Text(), "Markdown shown when every check passed: where to get help "
+          "next."),
+    Field("service_status", ListOf(Text(max_length=200)), "Services on Apple's System "
+          "Status page that matter to this flow, e.g. Photos; an ongoing outage of one is "
+          "shown before the checks."),
+    Field("triage", ListOf(Ref("triage-question", lambda: TRIAGE_QUESTION)), "Questions "
+          "asked before the first check, belonging to none: they never pass or fail, and a "
+          "choice may send the session to a check first.", since=2),
+    Field("checks", ListOf(Ref("check", lambda: CHECK)), "The checks, in the order they "
+          "are run.", required=True),
+))
+
+_DEFS = {"check": CHECK, "question": QUESTION, "triage-question": TRIAGE_QUESTION}
 
 
-def _object_schema(fields: tuple[Field, ...]) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "additionalProperties": False,
-        "required": [f.name for f in fields if f.required],
-        "properties": {f.name: {"description": f.doc, **_kind_schema(f.kind)} for f in fields},
-    }
-
-
+@cache
 def json_schema() -> dict[str, Any]:
-    """The flow format as a JSON Schema (draft 2020-12)."""
-    question = _object_schema(QUESTION_FIELDS)
-    # A question either passes or fails on an answer and then has a fix, or is
-    # informational and has neither.
-    question["oneOf"] = [
-        {
-            "required": ["pass_answer", "remediation"],
-            "properties": {"informational": {"const": False}},
-        },
-        {
-            "required": ["informational"],
-            "properties": {"informational": {"const": True}, "pass_answer": False,
-                           "remediation": False},
-        },
-    ]
-    schema = {
+    """The flow format as a JSON Schema (draft 2020-12), one variant per format version."""
+    defs: dict[str, Any] = {}
+    for fmt in SUPPORTED_FORMATS:
+        defs[f"flow-{fmt}"] = FLOW.schema(fmt)
+        for name, spec in _DEFS.items():
+            if name == "triage-question" and fmt < 2:
+                continue
+            defs[f"{name}-{fmt}"] = spec.schema(fmt)
+    return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "icloud-fix flow file",
-        **_object_schema(FLOW_FIELDS),
-        "$defs": {"check": _object_schema(CHECK_FIELDS), "question": question},
+        "description": "A troubleshooting flow for icloud-fix. Beyond this schema, "
+        "`icloud-fix validate` also checks references: ids unique in the flow, conditions "
+        "that name earlier questions with answers they can get, pass_choices and "
+        "choice checks that exist.",
+        "type": "object",
+        "required": ["format"],
+        "properties": {"format": FLOW.fields[0].type.schema(LATEST_FORMAT)},
+        "allOf": [
+            {"if": {"required": ["format"], "properties": {"format": {"const": fmt}}},
+             "then": {"$ref": f"#/$defs/flow-{fmt}"}}
+            for fmt in SUPPORTED_FORMATS
+        ],
+        "$defs": defs,
     }
-    return schema

@@ -1,8 +1,8 @@
-"""Looking before asking: a connected iPhone and Apple's feeds, read in the background.
+"""Readings taken in the background: a connected iPhone and Apple's feeds.
 
 Everything starts at once on background threads, so the first question is never
 delayed; a question that a reading settles asks for it later, waiting a moment at
-most. Without a phone, a device tool or a network the Lookout only has a one-line
+most. Without a phone, a device tool or a network it only has a one-line
 note to give, and the wizard asks as before.
 """
 
@@ -11,17 +11,14 @@ from __future__ import annotations
 import threading
 from typing import Generic, TypeVar
 
-from icloud_fix.engine import Reply
+from icloud_fix.engine import Origin, Reply
 from icloud_fix.flow import Answer, Flow, Question
-from icloud_fix.probes import apple_feeds
-from icloud_fix.probes import iphone as device
+from icloud_fix.probes import apple_feeds, iphone
 from icloud_fix.probes.apple_feeds import Outage
 from icloud_fix.probes.iphone import DeviceReading, DeviceUnavailable
+from icloud_fix.probes.readings import READINGS
 
 T = TypeVar("T")
-_VERSION = "ideviceinfo -k ProductVersion"
-_DISK = "ideviceinfo -q com.apple.disk_usage"
-_BATTERY = "ideviceinfo -q com.apple.mobile.battery"
 
 
 class _Background(Generic[T]):
@@ -54,7 +51,7 @@ class _Background(Generic[T]):
         return ready, self._value
 
 
-class Lookout:
+class BackgroundReadings:
     """Call start() once the first question is on the screen: the readings then run
     while the person answers, and cannot slow down the first question."""
 
@@ -63,7 +60,7 @@ class Lookout:
         self.offline = offline
         needs_device = any(q.suggest is not None for _, q in flow.questions())
         self._device: _Background[DeviceReading | DeviceUnavailable] | None = (
-            _Background(lambda: device.read(timeout)) if needs_device else None)
+            _Background(lambda: iphone.read(timeout)) if needs_device else None)
         self._latest: _Background[str | None] | None = None
         self._latest_lock = threading.Lock()
         self._timeout = timeout
@@ -128,45 +125,15 @@ class Lookout:
     def suggestion(self, question: Question, wait: float) -> Reply | None:
         """The answer a reading suggests for this question, with its evidence."""
         rule = question.suggest
-        if rule is None:
+        if rule is None or rule.reading not in READINGS:
             return None
         self.start()  # a question that needs the reading may wait for it
         reading = self.reading(wait)
         if not isinstance(reading, DeviceReading):
             return None
-        if rule.reading == "free-space-gb":
-            if reading.free_bytes is None:
-                return None
-            free = reading.free_bytes / 1e9
-            below = rule.yes_below or 0
-            capacity = (f" of {reading.capacity_bytes / 1e9:.0f} GB"
-                        if reading.capacity_bytes else "")
-            evidence = (f"Your iPhone reports {free:.1f} GB free{capacity}; below {below:g} GB "
-                        f"counts as almost full ({_DISK}).")
-            return _reply(free < below, evidence)
-        if rule.reading == "plugged-in":
-            if reading.external_power is None and reading.charging is None:
-                return None
-            plugged = bool(reading.external_power or reading.charging)
-            state = "plugged in" + (" and charging" if reading.charging else "") if plugged \
-                else "not plugged in"
-            battery = (f", battery at {reading.battery_percent}%"
-                       if reading.battery_percent is not None else "")
-            return _reply(plugged == rule.yes_when,
-                          f"Your iPhone reports it is {state}{battery} ({_BATTERY}).")
-        if rule.reading == "ios-up-to-date":
-            if reading.product_version is None or reading.product_type is None:
-                return None
-            latest = self._latest_ios(reading.product_type, max(wait, 0.0))
-            if latest is None:
-                return None
-            current = not apple_feeds.newer(latest, reading.product_version)
-            evidence = (f"Your iPhone reports iOS {reading.product_version}; the latest for "
-                        f"{reading.product_type} is {latest} ({_VERSION}, Apple's "
-                        f"software update feed).")
-            return _reply(current == rule.yes_when, evidence)
-        return None
-
-
-def _reply(yes: bool, evidence: str) -> Reply:
-    return Reply(Answer.YES if yes else Answer.NO, "probe", evidence)
+        verdict = READINGS[rule.reading].judge(
+            rule, reading, lambda model: self._latest_ios(model, max(wait, 0.0)))
+        if verdict is None:
+            return None
+        yes, evidence = verdict
+        return Reply(Answer.YES if yes else Answer.NO, Origin.PROBE, evidence)

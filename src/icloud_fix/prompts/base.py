@@ -1,46 +1,107 @@
-"""What both prompters do before a question: say first when Apple reports an outage,
-and show what a connected iPhone suggests for the question."""
+"""What every prompter is, and the steps they share: say where the session is, say
+first when Apple reports an outage, show what a connected iPhone suggests, and turn
+every way a person can leave a prompt into the end of the session."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import TYPE_CHECKING, Protocol
 
-from icloud_fix.engine import Reply
-from icloud_fix.errors import EXIT_OK, PromptUnavailable
-from icloud_fix.flow import Question
+from icloud_fix import kinds
+from icloud_fix.engine import CheckResult, Position, PromptUnavailable, Reply
+from icloud_fix.errors import EXIT_HANGUP, EXIT_OK, Terminated
+from icloud_fix.flow import Answer, Question
+from icloud_fix.kinds import Option
 from icloud_fix.report import text as render_text
 
 if TYPE_CHECKING:
     from rich.console import Console  # noqa: TID251 (a type only)
 
-    from icloud_fix.probes.background import Lookout
+    from icloud_fix.probes.background import BackgroundReadings
 
 # How long a question that a reading settles may wait for the reading.
 SUGGESTION_WAIT = 1.0
+SKIP_LABEL = "Not sure / skip"
+
+
+class Prompter(Protocol):
+    """An answer source that asks a person; the engine's AnswerSource plus what the
+    session needs around it."""
+
+    def ask(self, question: Question, position: Position) -> str | Reply: ...
+
+    def fixed_now(self, result: CheckResult, position: Position) -> bool: ...
+
+    def confirm(self, text: str, default: bool) -> bool:
+        """A yes/no question outside the flow, such as 'Continue where you stopped?'."""
+        ...
+
+    def holding_terminal(self) -> AbstractContextManager[None]:
+        """Held for the whole session (the rich prompter keeps Ctrl-C as a key)."""
+        ...
+
+
+@contextmanager
+def leaving_ends_the_session() -> Iterator[None]:
+    """Turn every way a person can leave a prompt into PromptUnavailable.
+
+    Ctrl-C may land while a prompt draws, before it reads keys (a SIGINT then), so
+    the whole asking is covered, not only the key reading.
+    """
+    try:
+        yield
+    except Terminated as exc:
+        raise PromptUnavailable(exc.reason, exc.exit_code) from None
+    except KeyboardInterrupt:
+        raise PromptUnavailable("interrupted (Ctrl-C)") from None
+    except EOFError:
+        raise PromptUnavailable("end of input (Ctrl-D)") from None
+    except OSError:
+        # The terminal went away under the prompt (a hang-up without the signal).
+        raise PromptUnavailable("the terminal was closed", EXIT_HANGUP) from None
+
+
+class Heading:
+    """Prints 'Check 3 of 7 - iCloud storage' once when a check begins."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self._current: object = ()
+
+    def show(self, position: Position) -> None:
+        where = position.check.id if position.check is not None else None
+        if where != self._current:
+            self._current = where
+            render_text.print_position(self.console, position)
+
+
+def options(question: Question) -> tuple[Option, ...]:
+    """What a person may pick for a question: its kind's answers, then "not sure"."""
+    return (*kinds.of(question).options(question), Option(Answer.SKIP, SKIP_LABEL, "s"))
 
 
 def look_before(
-    lookout: Lookout | None,
+    readings: BackgroundReadings | None,
     question: Question,
     console: Console,
     confirm: Callable[[str, bool], bool],
 ) -> Reply | None:
     """Announce an outage (once) and return the suggestion for this question, if any."""
-    if lookout is None:
+    if readings is None:
         return None
-    outages = lookout.take_outages()
+    outages = readings.take_outages()
     if outages:
         render_text.print_outages(console, outages)
         if not confirm("Go on with the checks anyway?", True):
             raise PromptUnavailable("stopped while Apple reports an outage", EXIT_OK)
     if question.suggest is None:
         return None
-    suggestion = lookout.suggestion(question, wait=SUGGESTION_WAIT)
+    suggestion = readings.suggestion(question, wait=SUGGESTION_WAIT)
     if suggestion is not None:
-        render_text.print_suggestion(console, suggestion)
+        render_text.print_suggestion(console, question, suggestion)
     else:
-        note = lookout.take_note()
+        note = readings.take_note()
         if note:
             render_text.print_note(console, note)
     return suggestion

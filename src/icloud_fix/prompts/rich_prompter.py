@@ -20,16 +20,15 @@ from prompt_toolkit.keys import Keys
 from prompt_toolkit.output import ColorDepth
 from questionary.prompts.common import InquirerControl
 
-from icloud_fix.engine import CheckResult, Position, Reply
-from icloud_fix.errors import PromptUnavailable, leaving_ends_the_session
-from icloud_fix.flow import Answer, Flow, Question
-from icloud_fix.prompts.base import look_before
+from icloud_fix.engine import CheckResult, Position, PromptUnavailable, Reply
+from icloud_fix.flow import Flow, Question
+from icloud_fix.prompts.base import Heading, leaving_ends_the_session, look_before, options
 from icloud_fix.report import text as render_text
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from icloud_fix.probes.background import Lookout
+    from icloud_fix.probes.background import BackgroundReadings
 
 # After a hang-up, prompt_toolkit's clean-up cannot write to the vanished terminal, and
 # asyncio and prompt_toolkit would log that as a traceback on stderr; the prompter
@@ -45,8 +44,18 @@ except ImportError:  # pragma: no cover - Windows
 
 _HELP = "help"
 _SHOW_CURSOR = "\x1b[?25h"
-_INSTRUCTION = "(y = yes, n = no, s = not sure, arrows + Enter also work)"
-_INSTRUCTION_HELP = "(y = yes, n = no, s = not sure, h = explain)"
+_HELP_LABEL = "Explain this question"
+
+
+def _instruction(question: Question, keyed: list[tuple[str, str]]) -> str:
+    """The keys of a question in one short line: '(y = yes, n = no, s = not sure, ...)'."""
+    if question.kind == "yes_no":
+        words = [f"{key} = {label.lower()}" for key, label in keyed if key != "s"]
+    else:
+        words = ["press the key shown"]
+    words.append("s = not sure")
+    words.append("h = explain" if question.help else "arrows + Enter also work")
+    return "(" + ", ".join(words) + ")"
 
 
 def _answer_keys(question: questionary.Question, keys: dict[str, Any]) -> None:
@@ -114,7 +123,7 @@ def _quiet_half_built_loop() -> None:
     warnings.filterwarnings("ignore", category=RuntimeWarning, message="coroutine .* never awaited")
 
 
-class Prompter:
+class RichPrompter:
     """An AnswerSource that asks a person, one question at a time."""
 
     def __init__(
@@ -122,17 +131,17 @@ class Prompter:
         flow: Flow,
         console: Console,
         no_color: bool = False,
-        lookout: Lookout | None = None,
+        readings: BackgroundReadings | None = None,
         **prompt_kwargs: Any,
     ) -> None:
         self.flow = flow
         self.console = console
-        self.lookout = lookout
+        self.readings = readings
+        self.heading = Heading(console)
         # input=/output= let tests drive the prompts with prompt_toolkit's pipe input.
         self.prompt_kwargs = prompt_kwargs
         if no_color:
             self.prompt_kwargs["color_depth"] = ColorDepth.DEPTH_1_BIT
-        self._current_check: str | None = None
 
     @contextmanager
     def holding_terminal(self) -> Iterator[None]:
@@ -154,11 +163,6 @@ class Prompter:
         finally:
             _restore_terminal_mode(saved)
 
-    def _show_position(self, position: Position) -> None:
-        if self._current_check != position.check.id:
-            self._current_check = position.check.id
-            render_text.print_position(self.console, position)
-
     @contextmanager
     def _leaving(self) -> Iterator[None]:
         saved = _terminal_mode()
@@ -176,14 +180,14 @@ class Prompter:
                     self.console.file.flush()
             raise
 
-    def ask(self, question: Question, position: Position) -> Answer:
+    def ask(self, question: Question, position: Position) -> str | Reply:
         with self._leaving():
             return self._ask(question, position)
 
     def fixed_now(self, result: CheckResult, position: Position) -> bool:
         with self._leaving():
             # The check may have failed on answers given by flags: say which it is.
-            self._show_position(position)
+            self.heading.show(position)
             render_text.print_fix(self.console, result)
             return self._confirm(self.flow.after_fix_question.strip(), default=False)
 
@@ -198,37 +202,39 @@ class Prompter:
         _answer_keys(prompt, {})
         return bool(prompt.unsafe_ask())
 
-    def _ask(self, question: Question, position: Position) -> Answer | Reply:
-        self._show_position(position)
-        suggestion = look_before(self.lookout, question, self.console, self._confirm)
-        choices = [
-            questionary.Choice("Yes", Answer.YES, shortcut_key="y"),
-            questionary.Choice("No", Answer.NO, shortcut_key="n"),
-            questionary.Choice("Not sure / skip", Answer.SKIP, shortcut_key="s"),
-        ]
-        keys: dict[str, Any] = {"y": Answer.YES, "n": Answer.NO, "s": Answer.SKIP}
+    def _start_readings(self, _app: object) -> None:
+        if self.readings is not None:
+            self.readings.start()
+
+    def _ask(self, question: Question, position: Position) -> str | Reply:
+        self.heading.show(position)
+        suggestion = look_before(self.readings, question, self.console, self._confirm)
+        picks = options(question)
+        choices = [questionary.Choice(o.label, o.value, shortcut_key=o.key or False)
+                   for o in picks]
+        keys: dict[str, Any] = {o.key: o.value for o in picks if o.key}
         if question.help:
-            choices.append(questionary.Choice("Explain this question", _HELP, shortcut_key="h"))
+            choices.append(questionary.Choice(_HELP_LABEL, _HELP, shortcut_key="h"))
             keys["h"] = _HELP
         while True:
             prompt = questionary.select(
                 question.prompt.strip(),
                 choices=choices,
                 use_shortcuts=True,
-                instruction=_INSTRUCTION_HELP if question.help else _INSTRUCTION,
+                instruction=_instruction(question, [(o.key, o.label) for o in picks if o.key]),
                 qmark="?",
                 # The suggested answer is pre-selected: Enter confirms it.
-                default=next((c for c in choices if suggestion and c.value is
+                default=next((c for c in choices if suggestion and c.value ==
                               suggestion.answer), None),
                 **self.prompt_kwargs,
             )
             _answer_keys(prompt, keys)
-            if self.lookout is not None:
+            if self.readings is not None:
                 # Readings start once this question is drawn, never before it.
-                prompt.application.after_render += lambda _app: self.lookout.start()
+                prompt.application.after_render += self._start_readings
             value = prompt.unsafe_ask()
-            if suggestion is not None and value is suggestion.answer:
+            if suggestion is not None and value == suggestion.answer:
                 return suggestion  # confirmed: the answer comes from the iPhone
             if value != _HELP:
-                return Answer(value)
-            render_text.print_help(self.console, question.help or "")
+                return str(value)
+            render_text.print_help(self.console, question)

@@ -1,1 +1,62 @@
-"""report"""
+"""Reports of a session: one ``render(result, format)`` for every caller.
+
+Each format is one entry in ``FORMATS``: a function from a result (and Apple's status,
+when it was looked at) to text. The text format goes through rich, and is imported
+only when it is asked for.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console  # noqa: TID251 (a type only)
+
+    from icloud_fix.engine import SessionResult
+
+
+class Format(str, enum.Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+# What a file's extension says about the report it should hold.
+EXTENSIONS = {".json": Format.json, ".md": Format.markdown, ".markdown": Format.markdown}
+
+
+def _text(result: SessionResult, status: dict[str, Any] | None, console: Console | None
+          ) -> str:
+    from icloud_fix.report import text
+
+    return text.render(result, console)
+
+
+def _json(result: SessionResult, status: dict[str, Any] | None, console: Console | None
+          ) -> str:
+    from icloud_fix.report import json
+
+    return json.render(result, status)
+
+
+def _markdown(result: SessionResult, status: dict[str, Any] | None, console: Console | None
+              ) -> str:
+    from icloud_fix.report import markdown
+
+    return markdown.render(result)
+
+
+FORMATS: dict[Format, Callable[[SessionResult, dict[str, Any] | None, Console | None], str]] = {
+    Format.text: _text,
+    Format.json: _json,
+    Format.markdown: _markdown,
+}
+
+
+def render(result: SessionResult, fmt: Format, status: dict[str, Any] | None = None,
+           console: Console | None = None) -> str:
+    """The report of a session in a format. ``console`` gives the text format its colour
+    and width (the terminal's); without it, text is plain and 80 columns wide."""
+    return FORMATS[fmt](result, status, console)

@@ -5,15 +5,26 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from icloud_fix import __version__
-from icloud_fix.engine import SessionResult
-from icloud_fix.flow import Flow
+from icloud_fix import __version__, kinds
+from icloud_fix.engine import QuestionResult, SessionResult
+from icloud_fix.flow import Flow, Question
 
 SCHEMA_VERSION = 1
 
 
 def flow_summary(flow: Flow) -> dict[str, Any]:
     return {"id": flow.id, "title": flow.title, "version": flow.version, "source": flow.source}
+
+
+def _answered(q: QuestionResult) -> dict[str, Any]:
+    return {
+        "id": q.question.id,
+        # yes, no, skip, or a choice id; null when not asked.
+        "answer": q.answer,
+        "passed": q.passed,
+        "source": q.source.value if q.source is not None else None,
+        **({"evidence": q.evidence} if q.evidence else {}),
+    }
 
 
 def session_document(
@@ -27,21 +38,14 @@ def session_document(
         "service_status": service_status,
         "outcome": result.outcome.value,
         "resolved_by": result.resolved_by,
+        "triage": [_answered(q) for q in result.triage],
+        # In the order they were asked, then those never reached, in flow order.
         "checks": [
             {
                 "id": c.check.id,
                 "title": c.check.title,
                 "status": c.status.value,
-                "questions": [
-                    {
-                        "id": q.question.id,
-                        "answer": q.answer.value if q.answer else None,
-                        "passed": q.passed,
-                        "source": q.source,
-                        **({"evidence": q.evidence} if q.evidence else {}),
-                    }
-                    for q in c.questions
-                ],
+                "questions": [_answered(q) for q in c.questions],
                 "remediation": list(c.remediation),
             }
             for c in result.checks
@@ -49,23 +53,27 @@ def session_document(
     }
 
 
+def _question(q: Question) -> dict[str, Any]:
+    described = kinds.of(q).describe(q)
+    return {
+        "id": q.id,
+        "kind": q.kind,
+        "prompt": q.prompt,
+        "pass_answer": described.get("pass_answer"),
+        **({"choices": described["choices"], "pass_choices": described["pass_choices"]}
+           if "choices" in described else {}),
+        "when": {c.question: (c.answers[0] if len(c.answers) == 1 else list(c.answers))
+                 for c in q.when} or None,
+    }
+
+
 def flow_document(flow: Flow) -> dict[str, Any]:
     return {
         "flow": flow_summary(flow),
+        "triage": [_question(q) for q in flow.triage],
         "checks": [
-            {
-                "id": check.id,
-                "title": check.title,
-                "questions": [
-                    {
-                        "id": q.id,
-                        "prompt": q.prompt,
-                        "pass_answer": q.pass_answer.value if q.pass_answer else None,
-                        "when": {qid: answer.value for qid, answer in q.when} or None,
-                    }
-                    for q in check.questions
-                ],
-            }
+            {"id": check.id, "title": check.title,
+             "questions": [_question(q) for q in check.questions]}
             for check in flow.checks
         ],
     }
@@ -73,3 +81,7 @@ def flow_document(flow: Flow) -> dict[str, Any]:
 
 def dumps(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def render(result: SessionResult, service_status: dict[str, Any] | None = None) -> str:
+    return dumps(session_document(result, service_status))

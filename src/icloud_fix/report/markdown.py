@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from icloud_fix import __version__
+from icloud_fix import __version__, kinds
 from icloud_fix.engine import Outcome, SessionResult, Status
 
 STATUS_WORDS = {
@@ -19,7 +19,6 @@ OUTCOME_WORDS = {
     Outcome.RESOLVED: "Resolved.",
     Outcome.INTERRUPTED: "Interrupted before the end; the answers so far are below.",
 }
-ANSWER_WORDS = {"yes": "yes", "no": "no", "skip": "not sure"}
 
 
 def _inline(text: str) -> str:
@@ -47,6 +46,13 @@ def render(result: SessionResult, now: datetime | None = None) -> str:
     for number, c in enumerate(result.checks, start=1):
         lines.append(f"| {number} | {_inline(c.check.title)} | {STATUS_WORDS[c.status]} |")
     lines += ["", "## Answers", ""]
+    triage = [q for q in result.triage if q.answer is not None]
+    if triage:
+        lines += ["### Before the checks", ""]
+        for q in triage:
+            lines.append(f"- {_inline(q.question.prompt)} "
+                         f"**{_inline(kinds.label(q.question, q.answer))}**")
+        lines.append("")
     for c in result.checks:
         answered = [q for q in c.questions if q.answer is not None]
         if not answered:
@@ -54,7 +60,9 @@ def render(result: SessionResult, now: datetime | None = None) -> str:
         lines.append(f"### {_inline(c.check.title)}")
         lines.append("")
         for q in answered:
-            lines.append(f"- {_inline(q.question.prompt)} **{ANSWER_WORDS[q.answer.value]}**")
+            assert q.answer is not None
+            lines.append(f"- {_inline(q.question.prompt)} "
+                         f"**{_inline(kinds.label(q.question, q.answer))}**")
         lines.append("")
     if result.failed:
         lines += ["## Fixes shown", ""]

@@ -20,10 +20,12 @@ from rich.text import Text
 if TYPE_CHECKING:
     from rich.table import Table
 
+    from icloud_fix.kinds import Option
     from icloud_fix.probes.apple_feeds import Outage
 
+from icloud_fix import kinds
 from icloud_fix.engine import CheckResult, Outcome, Position, Reply, SessionResult, Status
-from icloud_fix.flow import Flow
+from icloud_fix.flow import Flow, Question
 
 # Each status is said in words; the symbol and colour only repeat it.
 _STATUS = {
@@ -42,8 +44,12 @@ class _TrimmedStream:
     def __init__(self, stream: TextIO) -> None:
         self._stream = stream
 
+    @classmethod
+    def trim(cls, text: str) -> str:
+        return cls._TRAILING.sub(r"\1", text)
+
     def write(self, text: str) -> int:
-        self._stream.write(self._TRAILING.sub(r"\1", text))
+        self._stream.write(self.trim(text))
         return len(text)
 
     def __getattr__(self, name: str) -> Any:
@@ -105,7 +111,10 @@ def print_intro(console: Console, flow: Flow) -> None:
 def print_position(console: Console, position: Position) -> None:
     """'Check 3 of 7 - iCloud storage', printed once when a check begins."""
     console.print()
-    where = f"Check {position.number} of {position.total} - {position.check.title}"
+    if position.check is None:
+        where = "Before the checks"
+    else:
+        where = f"Check {position.number} of {position.total} - {position.check.title}"
     console.print(Text(where, style="bold cyan"))
 
 
@@ -121,11 +130,11 @@ def print_outages(console: Console, outages: list[Outage]) -> None:
                                "sync. https://www.apple.com/support/systemstatus/"), 2))
 
 
-def print_suggestion(console: Console, reply: Reply) -> None:
+def print_suggestion(console: Console, question: Question, reply: Reply) -> None:
     """What a connected iPhone says about the question, and the answer it suggests."""
     line = Text("  From your iPhone: ", style="cyan")
     line.append(reply.evidence or "")
-    line.append(f" Suggested answer: {reply.answer.value}.", style="bold")
+    line.append(f" Suggested answer: {kinds.label(question, reply.answer)}.", style="bold")
     console.print(line)
 
 
@@ -133,8 +142,16 @@ def print_note(console: Console, note: str) -> None:
     console.print(Text(f"  {note}", style="dim"))
 
 
-def print_help(console: Console, help_text: str) -> None:
-    console.print(_indent(Text(help_text.strip(), style="italic"), 2))
+def print_help(console: Console, question: Question) -> None:
+    """The question's help, and each choice's own, under the question."""
+    lines = [question.help.strip()] if question.help else []
+    lines += [f"{c.label}: {c.help.strip()}" for c in question.choices if c.help]
+    console.print(_indent(Text("\n".join(lines), style="italic"), 2))
+
+
+def print_numbered_choice(console: Console, number: int, option: Option) -> None:
+    """One choice of a plain-mode question: '  1. Up to date (up-to-date)'."""
+    console.print(Text(f"  {number}. {option.label} ({option.value})"))
 
 
 def _fix(console: Console, result: CheckResult) -> Group:
@@ -187,6 +204,16 @@ def summary_as_text(result: SessionResult, width: int = 80) -> str:
     return buffer.getvalue().lstrip("\n")
 
 
+def render(result: SessionResult, console: Console | None = None) -> str:
+    """The summary as text: through the given console (its colour and width), else as
+    plain text of 80 columns."""
+    if console is None:
+        return summary_as_text(result)
+    with console.capture() as captured:
+        print_summary(console, result)
+    return _TrimmedStream.trim(captured.get())
+
+
 def session_svg(result: SessionResult, width: int = 88) -> str:
     """A picture of a session's summary as the terminal shows it, for the README."""
     console = Console(file=io.StringIO(), width=width, record=True, force_terminal=True,
@@ -200,6 +227,11 @@ def _summary(console: Console, result: SessionResult) -> Iterator[RenderableType
     flow = result.flow
     yield Text()
     yield Text(f"Summary: {flow.title}", style="bold")
+    for q in result.triage:
+        if q.answer is not None:
+            answer = Text(f"  {q.question.prompt.strip()} ")
+            answer.append(kinds.label(q.question, q.answer), style="bold")
+            yield answer
     yield summary_table(console, result)
     yield Text()
     if result.outcome is Outcome.RESOLVED:
@@ -228,23 +260,39 @@ def _summary(console: Console, result: SessionResult) -> Iterator[RenderableType
 
 
 def print_flow(console: Console, flow: Flow) -> None:
-    """Every check and question id, for script authors."""
+    """Every triage question, check and question id, for script authors."""
     # One Text for the whole listing: rich's cost is per print, and flows can be long.
     out = Text()
     out.append(f"{flow.title} ({flow.id} {flow.version})\n", style="bold")
     width = max(console.width, 20)
+    if flow.triage:
+        out.append("\nBefore the checks\n", style="bold")
+        for q in flow.triage:
+            _list_question(out, q, width)
     for number, check in enumerate(flow.checks, start=1):
         out.append(f"\n{number}. {check.title}  [{check.id}]\n", style="bold")
         for q in check.questions:
-            passes = f"passes on {q.pass_answer.value}" if q.pass_answer else "informational"
-            out.append("   ")
-            out.append(q.id, style="cyan")
-            out.append(f"  ({passes})\n")
-            if q.when:
-                cond = ", ".join(f"{qid}={a.value}" for qid, a in q.when)
-                out.append(_wrap(f"asked only when {cond}", 6, width), style="dim")
-            out.append(_wrap(q.prompt.strip(), 6, width))
+            _list_question(out, q, width)
     console.print(out, soft_wrap=True, end="")
+
+
+def _list_question(out: Text, q: Question, width: int) -> None:
+    if q.pass_answer:
+        passes = f"passes on {q.pass_answer}"
+    elif q.pass_choices:
+        passes = f"passes on {' or '.join(q.pass_choices)}"
+    else:
+        passes = "informational"
+    out.append("   ")
+    out.append(q.id, style="cyan")
+    out.append(f"  ({passes})\n")
+    if q.when:
+        cond = ", ".join(f"{c.question}={'|'.join(c.answers)}" for c in q.when)
+        out.append(_wrap(f"asked only when {cond}", 6, width), style="dim")
+    out.append(_wrap(q.prompt.strip(), 6, width))
+    for choice in q.choices:
+        then = f" -> check {choice.check}" if choice.check else ""
+        out.append(_wrap(f"{choice.id}: {choice.label}{then}", 8, width))
 
 
 def _wrap(text: str, indent: int, width: int) -> str:
