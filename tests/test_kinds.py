@@ -1,0 +1,71 @@
+"""The question kinds registry: each kind answers for itself, and keys are assigned so a
+person can pick a choice with one key press."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+
+from icloud_fix import kinds
+from icloud_fix.flow import Choice, Question
+from icloud_fix.kinds import QuestionKind
+from icloud_fix.kinds.choice import keys
+
+
+def choice_question(*labels: str) -> Question:
+    choices = tuple(Choice(f"c-{n}", label) for n, label in enumerate(labels))
+    return Question("q", "Pick one", None, None, "Fix it.", (), 1, kind="choice",
+                    choices=choices, pass_choices=("c-0",))
+
+
+@pytest.mark.parametrize("name", sorted(kinds.KINDS))
+def test_every_kind_does_all_a_kind_must(name: str) -> None:
+    kind = kinds.KINDS[name]
+    needed = [n for n, _ in inspect.getmembers(QuestionKind, inspect.isfunction)
+              if not n.startswith("_")]
+    assert needed, "the protocol names what a kind does"
+    missing = [n for n in needed if not callable(getattr(kind, n, None))]
+    assert missing == []
+    assert kind.name == name and kind.doc
+
+
+def test_choices_take_the_first_letter_of_their_labels_when_those_differ() -> None:
+    question = choice_question("Up to date", "Paused", "Waiting")
+    assert keys(question.choices) == ["u", "p", "w"]
+    assert [o.key for o in kinds.of(question).options(question)] == ["u", "p", "w"]
+
+
+@pytest.mark.parametrize("labels", [
+    ("Paused: Low Power Mode", "Paused: Low Battery"),  # the same first letter
+    ("Syncing", "Up to date"),  # s is "not sure"
+    ("Help me", "Other"),  # h is "explain"
+    ("5 GB left", "Full"),  # not a letter
+])
+def test_choices_are_numbered_when_their_labels_do_not_allow_letters(labels) -> None:
+    assert keys(choice_question(*labels).choices) == ["1", "2"]
+
+
+def test_more_than_nine_numbered_choices_are_picked_with_the_arrows() -> None:
+    question = choice_question(*[f"Same {n}" for n in range(11)])
+    assert keys(question.choices) == [*"123456789", None, None]
+
+
+def test_a_choice_answer_is_its_id_and_reads_as_its_label() -> None:
+    question = choice_question("Up to date", "Paused")
+    assert kinds.parse(question, " C-1 ") == "c-1"
+    assert kinds.parse(question, "paused") is None  # a label is not an id
+    assert kinds.parse(question, "skip") == "skip"
+    assert kinds.label(question, "c-1") == "Paused"
+    assert kinds.label(question, "skip") == "not sure"
+    assert kinds.judge(question, "c-0") is True
+    assert kinds.judge(question, "c-1") is False
+    assert kinds.judge(question, "skip") is None
+
+
+def test_a_yes_no_answer_takes_every_spelling_of_the_table() -> None:
+    question = Question("q", "On?", None, "yes", "Fix.", (), 1)
+    for word, answer in (("Y", "yes"), ("true", "yes"), ("n", "no"), ("FALSE", "no"),
+                         ("s", "skip"), ("skip", "skip")):
+        assert kinds.parse(question, word) == answer
+    assert kinds.parse(question, "maybe") is None
