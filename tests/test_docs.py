@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -20,9 +21,19 @@ def code_blocks(language: str) -> list[str]:
 
 
 def test_readme_flow_example_is_valid(tmp_path: Path) -> None:
-    example = next(b for b in code_blocks("yaml") if "format: 1" in b)
-    flow = load_file(write_flow(tmp_path, example))
-    assert [q.id for _, q in flow.questions()] == ["paper-loaded", "on-wifi", "wifi-light"]
+    example = next(b for b in code_blocks("yaml") if "format: 2" in b)
+    path = write_flow(tmp_path, example)
+    flow = load_file(path)
+    assert [q.id for q in flow.all_questions()] == [
+        "printer-light", "power-on", "paper-state", "paper-cover", "on-wifi", "wifi-light"]
+    # As the README says: the blinking light sends the session to the paper check first.
+    result = invoke("--steps", str(path), "--format", "json", "-a", "printer-light=blinking",
+                    "-a", "paper-state=jammed", "-a", "paper-cover=no", "-a", "on-wifi=no",
+                    "-a", "power-on=yes")
+    report = json.loads(result.stdout)
+    assert [(c["id"], c["status"]) for c in report["checks"]] == [
+        ("paper", "failed"), ("power", "passed")]
+    assert report["triage"][0]["answer"] == "blinking"
 
 
 def test_readme_answers_file_example_runs(tmp_path: Path) -> None:
