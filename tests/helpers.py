@@ -7,8 +7,10 @@ import shutil
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from icloud_fix.cli import app
@@ -63,3 +65,111 @@ def statuses(report: dict) -> list:
     """Each check's status and answers, leaving out where the answers came from."""
     return [(c["id"], c["status"], [(q["id"], q["answer"], q["passed"]) for q in c["questions"]])
             for c in report["checks"]]
+
+
+# -- generated flows (hypothesis strategies shared by the property tests) -------------
+
+# yes and no as flow files may write them: YAML booleans, or the words in any case.
+YES_NO_WORDS: list[Any] = ["yes", "no", True, False, "Yes", "NO", "true", "False"]
+# Choice ids, some of them words YAML 1.1 would read as booleans or numbers unquoted.
+CHOICE_IDS = ["wifi", "mobile-data", "low-power", "a", "b-2", "off", "on", "yes", "true",
+              "1", "2026"]
+# Any text that is not blank: a letter, then anything at all.
+texts = st.text(max_size=20).map(lambda s: "T " + s)
+
+
+def suggestions() -> st.SearchStrategy[dict[str, Any]]:
+    """A valid suggest block: a number reading with yes_below, or a yes/no one with yes_when."""
+    below = st.one_of(st.integers(1, 100_000),
+                      st.floats(0, 100_000, exclude_min=True, allow_nan=False))
+    return st.one_of(
+        st.fixed_dictionaries({"reading": st.just("free-space-gb"), "yes_below": below}),
+        st.fixed_dictionaries({"reading": st.sampled_from(["ios-up-to-date", "plugged-in"]),
+                               "yes_when": st.booleans()}),
+    )
+
+
+def _condition(choice_ids: list[str] | None, rich: bool) -> st.SearchStrategy[Any]:
+    """A `when` value that fits the question it names."""
+    if choice_ids is None:
+        return st.sampled_from(YES_NO_WORDS if rich else ["yes", "no"])
+    return st.one_of(st.sampled_from(choice_ids),
+                     st.lists(st.sampled_from(choice_ids), min_size=1, unique=True))
+
+
+@st.composite
+def flows(draw: st.DrawFn, fmt: int = 1, rich: bool = False) -> dict[str, Any]:
+    """A valid flow as Python data, its references consistent: ids unique, every `when`
+    naming an earlier question with answers it can get, every choice check a check.
+
+    Plain: format-1 yes/no questions with pass answers, informational ones and
+    conditions. With ``rich``, also the optional keys (help, suggest, description, ...)
+    and, in format 2, triage questions and choice questions with pass_choices, checks
+    to route to, and conditions on choice ids."""
+    check_ids = [f"c-{c}" for c in range(draw(st.integers(1, 4)))]
+    earlier: list[str] = []
+    choices_of: dict[str, list[str]] = {}  # choice question id -> its choice ids
+
+    def question(triage: bool) -> dict[str, Any]:
+        qid = f"q-{len(earlier)}"
+        question: dict[str, Any] = {"id": qid, "prompt": f"Question {qid}?"}
+        choice_ids: list[str] = []
+        if rich:
+            question["prompt"] = draw(texts)
+            if draw(st.booleans()):
+                question["help"] = draw(texts)
+            if fmt >= 2 and draw(st.booleans()):
+                choice_ids = draw(st.lists(st.sampled_from(CHOICE_IDS), min_size=2,
+                                           max_size=4, unique=True))
+                question["kind"] = "choice"
+                question["choices"] = [
+                    {"id": cid, "label": draw(texts),
+                     **({"help": draw(texts)} if draw(st.booleans()) else {}),
+                     **({"check": draw(st.sampled_from(check_ids))}
+                        if draw(st.booleans()) else {})}
+                    for cid in choice_ids]
+            elif fmt >= 2 and draw(st.booleans()):
+                question["kind"] = "yes_no"
+            if not choice_ids and draw(st.booleans()):
+                question["suggest"] = draw(suggestions())
+        if triage:
+            pass  # triage questions neither pass nor fail
+        elif draw(st.booleans()) and draw(st.booleans()):
+            question["informational"] = True
+        else:
+            if choice_ids:
+                question["pass_choices"] = draw(st.lists(st.sampled_from(choice_ids),
+                                                         min_size=1, unique=True))
+            else:
+                question["pass_answer"] = draw(st.sampled_from(YES_NO_WORDS if rich
+                                                               else ["yes", "no"]))
+            question["remediation"] = f"Fix {qid}."
+            if rich and draw(st.booleans()):
+                question["informational"] = False
+        if earlier:
+            names = draw(st.lists(st.sampled_from(earlier), max_size=2, unique=True))
+            if names:
+                question["when"] = {n: draw(_condition(choices_of.get(n), rich))
+                                    for n in names}
+        earlier.append(qid)
+        if choice_ids:
+            choices_of[qid] = choice_ids
+        return question
+
+    document: dict[str, Any] = {"format": fmt, "id": "generated", "title": "Generated",
+                                "version": "1"}
+    if rich:
+        document["version"] = draw(st.one_of(texts, st.integers(),
+                                             st.floats(allow_nan=False, allow_infinity=False)))
+        for key in ("description", "after_fix_question", "escalation"):
+            if draw(st.booleans()):
+                document[key] = draw(texts)
+        if draw(st.booleans()):
+            document["service_status"] = draw(st.lists(texts, min_size=1, max_size=3))
+        if fmt >= 2 and draw(st.booleans()):
+            document["triage"] = [question(True) for _ in range(draw(st.integers(1, 3)))]
+    document["checks"] = [
+        {"id": cid, "title": f"Check {c}",
+         "questions": [question(False) for _ in range(draw(st.integers(1, 3)))]}
+        for c, cid in enumerate(check_ids)]
+    return document

@@ -10,7 +10,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import invoke
+from helpers import flows, invoke
 from icloud_fix.answers import GivenAnswers, ScriptedAnswers
 from icloud_fix.engine import CheckResult, Outcome, Position, Status, run
 from icloud_fix.errors import InputFileError
@@ -59,30 +59,6 @@ def test_any_text_loads_or_is_refused_cleanly(text: str) -> None:
 
 
 # -- valid flows and complete answer sets: the results are consistent ----------------
-
-@st.composite
-def flows(draw: st.DrawFn) -> dict[str, Any]:
-    checks, earlier = [], []
-    for c in range(draw(st.integers(1, 4))):
-        questions = []
-        for _ in range(draw(st.integers(1, 3))):
-            qid = f"q-{len(earlier)}"
-            question: dict[str, Any] = {"id": qid, "prompt": f"Question {qid}?"}
-            if draw(st.booleans()) and draw(st.booleans()):
-                question["informational"] = True
-            else:
-                question["pass_answer"] = draw(st.sampled_from(["yes", "no"]))
-                question["remediation"] = f"Fix {qid}."
-            if earlier:
-                names = draw(st.lists(st.sampled_from(earlier), max_size=2, unique=True))
-                if names:
-                    question["when"] = {n: draw(st.sampled_from(["yes", "no"])) for n in names}
-            questions.append(question)
-            earlier.append(qid)
-        checks.append({"id": f"c-{c}", "title": f"Check {c}", "questions": questions})
-    return {"format": 1, "id": "generated", "title": "Generated", "version": "1",
-            "checks": checks}
-
 
 class FixedAfter(ScriptedAnswers):
     """Scripted answers that report the problem solved after the nth failed check."""

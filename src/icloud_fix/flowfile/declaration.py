@@ -78,11 +78,16 @@ def _question(triage: bool) -> ObjectType:
                         "answers, e.g. {on-cellular: yes} or {photos-status: [low-power, "
                         "low-battery]} (any of these)."))
     own: list[Field] = []
+    left_out: list[str] = [] if not triage else ["informational", "remediation"]
     for kind in kinds.KINDS.values():
         # Triage questions neither pass nor fail: no passing answers there.
         own += [f for f in kind.fields() if not (triage and f.name.startswith("pass_"))]
+        left_out += [f.name for f in kind.fields() if triage and f.name.startswith("pass_")]
     fields = tuple(common + own)
     present = {f.name for f in fields}
+    not_here = tuple((name, "triage questions neither pass nor fail, so they have no "
+                      "pass_answer, pass_choices, remediation or informational")
+                     for name in left_out)
     rules: list[Rule] = []
     if not triage:
         rules.append(Rule(_INFORMATIONAL, "is informational",
@@ -92,13 +97,14 @@ def _question(triage: bool) -> ObjectType:
         mine = {f.name for f in kind.fields()} & present
         for other in kinds.KINDS.values():
             if other is not kind and mine:
-                rules.append(Rule(_is_kind(other.name), f"is a {other.name} question",
+                default = " (the default)" if other.name == kinds.DEFAULT else ""
+                rules.append(Rule(_is_kind(other.name), f"is a {other.name} question{default}",
                                   forbids=tuple(sorted(mine))))
         for rule in kind.rules(_is_kind(kind.name), _INFORMATIONAL):
             if set(rule.requires) <= present:
                 rules.append(rule)
     what = "a triage question" if triage else "a question"
-    return ObjectType(what, fields, tuple(rules), naming=_question_name)
+    return ObjectType(what, fields, tuple(rules), naming=_question_name, not_here=not_here)
 
 
 QUESTION = _question(triage=False)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,20 +55,23 @@ class Reader:
     def problem(self, line: int | None, message: str) -> None:
         self.problems.append(Problem(self.source, line, message))
 
-    def did_you_mean(self, word: str, choices: list[str]) -> str:
-        """' (did you mean 'x'?)' when a choice is close to word, else ''; bounded in cost."""
+    def did_you_mean(self, word: str, choices: Iterable[str]) -> str:
+        """' (did you mean 'x'?)' when a choice is close to word, else ''; bounded in cost
+        (the first few hundred mistakes of a file get one)."""
         self._suggestions += 1
         if self._suggestions > _SUGGESTIONS or len(word) > MAX_ID:
             return ""
         return did_you_mean(word, choices)
 
 
-def did_you_mean(word: str, choices: list[str]) -> str:
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """' (did you mean 'x'?)' when a choice is close to word, else ''."""
     import difflib  # only on the way to an error message
+    from itertools import islice
 
-    # Comparing against a few thousand candidates at most keeps one lookup cheap.
-    close = difflib.get_close_matches(word, choices[:2000], n=1, cutoff=0.6)
+    # Comparing against a thousand candidates at most keeps one lookup cheap.
+    close = difflib.get_close_matches(word[:MAX_ID], list(islice(choices, 1000)), n=1,
+                                      cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
@@ -335,8 +338,10 @@ class Conditions(FieldType):
         read: list[tuple[str, int, Any, Value]] = []
         for name, entry in value.entries.items():
             if len(name) > MAX_ID or not _ID.match(name):
-                reader.problem(entry.key_line, f"'{key}' names {shorten(name)!r}, which is not "
-                               f"a question id (kebab-case)")
+                why = (f"longer than any question id ({MAX_ID} characters at most)"
+                       if _ID.match(name) else "not a question id (kebab-case)")
+                reader.problem(entry.key_line, f"'{key}' names {shorten(name)!r}, which is "
+                               f"{why}")
                 continue
             answer = self.value_type.read(entry.value, name, reader)
             if answer is not INVALID:
@@ -344,7 +349,9 @@ class Conditions(FieldType):
         return read
 
     def schema(self, fmt: int) -> dict[str, Any]:
-        return {"type": "object", "minProperties": 1, "propertyNames": {"pattern": ID_PATTERN},
+        # The names are question ids, with an id's limits (as Ident has them).
+        return {"type": "object", "minProperties": 1,
+                "propertyNames": {"pattern": ID_PATTERN, "maxLength": MAX_ID},
                 "additionalProperties": self.value_type.schema(fmt)}
 
 
@@ -469,6 +476,8 @@ class ObjectType(FieldType):
     rules: tuple[Rule, ...] = ()
     # How the object is named in a rule's message, from its values: "question 'x'".
     naming: Callable[[dict[str, Any]], str] | None = None
+    # Keys other mappings have and this one cannot, with why: said instead of "unknown".
+    not_here: tuple[tuple[str, str], ...] = ()
 
     @property
     def expected(self) -> str:  # type: ignore[override]
@@ -486,8 +495,14 @@ class ObjectType(FieldType):
         given: dict[str, Any] = {}
         key_lines: dict[str, int] = {}
         nodes: dict[str, Value] = {}
+        refused: set[str] = set()  # given, but not in a file of this format
+        why_not = dict(self.not_here)
         for name, entry in value.entries.items():
             spec = known.get(name)
+            if spec is None and name in why_not:
+                reader.problem(entry.key_line, f"{self.what} cannot have '{name}': "
+                               f"{why_not[name]}")
+                continue
             if spec is None:
                 reader.problem(entry.key_line, f"unknown key '{shorten(name)}' in {self.what}"
                                f"{reader.did_you_mean(name, names)}; accepted keys: "
@@ -496,6 +511,7 @@ class ObjectType(FieldType):
             if fmt is not None and spec.since > fmt:
                 reader.problem(entry.key_line, f"'{name}' in {self.what} needs 'format: "
                                f"{spec.since}' (this file says format {fmt})")
+                refused.add(name)
                 continue
             given[name] = entry.value
             key_lines[name] = entry.key_line
@@ -509,8 +525,10 @@ class ObjectType(FieldType):
                                f"'{spec.name}'")
         name = self.naming(values) if self.naming else self.what
         for rule in self.rules:
-            # A rule about a key whose value was wrong would only repeat that problem.
-            if any(k in given and k not in values for k in rule.when.names()):
+            # A rule about a key whose value was wrong, or that this format does not
+            # have, would only repeat that problem.
+            if any((k in given and k not in values) or k in refused
+                   for k in rule.when.names()):
                 continue
             if rule.when.holds(values):
                 rule.check(values, given, name, value.line, key_lines, reader)

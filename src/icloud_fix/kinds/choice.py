@@ -7,6 +7,7 @@ from typing import Any
 
 from icloud_fix.flow import Choice, Question
 from icloud_fix.flowfile.fields import (
+    INVALID,
     All,
     Condition,
     Field,
@@ -68,11 +69,17 @@ class ChoiceKind:
         )
 
     def build(self, values: dict[str, Any]) -> dict[str, Any]:
-        choices = tuple(
-            Choice(c.values["id"], c.values["label"], c.values.get("help"),
-                   c.values.get("check"))
-            for c in values.get("choices", ()) if "id" in c.values and "label" in c.values)
-        return {"choices": choices, "pass_choices": tuple(values.get("pass_choices") or ())}
+        read = [c for c in values.get("choices", ()) if c is not INVALID]
+        # A choice with a problem (already reported) still names its id, so that the
+        # pass_choices and conditions that use it are not reported as well.
+        choices = tuple(Choice(c.values["id"], c.values.get("label", ""),
+                               c.values.get("help"), c.values.get("check"))
+                        for c in read if "id" in c.values)
+        pass_choices = tuple(i for i in values.get("pass_choices") or () if i is not INVALID)
+        if len(choices) < len(values.get("choices", ())):
+            # Some choice has no id to go by: a pass choice could have named it.
+            pass_choices = tuple(i for i in pass_choices if i in {c.id for c in choices})
+        return {"choices": choices, "pass_choices": pass_choices}
 
     def references(self, question: Question) -> list[str]:
         problems = []

@@ -75,7 +75,8 @@ class YesNo:
     def build(self, values: dict[str, Any]) -> dict[str, Any]:
         suggest = values.get("suggest")
         built: dict[str, Any] = {"pass_answer": values.get("pass_answer")}
-        if suggest is not None:
+        # A suggest without a good reading was reported already, and builds nothing.
+        if suggest is not None and "reading" in suggest.values:
             from icloud_fix.flow import Suggest
 
             s = suggest.values
