@@ -60,6 +60,13 @@ class _Questions:
                 f"{kind.accepted(question)}")
 
 
+def _example(flow: Flow) -> tuple[str, str]:
+    """The flow's first question and an answer it takes, for a message's example: a
+    choice question's first choice id, not "yes"."""
+    question = next(flow.all_questions())
+    return question.id, kinds.of(question).options(question)[0].value
+
+
 def parse_flags(flags: list[str], flow: Flow) -> GivenAnswers:
     """Answers from repeated ``--answer ID=VALUE`` flags; the last one for an id wins."""
     questions = _Questions(flow)
@@ -69,7 +76,7 @@ def parse_flags(flags: list[str], flow: Flow) -> GivenAnswers:
         qid, sep, word = flag.partition("=")
         qid = qid.strip()
         if not sep or not qid:
-            example = f"{flow.question_ids()[0]}=yes"
+            example = "=".join(_example(flow))
             problems.append(Problem("--answer", None, f"'{shorten(flag)}' must look like "
                                     f"ID=VALUE, for example --answer {example}"))
             continue
@@ -96,7 +103,7 @@ def load_file(path: Path, flow: Flow) -> GivenAnswers:
     if not isinstance(document, Mapping):
         raise InputFileError([Problem(source, document.line, (
             f"must be a mapping of question id to answer, such as "
-            f"'{flow.question_ids()[0]}: yes'; found {describe(document)}"))])
+            f"'{': '.join(_example(flow))}'; found {describe(document)}"))])
     questions = _Questions(flow)
     answers: dict[str, str] = {}
     problems: list[Problem] = []
@@ -107,9 +114,10 @@ def load_file(path: Path, flow: Flow) -> GivenAnswers:
             continue
         value = entry.value
         # YAML 1.1 reads yes/no/on/off as booleans; we go by the words as written,
-        # so 'on' is refused rather than silently taken for yes.
+        # so 'on' is refused rather than silently taken for yes, and a choice id that
+        # YAML reads as a number or null ('1', 'null') is still that choice.
         answer = None
-        if isinstance(value, Scalar) and value.kind in ("str", "bool"):
+        if isinstance(value, Scalar):
             answer = kinds.parse(question, value.text)
         if answer is None:
             word = value.text if isinstance(value, Scalar) else describe(value)

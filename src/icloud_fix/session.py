@@ -208,7 +208,7 @@ class _Session:
 
     def _finished(self, result: SessionResult, source: ScriptedAnswers) -> int:
         if source.missing:
-            raise IcloudFixError(_missing_message(source.missing, self.given.answers,
+            raise IcloudFixError(_missing_message(self.flow, source.missing, self.given.answers,
                                                   self.o.non_interactive))
         # A scripted run waits for the feed (3 s at most); a person has waited long enough.
         status = self._status(wait=0 if self.asks else TIMEOUT)
@@ -325,15 +325,33 @@ def prompt_mode(non_interactive: bool, plain: bool) -> PromptMode:
     return PromptMode.PLAIN if os.environ.get("TERM") == "dumb" else PromptMode.RICH
 
 
-def _missing_message(missing: list[str], given: dict[str, str], asked: bool) -> str:
+def _missing_message(flow: Flow, missing: list[str], given: dict[str, str], asked: bool
+                     ) -> str:
     why = "with --non-interactive" if asked else "without a terminal to ask in"
     if not given:
         return (
             f"no answers given, and {why} every question needs one: run icloud-fix in a "
-            f"terminal, or pass --answer ID=VALUE ({ACCEPTED_ANSWERS}) or --answers FILE; "
+            f"terminal, or pass --answer ID=VALUE ({_values(flow, None)}) or --answers FILE; "
             f"'icloud-fix list' shows every question id"
         )
     return (
         f"no answer for {', '.join(missing)}; {why} every question reached needs one: "
-        f"add --answer ID=VALUE ({ACCEPTED_ANSWERS}) or put it in --answers FILE"
+        f"add --answer ID=VALUE ({_values(flow, missing)}) or put it in --answers FILE"
     )
+
+
+def _values(flow: Flow, missing: list[str] | None) -> str:
+    """The answers the missing questions take: yes/no words, and a choice question's ids
+    (it takes no yes or no)."""
+    from icloud_fix import kinds
+
+    questions = [q for q in flow.all_questions() if missing is None or q.id in missing]
+    choices = [q for q in questions if q.kind != "yes_no"]
+    if not choices:
+        return ACCEPTED_ANSWERS
+    if missing is None:
+        return f"{ACCEPTED_ANSWERS}; a choice question takes one of its choice ids"
+    said = "; ".join(f"{q.id} takes {kinds.of(q).accepted(q)}" for q in choices)
+    if len(choices) < len(questions):
+        said += f"; the others {ACCEPTED_ANSWERS}"
+    return said

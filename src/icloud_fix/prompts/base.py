@@ -81,6 +81,11 @@ def options(question: Question) -> tuple[Option, ...]:
     return (*kinds.of(question).options(question), Option(Answer.SKIP, SKIP_LABEL, "s"))
 
 
+def has_help(question: Question) -> bool:
+    """Whether 'h' explains something: the question's help, or a choice's own."""
+    return bool(question.help) or any(c.help for c in question.choices)
+
+
 def look_before(
     readings: BackgroundReadings | None,
     question: Question,

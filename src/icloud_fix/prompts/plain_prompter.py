@@ -16,7 +16,13 @@ from icloud_fix.engine import CheckResult, Position, PromptUnavailable, Reply
 from icloud_fix.errors import EXIT_INTERRUPTED
 from icloud_fix.flow import Answer, Flow, Question, parse_answer
 from icloud_fix.kinds import Option
-from icloud_fix.prompts.base import Heading, leaving_ends_the_session, look_before, options
+from icloud_fix.prompts.base import (
+    Heading,
+    has_help,
+    leaving_ends_the_session,
+    look_before,
+    options,
+)
 from icloud_fix.report import text as render_text
 
 if TYPE_CHECKING:
@@ -82,13 +88,13 @@ class PlainPrompter:
             for number, option in enumerate(picks[:-1], start=1):
                 render_text.print_numbered_choice(self.console, number, option)
             keys = "the number or id, s = not sure"
-        keys += ", h = explain" if question.help else ""
+        keys += ", h = explain" if has_help(question) else ""
         if suggestion is not None:
             shown = kinds.label(question, suggestion.answer)
             keys += f", Enter = {shown} as suggested"
         while True:
             reply = self._read(f"{question.prompt.strip()} ({keys}): ")
-            if question.help and reply.lower() in _HELP_WORDS:
+            if has_help(question) and reply.lower() in _HELP_WORDS:
                 render_text.print_help(self.console, question)
                 continue
             answer = _pick(question, picks, reply)

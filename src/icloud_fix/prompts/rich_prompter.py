@@ -22,7 +22,13 @@ from questionary.prompts.common import InquirerControl
 
 from icloud_fix.engine import CheckResult, Position, PromptUnavailable, Reply
 from icloud_fix.flow import Flow, Question
-from icloud_fix.prompts.base import Heading, leaving_ends_the_session, look_before, options
+from icloud_fix.prompts.base import (
+    Heading,
+    has_help,
+    leaving_ends_the_session,
+    look_before,
+    options,
+)
 from icloud_fix.report import text as render_text
 
 if TYPE_CHECKING:
@@ -47,15 +53,34 @@ _SHOW_CURSOR = "\x1b[?25h"
 _HELP_LABEL = "Explain this question"
 
 
-def _instruction(question: Question, keyed: list[tuple[str, str]]) -> str:
-    """The keys of a question in one short line: '(y = yes, n = no, s = not sure, ...)'."""
+def _instruction(question: Question, keyed: list[tuple[str, str]], unkeyed: int = 0) -> str:
+    """The keys of a question in one short line: '(y = yes, n = no, s = not sure, ...)',
+    or for a choice question '(press 1-3 to pick, s = not sure, h = explain)'."""
+    arrows = "arrows + Enter also work"
     if question.kind == "yes_no":
         words = [f"{key} = {label.lower()}" for key, label in keyed if key != "s"]
     else:
-        words = ["press the key shown"]
+        words = [_pick_keys([key for key, _ in keyed if key != "s"], unkeyed)]
+        if unkeyed:
+            arrows = ""  # already said: some choices are picked with the arrows only
     words.append("s = not sure")
-    words.append("h = explain" if question.help else "arrows + Enter also work")
+    if has_help(question):
+        words.append("h = explain")
+    elif arrows:
+        words.append(arrows)
     return "(" + ", ".join(words) + ")"
+
+
+def _pick_keys(keys: list[str], unkeyed: int) -> str:
+    """'press 1-3 to pick', 'press b, o or r to pick'; with choices that have no key,
+    'press 1-9 or use arrows + Enter'."""
+    if not keys:
+        return "use arrows + Enter to pick"
+    if len(keys) > 2 and keys == [str(n) for n in range(1, len(keys) + 1)]:
+        said = f"{keys[0]}-{keys[-1]}"
+    else:
+        said = ", ".join(keys[:-1]) + f" or {keys[-1]}" if len(keys) > 1 else keys[0]
+    return f"press {said} or use arrows + Enter" if unkeyed else f"press {said} to pick"
 
 
 def _answer_keys(question: questionary.Question, keys: dict[str, Any]) -> None:
@@ -213,15 +238,20 @@ class RichPrompter:
         choices = [questionary.Choice(o.label, o.value, shortcut_key=o.key or False)
                    for o in picks]
         keys: dict[str, Any] = {o.key: o.value for o in picks if o.key}
-        if question.help:
+        if has_help(question):
             choices.append(questionary.Choice(_HELP_LABEL, _HELP, shortcut_key="h"))
             keys["h"] = _HELP
         while True:
             prompt = questionary.select(
                 question.prompt.strip(),
                 choices=choices,
-                use_shortcuts=True,
-                instruction=_instruction(question, [(o.key, o.label) for o in picks if o.key]),
+                # questionary draws at most 36 shortcuts and refuses more choices; past
+                # that the keys still work (bound below), they are just not drawn.
+                use_shortcuts=len(choices) <= len(InquirerControl.SHORTCUT_KEYS),
+                # j and k would move the pointer; a choice may start with either letter.
+                use_jk_keys=not {"j", "k"} & set(keys),
+                instruction=_instruction(question, [(o.key, o.label) for o in picks if o.key],
+                                         sum(1 for o in picks if not o.key)),
                 qmark="?",
                 # The suggested answer is pre-selected: Enter confirms it.
                 default=next((c for c in choices if suggestion and c.value ==
