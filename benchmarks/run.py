@@ -9,6 +9,11 @@ F, the import floor, is the wall time of `python -c "import typer, questionary, 
 rich.console"`: what the dependencies cost before icloud-fix does anything. Every
 figure is measured in the same run, as the median of several runs after a warm-up,
 and compared with its target. The exit code is 1 when a target is missed.
+
+The warm-up runs also leave the parsed built-in flow in icloud-fix's cache (see
+icloud_fix/flowfile/cache.py), so the start-up rows are those of every run but the
+first after installing or changing the flow; the load rows read generated files,
+which are never cached.
 """
 
 from __future__ import annotations
@@ -177,9 +182,9 @@ def main() -> int:
         ratio = seconds / floor
         rows.append((name, f"{seconds * 1000:.0f} ms", ratio, f"<= {target} F", ratio <= target))
 
-    against_floor("scripted run, --format json", timings["scripted"], 0.6)
-    against_floor("list --format json", timings["list"], 0.6)
-    against_floor("validate (built-in flow)", timings["validate"], 0.6)
+    against_floor("scripted run, --format json", timings["scripted"], 0.45)
+    against_floor("list --format json", timings["list"], 0.45)
+    against_floor("validate (built-in flow)", timings["validate"], 0.45)
     against_floor("first question drawn (pty)", timings["prompt"], 1.15)
     against_floor("  ... network black-holed", timings["prompt, network black-holed"], 1.15)
 
@@ -193,7 +198,7 @@ def main() -> int:
     against_floor("load + validate 1,000 checks", sizes[1000], 0.5)
     growth = sizes[10000] / sizes[1000]
     rows.append(("load 10,000 / 1,000 checks", f"{sizes[10000] * 1000:.0f} ms", growth,
-                 "<= 12 x", growth <= 12))
+                 "<= 11 x", growth <= 11))
     rows.append(("load 1,000 / 100 checks", f"{sizes[1000] * 1000:.0f} ms",
                  sizes[1000] / sizes[100], "(linear: ~10 x)", True))
 

@@ -53,3 +53,14 @@ def test_text_output_loads_rich_but_no_prompt_library() -> None:
     modules = json.loads(run.stderr.rsplit("LOADED ", 1)[1])["modules"]
     assert "rich" in modules
     assert "questionary" not in modules and "prompt_toolkit" not in modules
+
+
+def test_a_warm_cache_spares_reading_yaml() -> None:
+    # The first run parses the built-in flow and keeps it; the next imports no PyYAML.
+    args = json.dumps(["--non-interactive", *FLAGS, "--format", "json"])
+    probe = PROBE.replace('"pygments"}', '"pygments", "yaml"}')
+    for expected in (["yaml"], []):
+        run = subprocess.run([sys.executable, "-c", probe, args], capture_output=True,
+                             text=True, stdin=subprocess.DEVNULL, check=False)
+        report = json.loads(run.stderr.rsplit("LOADED ", 1)[1])
+        assert report == {"code": 0, "modules": expected}

@@ -1,7 +1,7 @@
 """The command line: parses options, calls one function, maps errors to exit codes."""
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: typer reads the options from the
+# annotations, and evaluated ones spare it compiling a hundred strings on every run.
 import contextlib
 import enum
 import os
@@ -25,7 +25,7 @@ from icloud_fix.errors import (
     Terminated,
 )
 from icloud_fix.flow import ACCEPTED_ANSWERS
-from icloud_fix.flowfile import declaration, loader
+from icloud_fix.flowfile import loader
 from icloud_fix.report import Format
 from icloud_fix.report import json as render_json
 from icloud_fix.safe_text import visible
@@ -292,6 +292,8 @@ def _count(number: int, noun: str) -> str:
 @app.command("schema")
 def print_schema() -> None:
     """Print the JSON Schema of flow files (for editor completion)."""
+    from icloud_fix.flowfile import declaration
+
     sys.stdout.write(render_json.dumps(declaration.json_schema()))
 
 

@@ -8,14 +8,12 @@ read and checks what a schema cannot: references between the parts of the flow.
 from __future__ import annotations
 
 import dataclasses
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from icloud_fix import kinds
 from icloud_fix.errors import InputFileError, Problem
 from icloud_fix.flow import Check, Condition, Flow, Question
-from icloud_fix.flowfile import declaration
 from icloud_fix.flowfile.fields import INVALID, Fields, Reader, did_you_mean
 from icloud_fix.flowfile.located_yaml import Mapping, Value, parse, read_text, without_gc
 from icloud_fix.safe_text import one_line
@@ -27,6 +25,13 @@ __all__ = ["builtin_flow_path", "did_you_mean", "load_builtin", "load_file", "lo
 
 
 def builtin_flow_path() -> Path:
+    # Beside the package's modules, where it is installed as files (importlib.resources
+    # costs a few ms to import, on every run); elsewhere ask importlib.resources.
+    here = Path(__file__).parent.parent / "steps" / BUILTIN_FLOW
+    if here.is_file():
+        return here
+    from importlib import resources
+
     return Path(str(resources.files("icloud_fix") / "steps" / BUILTIN_FLOW))
 
 
@@ -36,10 +41,26 @@ def load_builtin() -> Flow:
 
 
 def load_file(path: Path, source: str | None = None) -> Flow:
-    """Load a flow file; raises InputFileError naming the file and line of every problem."""
+    """Load a flow file; raises InputFileError naming the file and line of every problem.
+
+    The built-in flow is kept parsed in a cache (``cache.py``), used only for the very
+    same text; any other file is parsed every time."""
     name = source if source is not None else str(path)
-    flow = load_text(read_text(path, name), name)
-    return dataclasses.replace(flow, location=str(path.resolve()))
+    text = read_text(path, name)
+    location = path.resolve()
+    cached = location == builtin_flow_path().resolve()
+    flow = None
+    if cached:
+        from icloud_fix.flowfile import cache
+
+        flow = cache.read(text)
+    if flow is not None:
+        flow = dataclasses.replace(flow, source=name)
+    else:
+        flow = load_text(text, name)
+        if cached:
+            cache.write(text, flow)
+    return dataclasses.replace(flow, location=str(location))
 
 
 def load_text(text: str, source: str) -> Flow:
@@ -64,6 +85,8 @@ class _Builder:
         self.reader.problem(line, message)
 
     def flow(self, document: Value | None) -> Flow:
+        from icloud_fix.flowfile import declaration  # built only when a file is read
+
         if document is None:
             raise InputFileError([Problem(self.source, None, "is empty; a flow needs format, "
                                           "id, title, version and checks")])
@@ -142,7 +165,7 @@ class _Builder:
             if check is not None and check not in self.check_ids:
                 self.problem(choice_read.key_lines["check"],
                              f"'check' names '{check}', which is not a check in this flow"
-                             f"{self.reader.did_you_mean(check, sorted(self.check_ids))}")
+                             f"{self.reader.did_you_mean(check, self.check_ids)}")
         conditions = self.conditions(values.get("when", ()), qid)
         question = dataclasses.replace(question, when=conditions)
         if qid is not None:
@@ -164,7 +187,7 @@ class _Builder:
                 if later is not None:
                     reason = f"which is asked later (line {later})"
                 else:
-                    hint = self.reader.did_you_mean(name, list(self.earlier))
+                    hint = self.reader.did_you_mean(name, self.earlier)
                     reason = f"which is not a question in this flow{hint}"
                 self.problem(line, f"'when' names '{name}', {reason}; a condition can only "
                              f"use the answer to an earlier question")
