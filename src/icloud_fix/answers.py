@@ -12,9 +12,9 @@ from icloud_fix import kinds
 from icloud_fix.engine import AnswerSource, CheckResult, Origin, Position, Reply, SessionResult
 from icloud_fix.errors import InputFileError, Problem
 from icloud_fix.flow import Flow, Question
-from icloud_fix.flowfile.fields import did_you_mean
 from icloud_fix.flowfile.located_yaml import Mapping, Scalar, describe, parse, read_text
 from icloud_fix.safe_text import one_line, shorten
+from icloud_fix.spelling import did_you_mean
 
 LIST_HINT = "'icloud-fix list' shows every question id"
 # Unknown ids past this many get no "did you mean": each one costs a comparison with

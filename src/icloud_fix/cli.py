@@ -12,7 +12,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from icloud_fix import __version__, session
+from icloud_fix import __version__
 from icloud_fix.errors import (
     EXIT_BROKEN_PIPE,
     EXIT_INPUT_ERROR,
@@ -27,7 +27,6 @@ from icloud_fix.errors import (
 from icloud_fix.flow import ACCEPTED_ANSWERS
 from icloud_fix.flowfile import loader
 from icloud_fix.report import Format
-from icloud_fix.report import json as render_json
 from icloud_fix.safe_text import visible
 
 
@@ -225,6 +224,8 @@ def wizard(
                   f"icloud-fix {ctx.invoked_subcommand} [OPTIONS]; see "
                   f"'icloud-fix {ctx.invoked_subcommand} --help'")
         return
+    from icloud_fix import session  # not needed by list, validate or schema
+
     options = session.SessionOptions(
         steps=steps, answer_flags=tuple(answer or ()), answers_file=answers_file,
         non_interactive=non_interactive, output_format=output_format, output=output,
@@ -251,10 +252,12 @@ def list_checks(
 ) -> None:
     """List every check and question id, its passing answer and its condition."""
     try:
-        flow = session.load_flow(steps)
+        flow = loader.load_builtin() if steps is None else loader.load_file(steps)
     except IcloudFixError as exc:
         _fail(exc.message)
     if output_format is ListFormat.json:
+        from icloud_fix.report import json as render_json
+
         sys.stdout.write(render_json.dumps(render_json.flow_document(flow)))
         return
     from icloud_fix.report import text as render_text
@@ -293,6 +296,7 @@ def _count(number: int, noun: str) -> str:
 def print_schema() -> None:
     """Print the JSON Schema of flow files (for editor completion)."""
     from icloud_fix.flowfile import declaration
+    from icloud_fix.report import json as render_json
 
     sys.stdout.write(render_json.dumps(declaration.json_schema()))
 

@@ -17,10 +17,9 @@ from icloud_fix.engine import PromptUnavailable, SessionInterrupted, SessionResu
 from icloud_fix.errors import EXIT_INPUT_ERROR, IcloudFixError
 from icloud_fix.flow import ACCEPTED_ANSWERS, Flow
 from icloud_fix.flowfile import loader
-from icloud_fix.flowfile.fields import did_you_mean
-from icloud_fix.probes.apple_feeds import TIMEOUT
 from icloud_fix.report import EXTENSIONS, Format
 from icloud_fix.safe_text import shorten, visible
+from icloud_fix.spelling import did_you_mean
 
 if TYPE_CHECKING:
     from rich.console import Console  # noqa: TID251 (a type only)
@@ -28,6 +27,11 @@ if TYPE_CHECKING:
     from icloud_fix.probes.background import BackgroundReadings
     from icloud_fix.prompts.base import Prompter
     from icloud_fix.resume import SavedSession
+
+
+# How long a scripted run waits for Apple's feeds (apple_feeds.TIMEOUT, kept here so a
+# run that reads nothing does not import the feeds).
+TIMEOUT = 3.0
 
 
 class PromptMode(str, enum.Enum):
@@ -249,8 +253,6 @@ class _Session:
     def _write_files(self, result: SessionResult, status: dict[str, Any] | None) -> bool:
         """Write --save-answers and --output files. What cannot be written is printed to
         stdout instead, so nothing is lost; returns False when something could not be."""
-        from icloud_fix import atomic_file
-
         writes = []
         if self.o.save_answers is not None:
             writes.append((self.o.save_answers, answers.dump(result)))
@@ -260,6 +262,8 @@ class _Session:
             writes.append((self.o.output, report.render(result, fmt, status)))
         ok = True
         for path, text in writes:
+            from icloud_fix import atomic_file  # tempfile costs a few ms: only to write
+
             try:
                 atomic_file.write_atomically(path, text)
             except IcloudFixError as exc:

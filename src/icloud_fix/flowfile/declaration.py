@@ -31,7 +31,7 @@ from icloud_fix.flowfile.fields import (
     WholeNumber,
     Word,
 )
-from icloud_fix.kinds.yes_no import FLOW_ANSWER
+from icloud_fix.kinds.yes_no import flow_answer
 
 SUPPORTED_FORMATS = (1, 2)
 LATEST_FORMAT = SUPPORTED_FORMATS[-1]
@@ -52,7 +52,7 @@ def _is_kind(name: str) -> Condition:
 # (any of these) for a choice question. Which one fits is checked against the
 # question it names, by the loader.
 _CONDITION = Conditions(
-    AnyOf((Ident(), FLOW_ANSWER, ListOf(Ident())),
+    AnyOf((Ident(), flow_answer(), ListOf(Ident())),
           expected="yes, no, a choice id or a list of choice ids"))
 _INFORMATIONAL = Is("informational", (True,))
 

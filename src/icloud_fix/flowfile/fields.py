@@ -21,6 +21,7 @@ from typing import Any
 from icloud_fix.errors import Problem
 from icloud_fix.flowfile.located_yaml import Mapping, Scalar, Sequence, Value, describe
 from icloud_fix.safe_text import shorten, visible
+from icloud_fix.spelling import did_you_mean
 
 MAX_TEXT = 20_000
 MAX_ID = 100
@@ -62,17 +63,6 @@ class Reader:
         if self._suggestions > _SUGGESTIONS or len(word) > MAX_ID:
             return ""
         return did_you_mean(word, choices)
-
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """' (did you mean 'x'?)' when a choice is close to word, else ''."""
-    import difflib  # only on the way to an error message
-    from itertools import islice
-
-    # Comparing against a thousand candidates at most keeps one lookup cheap.
-    close = difflib.get_close_matches(word[:MAX_ID], list(islice(choices, 1000)), n=1,
-                                      cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _yaml_number(value: Scalar) -> int | float | None:

@@ -9,17 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import Any
 
-from icloud_fix import kinds
-from icloud_fix.errors import InputFileError, Problem
-from icloud_fix.flow import Check, Condition, Flow, Question
-from icloud_fix.flowfile.fields import INVALID, Fields, Reader, did_you_mean
-from icloud_fix.flowfile.located_yaml import Mapping, Value, parse, read_text, without_gc
-from icloud_fix.safe_text import one_line
+from icloud_fix.flow import Flow
+from icloud_fix.flowfile.located_yaml import parse, read_text, without_gc
+from icloud_fix.spelling import did_you_mean
 
 BUILTIN_FLOW = "icloud-photos.yaml"
-DEFAULT_AFTER_FIX_QUESTION = "Is the problem solved now?"
 
 __all__ = ["builtin_flow_path", "did_you_mean", "load_builtin", "load_file", "load_text"]
 
@@ -68,154 +63,6 @@ def load_text(text: str, source: str) -> Flow:
     # cyclic GC out of both, or load time grows faster than the flow.
     with without_gc():
         document = parse(text, source)
-        return _Builder(source).flow(document)
+        from icloud_fix.flowfile.builder import FlowBuilder  # only when a file is parsed
 
-
-class _Builder:
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.reader = Reader(source)
-        # Every id given so far: (line, "check" or "question").
-        self.ids: dict[str, tuple[int, str]] = {}
-        self.earlier: dict[str, Question] = {}
-        self.check_ids: set[str] = set()
-        self.written_questions: dict[str, int] = {}
-
-    def problem(self, line: int | None, message: str) -> None:
-        self.reader.problem(line, message)
-
-    def flow(self, document: Value | None) -> Flow:
-        from icloud_fix.flowfile import declaration  # built only when a file is read
-
-        if document is None:
-            raise InputFileError([Problem(self.source, None, "is empty; a flow needs format, "
-                                          "id, title, version and checks")])
-        if isinstance(document, Mapping) and "format" in document.entries:
-            probe = Reader(self.source)
-            fmt = declaration.FLOW.fields[0].type.read(document.entries["format"].value,
-                                                       "format", probe)
-            self.reader.format = None if fmt is INVALID else fmt
-        read = declaration.FLOW.read(document, "the flow", self.reader)
-        if read is INVALID:
-            raise InputFileError(self.reader.problems)
-        values = read.values
-        self.written_questions = _question_lines(read.nodes)
-        checks_read = [c for c in values.get("checks", []) if c is not INVALID]
-        self.check_ids = {c.values["id"] for c in checks_read if "id" in c.values}
-        triage = tuple(q for q in (self.question(item) for item in values.get("triage", [])
-                                   if item is not INVALID) if q is not None)
-        checks = tuple(c for c in (self.check(item) for item in checks_read) if c is not None)
-        if self.reader.problems:
-            problems = sorted(self.reader.problems, key=lambda p: p.line or 0)
-            raise InputFileError(problems)
-        return Flow(
-            format=values["format"],
-            id=values["id"],
-            title=values["title"],
-            version=one_line(values["version"]),
-            description=values.get("description"),
-            after_fix_question=values.get("after_fix_question") or DEFAULT_AFTER_FIX_QUESTION,
-            escalation=values.get("escalation"),
-            checks=checks,
-            source=self.source,
-            service_status=tuple(s for s in values.get("service_status", ())
-                                 if s is not INVALID),
-            triage=triage,
-        )
-
-    def claim(self, ident: str | None, line: int, what: str) -> bool:
-        if ident is None:
-            return False
-        if ident in self.ids:
-            first, first_what = self.ids[ident]
-            self.problem(line, f"duplicate id '{ident}': a {what} id must be unique in the "
-                         f"flow, and line {first} already gives it to a {first_what}")
-            return False
-        self.ids[ident] = (line, what)
-        return True
-
-    def check(self, read: Fields) -> Check | None:
-        values = read.values
-        claimed = self.claim(values.get("id"), read.key_lines.get("id", read.line), "check")
-        questions = [q for q in (self.question(item) for item in values.get("questions", [])
-                                 if item is not INVALID) if q is not None]
-        if not claimed or "title" not in values or not questions:
-            return None
-        return Check(values["id"], values["title"], tuple(questions), read.line)
-
-    def question(self, read: Fields) -> Question | None:
-        values = read.values
-        qid = values.get("id")
-        before = len(self.reader.problems)
-        self.claim(qid, read.key_lines.get("id", read.line), "question")
-        kind = kinds.KINDS[values.get("kind", kinds.DEFAULT)]
-        fields: dict[str, Any] = {
-            "id": qid or "", "prompt": values.get("prompt", ""), "help": values.get("help"),
-            "pass_answer": None, "remediation": values.get("remediation"), "when": (),
-            "line": read.line, "kind": kind.name,
-        }
-        fields.update(kind.build(values))
-        question = Question(**fields)
-        if values.get("informational"):
-            question = dataclasses.replace(question, pass_answer=None, pass_choices=())
-        for message in kind.references(question):
-            self.problem(read.line, message)
-        for choice_read in values.get("choices", ()):
-            check = choice_read.values.get("check") if choice_read is not INVALID else None
-            if check is not None and check not in self.check_ids:
-                self.problem(choice_read.key_lines["check"],
-                             f"'check' names '{check}', which is not a check in this flow"
-                             f"{self.reader.did_you_mean(check, self.check_ids)}")
-        conditions = self.conditions(values.get("when", ()), qid)
-        question = dataclasses.replace(question, when=conditions)
-        if qid is not None:
-            self.earlier.setdefault(qid, question)
-        if len(self.reader.problems) > before or qid is None or "prompt" not in values:
-            return None
-        return question
-
-    def conditions(self, read: list[tuple[str, int, Any, Value]], qid: str | None
-                   ) -> tuple[Condition, ...]:
-        conditions: list[Condition] = []
-        for name, line, wanted, _node in read:
-            if name == qid:
-                self.problem(line, f"'when' names the question '{name}' itself")
-                continue
-            target = self.earlier.get(name)
-            if target is None:
-                later = self.written_questions.get(name)
-                if later is not None:
-                    reason = f"which is asked later (line {later})"
-                else:
-                    hint = self.reader.did_you_mean(name, self.earlier)
-                    reason = f"which is not a question in this flow{hint}"
-                self.problem(line, f"'when' names '{name}', {reason}; a condition can only "
-                             f"use the answer to an earlier question")
-                continue
-            answers = kinds.of(target).condition(target, wanted)
-            if isinstance(answers, str):
-                self.problem(line, f"'when': {answers}")
-                continue
-            conditions.append(Condition(name, answers))
-        return tuple(conditions)
-
-
-def _question_lines(nodes: dict[str, Value]) -> dict[str, int]:
-    """Every question id written in the file, with its line, valid or not."""
-    from icloud_fix.flowfile.located_yaml import Scalar, Sequence
-
-    lines: dict[str, int] = {}
-
-    def questions_of(node: Value | None) -> list[Value]:
-        return node.items if isinstance(node, Sequence) else []
-
-    found = list(questions_of(nodes.get("triage")))
-    for check in questions_of(nodes.get("checks")):
-        entry = check.entries.get("questions") if isinstance(check, Mapping) else None
-        if entry is not None:
-            found += questions_of(entry.value)
-    for question in found:
-        entry = question.entries.get("id") if isinstance(question, Mapping) else None
-        if entry is not None and isinstance(entry.value, Scalar):
-            lines.setdefault(entry.value.text, entry.value.line)
-    return lines
+        return FlowBuilder(source).flow(document)

@@ -3,29 +3,25 @@ send the session to the check that deals with it."""
 
 from __future__ import annotations
 
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from icloud_fix.flow import Choice, Question
-from icloud_fix.flowfile.fields import (
-    INVALID,
-    All,
-    Condition,
-    Field,
-    Ident,
-    ListOf,
-    Not,
-    ObjectType,
-    Rule,
-    Text,
-)
 from icloud_fix.kinds import Option
+
+# The declaration's blocks are needed only to read a flow file: imported where used.
+if TYPE_CHECKING:
+    from icloud_fix.flowfile.fields import Condition, Field, ObjectType, Rule
 
 # Keys the prompters keep for themselves: s = not sure, h = explain.
 _RESERVED_KEYS = {"s", "h"}
 
-CHOICE_OBJECT = ObjectType(
-    "a choice",
-    (
+@cache
+def choice_object() -> ObjectType:
+    """One entry of a question's choices."""
+    from icloud_fix.flowfile.fields import Field, Ident, ObjectType, Text
+
+    return ObjectType("a choice", (
         Field("id", Ident(reserved=("skip",)), "Kebab-case id, unique within the question; "
               "the value for --answer QUESTION=ID and in reports.", required=True),
         Field("label", Text(max_length=200), "What the person picks, in their words.",
@@ -33,8 +29,7 @@ CHOICE_OBJECT = ObjectType(
         Field("help", Text(), "More detail, shown when the person asks for help."),
         Field("check", Ident(), "A check id: picking this choice asks that check next "
               "(it must be a check of this flow)."),
-    ),
-)
+    ))
 
 
 def keys(choices: tuple[Choice, ...]) -> list[str | None]:
@@ -52,14 +47,18 @@ class ChoiceKind:
     doc = "one of a few labelled choices"
 
     def fields(self) -> tuple[Field, ...]:
+        from icloud_fix.flowfile.fields import Field, Ident, ListOf
+
         return (
-            Field("choices", ListOf(CHOICE_OBJECT, min_items=2), "choice: the answers to "
+            Field("choices", ListOf(choice_object(), min_items=2), "choice: the answers to "
                   "pick from, at least two: {id, label, help?, check?}.", since=2),
             Field("pass_choices", ListOf(Ident()), "choice: the choice ids that mean all "
                   "is well; any other choice shows the remediation.", since=2),
         )
 
     def rules(self, this_kind: Condition, informational: Condition) -> tuple[Rule, ...]:
+        from icloud_fix.flowfile.fields import All, Not, Rule
+
         return (
             Rule(this_kind, "is a choice question", requires=("choices",)),
             Rule(All((this_kind, Not(informational))), "",
@@ -69,6 +68,8 @@ class ChoiceKind:
         )
 
     def build(self, values: dict[str, Any]) -> dict[str, Any]:
+        from icloud_fix.flowfile.fields import INVALID
+
         read = [c for c in values.get("choices", ()) if c is not INVALID]
         # A choice with a problem (already reported) still names its id, so that the
         # pass_choices and conditions that use it are not reported as well.
@@ -101,7 +102,7 @@ class ChoiceKind:
             return f"'{question.id}' is a choice question: name one of its choice ids"
         unknown = [n for n in names if n not in ids]
         if unknown:
-            from icloud_fix.flowfile.fields import did_you_mean
+            from icloud_fix.spelling import did_you_mean
 
             return (f"'{unknown[0]}' is not a choice of '{question.id}'"
                     f"{did_you_mean(unknown[0], ids)}; its choices are {', '.join(ids)}")

@@ -2,37 +2,36 @@
 
 from __future__ import annotations
 
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from icloud_fix.flow import ACCEPTED_ANSWERS, FLOW_FILE_WORDS, Answer, Question, parse_answer
-from icloud_fix.flowfile.fields import (
-    All,
-    Condition,
-    Field,
-    Flag,
-    Is,
-    Not,
-    Number,
-    ObjectType,
-    Rule,
-    Word,
-)
 from icloud_fix.kinds import Option
-from icloud_fix.probes.readings import READINGS
 
-_NUMERIC = tuple(name for name, r in READINGS.items() if r.numeric)
+# The declaration's blocks are needed only to read a flow file, never by a scripted run
+# of the cached built-in flow: they are imported where they are used.
+if TYPE_CHECKING:
+    from icloud_fix.flowfile.fields import Condition, Field, ObjectType, Rule, Word
 
 
 def _answer(word: str) -> str:
     return parse_answer(word) or word
 
 
-FLOW_ANSWER = Word(FLOW_FILE_WORDS, any_case=True, booleans=True, meaning=_answer,
-                   said="yes or no")
+@cache
+def flow_answer() -> Word:
+    """yes or no as a flow file may write them (pass_answer, conditions)."""
+    from icloud_fix.flowfile.fields import Word
+
+    return Word(FLOW_FILE_WORDS, any_case=True, booleans=True, meaning=_answer,
+                said="yes or no")
 
 
 def _suggest_type() -> ObjectType:
-    numeric = Is("reading", _NUMERIC)
+    from icloud_fix.flowfile.fields import Field, Flag, Is, Not, Number, ObjectType, Rule, Word
+    from icloud_fix.probes.readings import READINGS
+
+    numeric = Is("reading", tuple(name for name, r in READINGS.items() if r.numeric))
     return ObjectType(
         "'suggest'",
         (
@@ -58,8 +57,10 @@ class YesNo:
     doc = "a yes/no question (the default)"
 
     def fields(self) -> tuple[Field, ...]:
+        from icloud_fix.flowfile.fields import Field
+
         return (
-            Field("pass_answer", FLOW_ANSWER, "yes_no: the answer that means all is well, "
+            Field("pass_answer", flow_answer(), "yes_no: the answer that means all is well, "
                   "yes or no."),
             Field("suggest", _suggest_type(), "yes_no: suggest the answer from a connected "
                   "iPhone, e.g. {reading: free-space-gb, yes_below: 1} or "
@@ -67,6 +68,8 @@ class YesNo:
         )
 
     def rules(self, this_kind: Condition, informational: Condition) -> tuple[Rule, ...]:
+        from icloud_fix.flowfile.fields import All, Not, Rule
+
         return (Rule(All((this_kind, Not(informational))), "",
                      requires=("pass_answer", "remediation"),
                      alternative=", or 'informational: true' if it only sets up later "

@@ -180,7 +180,13 @@ class RichPrompter:
         saved = _terminal_mode()
         if saved is not None and termios is not None:
             quiet = list(saved)
-            quiet[3] &= ~termios.ISIG
+            # No line mode between prompts either: a key typed before the next prompt
+            # is drawn (Ctrl-D too, which line mode would swallow as "end of file") is
+            # kept for that prompt, and not echoed over the output.
+            quiet[3] &= ~(termios.ISIG | termios.ICANON | termios.ECHO)
+            quiet[6] = list(quiet[6])
+            quiet[6][termios.VMIN] = 1
+            quiet[6][termios.VTIME] = 0
             with contextlib.suppress(termios.error, OSError, ValueError):
                 termios.tcsetattr(sys.stdin.fileno(), termios.TCSANOW, quiet)
         try:

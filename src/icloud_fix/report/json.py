@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from icloud_fix import __version__, kinds
-from icloud_fix.engine import QuestionResult, SessionResult
 from icloud_fix.flow import Flow, Question
+
+if TYPE_CHECKING:
+    from icloud_fix.engine import QuestionResult, SessionResult
 
 SCHEMA_VERSION = 1
 
