@@ -94,6 +94,8 @@ class Question:
     choices: tuple[Choice, ...] = ()
     # The choice ids that mean "this is fine" (choice kind).
     pass_choices: tuple[str, ...] = ()
+    # How to tell the fix worked, and how long to wait (Markdown).
+    verify: str | None = None
 
     @property
     def informational(self) -> bool:
@@ -127,6 +129,7 @@ class Flow:
     location: str = ""  # the file it was read from, as an absolute path
     # Asked before the first check and belonging to none.
     triage: tuple[Question, ...] = ()
+    checked_against: str | None = None  # the versions the wording was checked against
 
     def questions(self) -> Iterator[tuple[Check, Question]]:
         """The questions of the checks, with their check, in flow order."""

@@ -61,6 +61,7 @@ class FlowBuilder:
             description=values.get("description"),
             after_fix_question=values.get("after_fix_question") or DEFAULT_AFTER_FIX_QUESTION,
             escalation=values.get("escalation"),
+            checked_against=values.get("checked_against"),
             checks=checks,
             source=self.source,
             service_status=tuple(s for s in values.get("service_status", ())
@@ -97,6 +98,7 @@ class FlowBuilder:
         fields: dict[str, Any] = {
             "id": qid or "", "prompt": values.get("prompt", ""), "help": values.get("help"),
             "pass_answer": None, "remediation": values.get("remediation"), "when": (),
+            "verify": values.get("verify"),
             "line": read.line, "kind": kind.name,
         }
         fields.update(kind.build(values))

@@ -73,12 +73,14 @@ def _question(triage: bool) -> ObjectType:
                   "conditions or routes the session, and never fails."),
             Field("remediation", Text(), "Markdown: the numbered steps that fix a failing "
                   "answer."),
+            Field("verify", Text(), "Markdown: how to tell the fix worked, and how long to "
+                  "wait before asking whether it did.", since=2),
         ]
     common.append(Field("when", _CONDITION, "Ask only when earlier questions got these "
                         "answers, e.g. {on-cellular: yes} or {photos-status: [low-power, "
                         "low-battery]} (any of these)."))
     own: list[Field] = []
-    left_out: list[str] = [] if not triage else ["informational", "remediation"]
+    left_out: list[str] = [] if not triage else ["informational", "remediation", "verify"]
     for kind in kinds.KINDS.values():
         # Triage questions neither pass nor fail: no passing answers there.
         own += [f for f in kind.fields() if not (triage and f.name.startswith("pass_"))]
@@ -92,7 +94,7 @@ def _question(triage: bool) -> ObjectType:
     if not triage:
         rules.append(Rule(_INFORMATIONAL, "is informational",
                           forbids=tuple(k for k in ("pass_answer", "pass_choices",
-                                                    "remediation") if k in present)))
+                                                    "remediation", "verify") if k in present)))
     for kind in kinds.KINDS.values():
         mine = {f.name for f in kind.fields()} & present
         for other in kinds.KINDS.values():
@@ -129,6 +131,8 @@ FLOW = ObjectType("the flow", (
     Field("version", TextOrNumber(), "Version of the flow's content, e.g. 2026.11.",
           required=True),
     Field("description", Text(), "One or two sentences shown before the first check."),
+    Field("checked_against", Text(max_length=500), "Which versions (of iOS, of the product) "
+          "the wording of this flow was checked against.", since=2),
     Field("after_fix_question", Text(max_length=500), "Asked after a fix is shown, e.g. "
           "'Do your photos sync now?'. A yes ends the session."),
     Field("escalation", Text(), "Markdown shown when every check passed: where to get help "
