@@ -173,3 +173,17 @@ def flows(draw: st.DrawFn, fmt: int = 1, rich: bool = False) -> dict[str, Any]:
          "questions": [question(False) for _ in range(draw(st.integers(1, 3)))]}
         for c, cid in enumerate(check_ids)]
     return document
+
+
+def read_to_the_end(child, save_report: str = "n") -> str:
+    """Everything a pexpect-driven session prints until it exits, answering the offer to
+    save the report (made after a session that found problems) with ``save_report``."""
+    import pexpect
+
+    seen = ""
+    if child.expect([pexpect.EOF, "Save this report as"]) == 1:
+        seen = child.before + child.after
+        child.send(save_report)
+    else:
+        return child.before
+    return seen + child.read()

@@ -125,7 +125,8 @@ def test_resolved_stops_and_the_rest_is_not_reached(flow: Flow) -> None:
     source = FakeSource({"online": N, "cellular": N, "storage-full": N, "restarted": Y},
                         fixed_after="network")
     result = run(flow, source)
-    assert statuses(result) == {"network": "failed", "storage": "not_reached",
+    # The check whose fix worked shows as fixed, not as failed.
+    assert statuses(result) == {"network": "fixed", "storage": "not_reached",
                                 "restart": "not_reached"}
     assert result.outcome is Outcome.RESOLVED and result.resolved_by == "network"
     assert result.exit_code == 0
@@ -138,7 +139,8 @@ def test_interrupted_keeps_the_answers_given(flow: Flow) -> None:
         run(flow, source)
     partial = caught.value.partial
     assert partial.outcome is Outcome.INTERRUPTED and partial.exit_code == 130
-    assert statuses(partial) == {"network": "failed", "storage": "not_reached",
+    # Stopped at the storage question: that check was begun, so it is in progress.
+    assert statuses(partial) == {"network": "failed", "storage": "in_progress",
                                  "restart": "not_reached"}
     assert partial.answers() == {"online": N, "cellular": N}
 
@@ -148,7 +150,7 @@ def test_interrupted_in_the_middle_of_a_check(flow: Flow) -> None:
     with pytest.raises(SessionInterrupted) as caught:
         run(flow, source)
     assert caught.value.partial.answers() == {"online": Y}
-    assert caught.value.partial.checks[0].status is Status.NOT_REACHED
+    assert caught.value.partial.checks[0].status is Status.IN_PROGRESS
 
 
 def test_a_check_left_unasked_by_a_not_sure_answer_is_skipped(tmp_path: Path) -> None:
@@ -283,8 +285,7 @@ def test_a_route_to_a_check_not_selected_is_ignored(routed: Flow) -> None:
     result = run(routed, source, only={"power"})
     assert source.asked == ["light", "power-on"]
     assert [c.check.id for c in result.checks] == ["power", "cable", "paper"]
-    assert statuses(result) == {"power": "failed", "cable": "not_reached",
-                                "paper": "not_reached"}
+    assert statuses(result) == {"power": "failed", "cable": "not_run", "paper": "not_run"}
 
 
 def test_a_condition_on_a_list_of_choices_means_any_of_them(routed: Flow) -> None:

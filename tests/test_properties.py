@@ -108,16 +108,21 @@ def test_results_agree_with_the_answers(document: dict[str, Any], data: st.DataO
         skipped = any(q.answer == Answer.SKIP or q.question.id in undecided
                       for q in check_result.questions)
         expected = Status.FAILED if failing else Status.SKIPPED if skipped else Status.PASSED
+        if check_result.check.id == result.resolved_by:
+            expected = Status.FIXED  # failed, and its fix solved the problem
         assert check_result.status is expected
         assert check_result.remediation == tuple(q.question.remediation for q in failing)
         if check_result.check.id == result.resolved_by:
             stopped = True
 
     failed = any(c.status is Status.FAILED for c in result.checks)
+    unsure = any(c.status is not Status.PASSED for c in result.checks)
     if result.resolved_by is not None:
         assert result.outcome is Outcome.RESOLVED and result.exit_code == 0
     elif failed:
         assert result.outcome is Outcome.PROBLEMS_FOUND and result.exit_code == 1
+    elif unsure:
+        assert result.outcome is Outcome.INCONCLUSIVE and result.exit_code == 3
     else:
         assert result.outcome is Outcome.NO_PROBLEM_FOUND and result.exit_code == 0
 

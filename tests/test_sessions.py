@@ -12,7 +12,15 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from helpers import PASSING, answer_flags, installed_command, invoke, statuses, write_flow
+from helpers import (
+    PASSING,
+    answer_flags,
+    installed_command,
+    invoke,
+    read_to_the_end,
+    statuses,
+    write_flow,
+)
 
 CTRL_C = "\x03"
 
@@ -29,7 +37,7 @@ def answer(child: pexpect.spawn, expected: str, key: str) -> None:
 
 
 def finish(child: pexpect.spawn) -> tuple[int, str]:
-    rest = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", child.read())
+    rest = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", read_to_the_end(child))
     child.close()
     return child.exitstatus, rest
 
@@ -109,7 +117,7 @@ def test_replay_of_a_custom_flow_and_only(tmp_path: Path) -> None:
     session = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
     # Checks are listed in the order asked, then those not run.
     assert [(c["id"], c["status"]) for c in session["checks"]] == [
-        ("ink", "failed"), ("paper", "not_reached")]
+        ("ink", "failed"), ("paper", "not_run")]
     same_result(session, replay(out, tmp_path))
 
 
@@ -216,17 +224,22 @@ def test_only_and_from(tmp_path: Path) -> None:
                     "--answer", "restart-done=no", "--answer", "ios-update-current=yes")
     assert result.exit_code == 1
     statuses = {c["id"]: c["status"] for c in json.loads(result.stdout)["checks"]}
-    assert statuses == {"apple-id": "not_reached", "connectivity": "not_reached",
-                        "icloud-storage": "not_reached", "device-storage": "not_reached",
+    # Checks left out by --only are "not run", never "not reached".
+    assert statuses == {"apple-id": "not_run", "connectivity": "not_run",
+                        "icloud-storage": "not_run", "device-storage": "not_run",
                         "restart": "failed", "ios-update": "passed",
-                        "charging-wifi": "not_reached"}
+                        "charging-wifi": "not_run"}
     result = invoke("--non-interactive", "--from", "ios-update", "--format", "json",
                     "--answer", "ios-update-current=yes", "--answer",
                     "charging-wifi-left-to-sync=yes", "--answer",
                     "charging-wifi-low-power-mode=no")
     assert result.exit_code == 0
-    statuses = [c["status"] for c in json.loads(result.stdout)["checks"]]
-    assert statuses == ["passed", "passed"] + ["not_reached"] * 5
+    report = json.loads(result.stdout)
+    statuses = [c["status"] for c in report["checks"]]
+    assert statuses == ["passed", "passed"] + ["not_run"] * 5
+    # Two checks passed: not "Every check passed".
+    assert report["outcome"] == "no_problem_found"
+    assert report["headline"] == "The 2 checks run passed; 5 checks were not run."
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from icloud_fix import kinds
-from icloud_fix.engine import AnswerSource, CheckResult, Origin, Position, Reply, SessionResult
+from icloud_fix.engine import (
+    AnswerSource,
+    CheckResult,
+    Fix,
+    Origin,
+    Position,
+    Reply,
+    SessionResult,
+)
 from icloud_fix.errors import InputFileError, Problem
 from icloud_fix.flow import Flow, Question
 from icloud_fix.flowfile.located_yaml import Mapping, Scalar, describe, parse, read_text
@@ -152,6 +160,7 @@ class ScriptedAnswers:
         fallback: AnswerSource | None = None,
         resolved_by: str | None = None,
         not_fixed: Collection[str] = (),
+        waiting: Collection[str] = (),
         suggest: Callable[[Question], Reply | None] | None = None,
     ) -> None:
         self.given = given
@@ -163,6 +172,7 @@ class ScriptedAnswers:
         # no after these (a resumed session, where the person already said so).
         self.resolved_by = resolved_by
         self.not_fixed: set[str] = set(not_fixed)
+        self.waiting: set[str] = set(waiting)  # "not yet": the fix takes time
 
     def ask(self, question: Question, position: Position) -> str | Reply:
         if question.id in self.given.answers:
@@ -176,14 +186,21 @@ class ScriptedAnswers:
         self.missing.append(question.id)
         return "skip"
 
-    def fixed_now(self, result: CheckResult, position: Position) -> bool:
+    def fixed_now(self, result: CheckResult, position: Position) -> Fix:
         check = result.check.id
         if check == self.resolved_by:
-            return True
-        if check in self.not_fixed or self.fallback is None:
-            return False
+            return Fix.WORKED
+        if check in self.waiting:
+            return Fix.NOT_YET  # said before the session was resumed
+        if check in self.not_fixed:
+            return Fix.DID_NOT_WORK  # the person said so before the session was resumed
+        if self.fallback is None:
+            return Fix.NOT_ASKED
         fixed = self.fallback.fixed_now(result, position)
-        if not fixed:
+        fixed = Fix.WORKED if fixed is True else Fix.DID_NOT_WORK if fixed is False else fixed
+        if fixed is Fix.NOT_YET:
+            self.waiting.add(check)
+        elif fixed is not Fix.WORKED:
             self.not_fixed.add(check)
         return fixed
 

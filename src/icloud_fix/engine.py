@@ -13,22 +13,52 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from icloud_fix import kinds
-from icloud_fix.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS_FOUND
+from icloud_fix.errors import (
+    EXIT_INCONCLUSIVE,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_PROBLEMS_FOUND,
+)
 from icloud_fix.flow import Answer, Check, Flow, Question
 
 
 class Status(str, enum.Enum):
     PASSED = "passed"
     FAILED = "failed"
+    FIXED = "fixed"  # failed, and its fix solved the problem
+    WAITING = "waiting"  # failed; its fix was tried and takes time to show
     SKIPPED = "skipped"
-    NOT_REACHED = "not_reached"
+    IN_PROGRESS = "in_progress"  # the session stopped in the middle of it
+    NOT_REACHED = "not_reached"  # selected, but the session ended before it
+    NOT_RUN = "not_run"  # left out by --only or --from
 
 
 class Outcome(str, enum.Enum):
-    NO_PROBLEM_FOUND = "no_problem_found"
-    PROBLEMS_FOUND = "problems_found"
-    RESOLVED = "resolved"
-    INTERRUPTED = "interrupted"
+    RESOLVED = "resolved"  # a fix solved it
+    PROBLEMS_FOUND = "problems_found"  # a check failed and was not resolved
+    SERVICE_OUTAGE = "service_outage"  # Apple reports an outage, and no check failed
+    INCONCLUSIVE = "inconclusive"  # no check failed, but not every selected check passed
+    NO_PROBLEM_FOUND = "no_problem_found"  # every selected check ran and passed
+    INTERRUPTED = "interrupted"  # the person stopped the session (Ctrl-C, end of input)
+
+
+EXIT_CODES = {
+    Outcome.RESOLVED: EXIT_OK,
+    Outcome.NO_PROBLEM_FOUND: EXIT_OK,
+    Outcome.PROBLEMS_FOUND: EXIT_PROBLEMS_FOUND,
+    Outcome.SERVICE_OUTAGE: EXIT_PROBLEMS_FOUND,
+    Outcome.INCONCLUSIVE: EXIT_INCONCLUSIVE,
+    Outcome.INTERRUPTED: EXIT_INTERRUPTED,
+}
+
+
+class Fix(str, enum.Enum):
+    """What the person says after a fix was shown."""
+
+    WORKED = "worked"  # photos sync now
+    DID_NOT_WORK = "did_not_work"
+    NOT_YET = "not_yet"  # a fix that takes time: go on, and ask again later
+    NOT_ASKED = "not_asked"  # a script: nobody tried it
 
 
 class Origin(str, enum.Enum):
@@ -41,12 +71,24 @@ class Origin(str, enum.Enum):
 
 
 class PromptUnavailable(Exception):
-    """Raised by an answer source when the person ended the session (Ctrl-C, end of input)."""
+    """Raised by an answer source when the person ended the session (Ctrl-C, end of input,
+    or ``for_outage``: they chose to stop because Apple reports an outage)."""
 
-    def __init__(self, reason: str, exit_code: int = EXIT_INTERRUPTED) -> None:
+    def __init__(self, reason: str, exit_code: int = EXIT_INTERRUPTED,
+                 for_outage: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.exit_code = exit_code
+        self.for_outage = for_outage
+
+
+@dataclass(frozen=True)
+class Outage:
+    """An ongoing outage of a service the flow watches, as Apple's System Status says."""
+
+    service: str
+    message: str
+    started: str
 
 
 class SessionInterrupted(Exception):
@@ -106,33 +148,54 @@ class CheckResult:
 @dataclass(frozen=True)
 class SessionResult:
     flow: Flow
-    checks: tuple[CheckResult, ...]  # in the order asked, then those not reached
+    checks: tuple[CheckResult, ...]  # in the order asked, then those not reached or run
     resolved_by: str | None = None  # id of the check whose fix made the problem go away
     interrupted: bool = False
     triage: tuple[QuestionResult, ...] = ()
+    # Known from outside the flow: Apple's ongoing outages of the services it watches,
+    # and whether the person stopped because of one.
+    outages: tuple[Outage, ...] = ()
+    stopped_for_outage: bool = False
+    # Checks whose fix was tried and did not help ("no") or takes time ("not yet").
+    tried: tuple[str, ...] = ()
 
     @property
     def outcome(self) -> Outcome:
+        if self.stopped_for_outage:
+            return Outcome.SERVICE_OUTAGE
         if self.interrupted:
             return Outcome.INTERRUPTED
         if self.resolved_by is not None:
             return Outcome.RESOLVED
-        if any(c.status is Status.FAILED for c in self.checks):
+        if self.failed:
             return Outcome.PROBLEMS_FOUND
+        if self.outages:
+            return Outcome.SERVICE_OUTAGE
+        if any(c.status is not Status.PASSED for c in self.selected):
+            return Outcome.INCONCLUSIVE
         return Outcome.NO_PROBLEM_FOUND
 
     @property
     def exit_code(self) -> int:
-        return {
-            Outcome.NO_PROBLEM_FOUND: EXIT_OK,
-            Outcome.RESOLVED: EXIT_OK,
-            Outcome.PROBLEMS_FOUND: EXIT_PROBLEMS_FOUND,
-            Outcome.INTERRUPTED: EXIT_INTERRUPTED,
-        }[self.outcome]
+        return EXIT_CODES[self.outcome]
 
     @property
     def failed(self) -> tuple[CheckResult, ...]:
-        return tuple(c for c in self.checks if c.status is Status.FAILED)
+        """The checks that failed and were not resolved, waiting ones included."""
+        return tuple(c for c in self.checks if c.status in (Status.FAILED, Status.WAITING))
+
+    @property
+    def waiting(self) -> tuple[CheckResult, ...]:
+        return tuple(c for c in self.checks if c.status is Status.WAITING)
+
+    @property
+    def selected(self) -> tuple[CheckResult, ...]:
+        """The checks this run was to ask (all, or those --only or --from chose)."""
+        return tuple(c for c in self.checks if c.status is not Status.NOT_RUN)
+
+    @property
+    def not_run(self) -> tuple[CheckResult, ...]:
+        return tuple(c for c in self.checks if c.status is Status.NOT_RUN)
 
     def answers(self) -> dict[str, str]:
         """Every answer given, by question id, in the order asked."""
@@ -146,8 +209,9 @@ class AnswerSource(Protocol):
         PromptUnavailable when the person left."""
         ...
 
-    def fixed_now(self, result: CheckResult, position: Position) -> bool:
-        """After a failed check's fix was shown: does the problem go away now?"""
+    def fixed_now(self, result: CheckResult, position: Position) -> Fix | bool:
+        """After a failed check's fix was shown: does the problem go away now? (True and
+        False stand for worked and did not work.)"""
         ...
 
 
@@ -172,8 +236,8 @@ def applies(question: Question, answers: dict[str, str]) -> bool:
     return all(answers.get(c.question) in c.answers for c in question.when)
 
 
-def _unreached(check: Check) -> CheckResult:
-    return CheckResult(check, Status.NOT_REACHED,
+def _unreached(check: Check, status: Status = Status.NOT_REACHED) -> CheckResult:
+    return CheckResult(check, status,
                        tuple(QuestionResult(q, None, None) for q in check.questions))
 
 
@@ -195,6 +259,7 @@ class _Walk:
         self.routed: list[Check] = []  # sent here by a choice: asked before the rest
         self.triage: list[QuestionResult] = []
         self.done: list[CheckResult] = []
+        self.tried: list[str] = []
 
     def ask(self, question: Question, position: Position) -> QuestionResult:
         if not applies(question, self.answers):
@@ -229,12 +294,17 @@ class _Walk:
                 return check
         return None
 
-    def result(self, resolved_by: str | None = None, interrupted: bool = False
-               ) -> SessionResult:
+    def result(self, resolved_by: str | None = None, interrupted: bool = False,
+               for_outage: bool = False) -> SessionResult:
         asked = {c.check.id for c in self.done}
-        rest = [_unreached(c) for c in self.flow.checks if c.id not in asked]
-        return SessionResult(self.flow, tuple(self.done + rest), resolved_by=resolved_by,
-                             interrupted=interrupted, triage=tuple(self.triage))
+        rest = [_unreached(c, Status.NOT_REACHED if c.id in self.selected_ids
+                           else Status.NOT_RUN)
+                for c in self.flow.checks if c.id not in asked]
+        done = [CheckResult(c.check, Status.FIXED, c.questions) if c.check.id == resolved_by
+                else c for c in self.done]
+        return SessionResult(self.flow, tuple(done + rest), resolved_by=resolved_by,
+                             interrupted=interrupted, triage=tuple(self.triage),
+                             stopped_for_outage=for_outage, tried=tuple(self.tried))
 
     def stop(self, exc: PromptUnavailable, check: Check | None,
              asked: list[QuestionResult] | None) -> SessionInterrupted:
@@ -242,11 +312,12 @@ class _Walk:
             rest = [QuestionResult(q, None, None) for q in check.questions[len(asked):]]
             partial = tuple(asked + rest)
             status = Status.FAILED if any(q.passed is False for q in partial) else (
-                Status.NOT_REACHED)
+                Status.IN_PROGRESS)
             self.done.append(CheckResult(check, status, partial))
         elif asked is not None:  # in the triage
             self.triage += asked
-        return SessionInterrupted(exc.reason, self.result(interrupted=True), exc.exit_code)
+        result = self.result(interrupted=True, for_outage=exc.for_outage)
+        return SessionInterrupted(exc.reason, result, exc.exit_code)
 
 
 def run(flow: Flow, source: AnswerSource, only: Collection[str] | None = None) -> SessionResult:
@@ -275,9 +346,13 @@ def run(flow: Flow, source: AnswerSource, only: Collection[str] | None = None) -
         walk.done.append(result)
         if result.status is Status.FAILED:
             try:
-                fixed = source.fixed_now(result, position)
+                fix = source.fixed_now(result, position)
             except PromptUnavailable as exc:
                 raise walk.stop(exc, None, None) from None
-            if fixed:
+            if fix is True or fix is Fix.WORKED:
                 return walk.result(resolved_by=check.id)
+            if fix in (Fix.DID_NOT_WORK, Fix.NOT_YET):
+                walk.tried.append(check.id)
+            if fix is Fix.NOT_YET:
+                walk.done[-1] = CheckResult(check, Status.WAITING, result.questions)
     return walk.result()

@@ -12,6 +12,7 @@ from icloud_fix.safe_text import one_line
 EXIT_OK = 0
 EXIT_PROBLEMS_FOUND = 1
 EXIT_INPUT_ERROR = 2
+EXIT_INCONCLUSIVE = 3  # no check failed, but not every selected check passed
 EXIT_INTERRUPTED = 130
 EXIT_HANGUP = 129  # 128 + SIGHUP
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a reader that went away

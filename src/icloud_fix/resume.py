@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,10 @@ from icloud_fix.flowfile.located_yaml import Mapping, Scalar, Sequence, parse, r
 class SavedSession:
     answers: dict[str, str]
     not_fixed: frozenset[str] = field(default_factory=frozenset)
+    # Fixes that take time ("not yet"): the next run asks whether they worked.
+    waiting: frozenset[str] = field(default_factory=frozenset)
+    # The session went to its end (kept only for its waiting fixes).
+    finished: bool = False
 
 
 def home() -> Path:
@@ -44,9 +49,10 @@ def state_file(flow: Flow) -> Path:
     return home() / "sessions" / f"{flow.id}-{digest}.yaml"
 
 
-def save(flow: Flow, result: SessionResult, not_fixed: set[str]) -> Path:
-    """Keep what was answered in an interrupted session; raises IcloudFixError if it
-    cannot be written."""
+def save(flow: Flow, result: SessionResult, not_fixed: set[str],
+         waiting: Collection[str] = (), finished: bool = False) -> Path:
+    """Keep what was answered in an interrupted session (or a finished one with fixes
+    that take time); raises IcloudFixError or OSError if it cannot be written."""
     path = state_file(flow)
     path.parent.mkdir(parents=True, exist_ok=True)
     document = {
@@ -54,6 +60,8 @@ def save(flow: Flow, result: SessionResult, not_fixed: set[str]) -> Path:
         "version": flow.version,
         "answers": result.answers(),
         "not_fixed": sorted(not_fixed),
+        "waiting": sorted(waiting),
+        "finished": finished,
     }
     files.write_atomically(path, yaml.safe_dump(document, sort_keys=False))
     return path
@@ -82,13 +90,19 @@ def load(flow: Flow) -> SavedSession | None:
             if answer is not None:
                 answers[qid] = answer
     checks = set(flow.check_ids())
-    not_fixed: set[str] = set()
-    entry = document.entries.get("not_fixed")
-    if entry is not None and isinstance(entry.value, Sequence):
-        not_fixed = {i.text for i in entry.value.items if isinstance(i, Scalar)} & checks
+
+    def check_ids(key: str) -> frozenset[str]:
+        entry = document.entries.get(key)
+        if entry is None or not isinstance(entry.value, Sequence):
+            return frozenset()
+        return frozenset({i.text for i in entry.value.items if isinstance(i, Scalar)} & checks)
+
     if not answers:
         return None
-    return SavedSession(answers, frozenset(not_fixed))
+    finished = document.entries.get("finished")
+    return SavedSession(answers, check_ids("not_fixed"), check_ids("waiting"),
+                        finished is not None and isinstance(finished.value, Scalar)
+                        and finished.value.text == "true")
 
 
 def clear(flow: Flow) -> None:

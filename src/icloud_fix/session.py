@@ -99,7 +99,12 @@ class _Session:
                    else contextlib.nullcontext())
         try:
             with holding:
-                source = self._answer_source(self._resumed())
+                saved = self._resumed()
+                if saved is not None and saved.finished:
+                    # Last time ended waiting on fixes that take time: did they work?
+                    source = self._after_waiting(saved)
+                else:
+                    source = self._answer_source(saved)
                 result = engine.run(self.flow, source, self.only)
         except SessionInterrupted as exc:
             return self._stopped(exc, source)
@@ -167,7 +172,7 @@ class _Session:
             resume.clear(self.flow)
             return None
         saved = resume.load(self.flow)
-        if saved is None or self.o.resume:
+        if saved is None or self.o.resume or saved.finished:
             return saved
         assert self.prompter is not None
         count = len(saved.answers)
@@ -192,7 +197,30 @@ class _Session:
             readings = self.readings
             suggest = lambda question: readings.suggestion(question, wait=2 * TIMEOUT)  # noqa: E731
         return ScriptedAnswers(given, fallback=self.prompter, resolved_by=self.o.resolved_by,
-                               not_fixed=saved.not_fixed if saved else (), suggest=suggest)
+                               not_fixed=saved.not_fixed if saved else (),
+                               waiting=saved.waiting if saved else (), suggest=suggest)
+
+    def _after_waiting(self, saved: SavedSession) -> ScriptedAnswers:
+        """Ask whether the fixes that take time worked, and play the last session back
+        with that answer: resolved, not fixed (with where to get help), or still waiting."""
+        from icloud_fix.engine import Fix, Origin
+
+        if not saved.waiting or self.prompter is None:
+            return self._answer_source(None)
+        titles = " and ".join(f"'{c.title}'" for c in self.flow.checks if c.id in saved.waiting)
+        fix = self.prompter.ask_fix(f"Last time you tried the fix for {titles}, which takes "
+                                    f"time. {self.flow.after_fix_question.strip()}")
+        given = GivenAnswers(saved.answers, dict.fromkeys(saved.answers, Origin.PROMPT)) \
+            | self.given
+        first = next(c.id for c in self.flow.checks if c.id in saved.waiting)
+        if fix is Fix.WORKED:
+            return ScriptedAnswers(given, fallback=self.prompter, resolved_by=first,
+                                   not_fixed=saved.not_fixed)
+        if fix is Fix.DID_NOT_WORK:
+            return ScriptedAnswers(given, fallback=self.prompter,
+                                   not_fixed=saved.not_fixed | saved.waiting)
+        return ScriptedAnswers(given, fallback=self.prompter, not_fixed=saved.not_fixed,
+                               waiting=saved.waiting)
 
     # -- after the last question -----------------------------------------------------------
 
@@ -201,14 +229,16 @@ class _Session:
         with contextlib.suppress(OSError):  # the terminal may be gone (SIGHUP)
             sys.stderr.write(f"\nStopped: {exc.reason}. Here is what you answered so far.\n")
         status = self._status(wait=0)
-        saved = self._write_files(exc.partial, status)
+        partial = self._with_outages(exc.partial)
+        saved = self._write_files(partial, status)
         if self.asks:
-            self._keep(exc.partial, source)
+            self._keep(partial, source)
         with contextlib.suppress(OSError):
-            self._print_report(exc.partial, status)
+            self._print_report(partial, status)
             if self.asks and exc.partial.answers():
                 self._print_replay(exc.partial, finished=False)
-        return exc.exit_code if saved else EXIT_INPUT_ERROR
+        code = partial.exit_code if partial.stopped_for_outage else exc.exit_code
+        return code if saved else EXIT_INPUT_ERROR
 
     def _finished(self, result: SessionResult, source: ScriptedAnswers) -> int:
         if source.missing:
@@ -216,14 +246,26 @@ class _Session:
                                                   self.o.non_interactive))
         # A scripted run waits for the feed (3 s at most); a person has waited long enough.
         status = self._status(wait=0 if self.asks else TIMEOUT)
+        result = self._with_outages(result)
         saved = self._write_files(result, status)
         self._print_report(result, status)
         if self.asks:
-            from icloud_fix import resume
-
-            resume.clear(self.flow)  # finished: nothing left to continue
+            self._keep_waiting(result, source)
             self._print_replay(result, finished=True)
+            self._offer_to_save(result, status)
         return result.exit_code if saved else EXIT_INPUT_ERROR
+
+    def _with_outages(self, result: SessionResult) -> SessionResult:
+        """The result with what Apple's System Status said, when it was looked at."""
+        readings = self.readings
+        if readings is None or not readings.checks_status:
+            return result
+        known, outages = readings.status(0)
+        if not known or not outages:
+            return result
+        import dataclasses
+
+        return dataclasses.replace(result, outages=tuple(outages))
 
     def _keep(self, partial: SessionResult, source: ScriptedAnswers) -> None:
         from icloud_fix import resume
@@ -231,12 +273,55 @@ class _Session:
         if not partial.answers():
             return
         try:
-            resume.save(self.flow, partial, source.not_fixed)
+            resume.save(self.flow, partial, source.not_fixed, source.waiting)
         except (IcloudFixError, OSError):
             return  # the answers are still printed below and in the replay command
         with contextlib.suppress(OSError):
             sys.stderr.write("Your answers are kept: run icloud-fix again to continue where "
                              "you stopped (--fresh starts over).\n")
+
+    def _keep_waiting(self, result: SessionResult, source: ScriptedAnswers) -> None:
+        """A finished session is forgotten, unless fixes that take time are waiting: then
+        the next run starts by asking whether they worked."""
+        from icloud_fix import resume
+
+        if not result.waiting:
+            resume.clear(self.flow)
+            return
+        try:
+            resume.save(self.flow, result, source.not_fixed, source.waiting, finished=True)
+        except (IcloudFixError, OSError):
+            return
+        with contextlib.suppress(OSError):
+            sys.stderr.write("Your answers are kept: the next time you run icloud-fix, it "
+                             "starts by asking whether the fixes that take time worked.\n")
+
+    def _offer_to_save(self, result: SessionResult, status: dict[str, Any] | None) -> None:
+        """After a session that did not end resolved or clean, offer the report as a file
+        to hand to Apple Support or a help desk."""
+        from icloud_fix.engine import Outcome
+
+        if self.o.output is not None or self.prompter is None or result.outcome not in (
+                Outcome.PROBLEMS_FOUND, Outcome.SERVICE_OUTAGE, Outcome.INCONCLUSIVE):
+            return
+        from datetime import datetime
+
+        name = f"icloud-fix-report-{datetime.now().strftime('%Y-%m-%d-%H%M')}.md"
+        try:
+            if not self.prompter.confirm(f"Save this report as {name} in this folder, to "
+                                         f"hand to Apple Support?", True):
+                return
+        except PromptUnavailable:
+            return  # left at the question: nothing to save
+        from icloud_fix import atomic_file
+
+        path = Path(name)
+        try:
+            atomic_file.write_atomically(path, report.render(result, Format.markdown, status))
+        except IcloudFixError as exc:
+            sys.stderr.write(visible(exc.message) + "\n")
+            return
+        sys.stderr.write(f"Report saved: {path.resolve()}\n")
 
     def _status(self, wait: float) -> dict[str, Any] | None:
         """Apple's System Status as the JSON report gives it; None when not looked at."""
@@ -270,6 +355,9 @@ class _Session:
                 ok = False
                 sys.stderr.write(visible(exc.message) + "; here it is instead:\n")
                 sys.stdout.write(text)
+                continue
+            what = "Report" if path == self.o.output else "Answers"
+            sys.stderr.write(f"{what} written to {visible(str(path))}\n")
         return ok
 
     def _print_report(self, result: SessionResult, status: dict[str, Any] | None) -> None:

@@ -7,21 +7,14 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass
 from typing import Any
 
+from icloud_fix.engine import Outage
 from icloud_fix.safe_text import one_line, shorten
 
 STATUS_URL = "https://www.apple.com/support/systemstatus/data/system_status_en_US.js"
 VERSIONS_URL = "https://gdmf.apple.com/v2/pmv"
 TIMEOUT = 3.0
-
-
-@dataclass(frozen=True)
-class Outage:
-    service: str
-    message: str
-    started: str
 
 
 def _get(url: str, timeout: float) -> str | None:

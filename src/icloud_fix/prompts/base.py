@@ -9,8 +9,8 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Protocol
 
 from icloud_fix import kinds
-from icloud_fix.engine import CheckResult, Position, PromptUnavailable, Reply
-from icloud_fix.errors import EXIT_HANGUP, EXIT_OK, Terminated
+from icloud_fix.engine import CheckResult, Fix, Position, PromptUnavailable, Reply
+from icloud_fix.errors import EXIT_HANGUP, EXIT_PROBLEMS_FOUND, Terminated
 from icloud_fix.flow import Answer, Question
 from icloud_fix.kinds import Option
 from icloud_fix.report import text as render_text
@@ -23,6 +23,13 @@ if TYPE_CHECKING:
 # How long a question that a reading settles may wait for the reading.
 SUGGESTION_WAIT = 1.0
 SKIP_LABEL = "Not sure / skip"
+# The answers to "do your photos sync now?" after a fix, with their keys.
+FIX_OPTIONS = (
+    Option(Fix.WORKED.value, "Yes", "y"),
+    Option(Fix.DID_NOT_WORK.value, "No", "n"),
+    Option(Fix.NOT_YET.value, "Not yet (this fix takes time: go on, and ask me next time)",
+           "w"),
+)
 
 
 class Prompter(Protocol):
@@ -31,10 +38,14 @@ class Prompter(Protocol):
 
     def ask(self, question: Question, position: Position) -> str | Reply: ...
 
-    def fixed_now(self, result: CheckResult, position: Position) -> bool: ...
+    def fixed_now(self, result: CheckResult, position: Position) -> Fix: ...
 
     def confirm(self, text: str, default: bool) -> bool:
         """A yes/no question outside the flow, such as 'Continue where you stopped?'."""
+        ...
+
+    def ask_fix(self, text: str) -> Fix:
+        """Yes, no or not yet: did a fix work? (For fixes tried in an earlier session.)"""
         ...
 
     def holding_terminal(self) -> AbstractContextManager[None]:
@@ -99,7 +110,8 @@ def look_before(
     if outages:
         render_text.print_outages(console, outages)
         if not confirm("Go on with the checks anyway?", True):
-            raise PromptUnavailable("stopped while Apple reports an outage", EXIT_OK)
+            raise PromptUnavailable("stopped while Apple reports an outage",
+                                    EXIT_PROBLEMS_FOUND, for_outage=True)
     if question.suggest is None:
         return None
     suggestion = readings.suggestion(question, wait=SUGGESTION_WAIT)

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, TextIO
 
 from icloud_fix import kinds
-from icloud_fix.engine import CheckResult, Position, PromptUnavailable, Reply
+from icloud_fix.engine import CheckResult, Fix, Position, PromptUnavailable, Reply
 from icloud_fix.errors import EXIT_INTERRUPTED
 from icloud_fix.flow import Answer, Flow, Question, parse_answer
 from icloud_fix.kinds import Option
@@ -65,11 +65,27 @@ class PlainPrompter:
         with leaving_ends_the_session():
             return self._ask(question, position)
 
-    def fixed_now(self, result: CheckResult, position: Position) -> bool:
+    def fixed_now(self, result: CheckResult, position: Position) -> Fix:
         with leaving_ends_the_session():
             self.heading.show(position)
             render_text.print_fix(self.console, result)
-            return self._confirm(self.flow.after_fix_question.strip(), default=False)
+            return self._ask_fix(self.flow.after_fix_question.strip())
+
+    def ask_fix(self, text: str) -> Fix:
+        """Yes, no or not yet: did a fix work?"""
+        with leaving_ends_the_session():
+            return self._ask_fix(text)
+
+    def _ask_fix(self, text: str) -> Fix:
+        while True:
+            reply = self._read(f"{text} (y = yes, n = no, w = not yet): ").lower()
+            if reply in ("w", "wait", "not yet", "later"):
+                return Fix.NOT_YET
+            answer = parse_answer(reply)
+            if answer in (Answer.YES, Answer.NO):
+                return Fix.WORKED if answer == Answer.YES else Fix.DID_NOT_WORK
+            self.console.print("Please type y for yes, n for no or w for not yet, then Enter.",
+                               markup=False, highlight=False)
 
     @contextmanager
     def holding_terminal(self) -> Iterator[None]:

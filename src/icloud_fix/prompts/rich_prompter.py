@@ -20,9 +20,10 @@ from prompt_toolkit.keys import Keys
 from prompt_toolkit.output import ColorDepth
 from questionary.prompts.common import InquirerControl
 
-from icloud_fix.engine import CheckResult, Position, PromptUnavailable, Reply
+from icloud_fix.engine import CheckResult, Fix, Position, PromptUnavailable, Reply
 from icloud_fix.flow import Flow, Question
 from icloud_fix.prompts.base import (
+    FIX_OPTIONS,
     Heading,
     has_help,
     leaving_ends_the_session,
@@ -215,12 +216,30 @@ class RichPrompter:
         with self._leaving():
             return self._ask(question, position)
 
-    def fixed_now(self, result: CheckResult, position: Position) -> bool:
+    def fixed_now(self, result: CheckResult, position: Position) -> Fix:
         with self._leaving():
             # The check may have failed on answers given by flags: say which it is.
             self.heading.show(position)
             render_text.print_fix(self.console, result)
-            return self._confirm(self.flow.after_fix_question.strip(), default=False)
+            return self._ask_fix(self.flow.after_fix_question.strip())
+
+    def ask_fix(self, text: str) -> Fix:
+        """Yes, no or not yet: did a fix work?"""
+        with self._leaving():
+            return self._ask_fix(text)
+
+    def _ask_fix(self, text: str) -> Fix:
+        prompt = questionary.select(
+            text,
+            choices=[questionary.Choice(o.label, o.value, shortcut_key=o.key)
+                     for o in FIX_OPTIONS],
+            use_shortcuts=True,
+            instruction="(y = yes, n = no, w = not yet)",
+            qmark="?",
+            **self.prompt_kwargs,
+        )
+        _answer_keys(prompt, {o.key: o.value for o in FIX_OPTIONS if o.key})
+        return Fix(prompt.unsafe_ask())
 
     def confirm(self, text: str, default: bool) -> bool:
         """A yes/no question outside the flow, such as 'Continue where you stopped?'."""

@@ -32,6 +32,8 @@ def _answered(q: QuestionResult) -> dict[str, Any]:
 def session_document(
     result: SessionResult, service_status: dict[str, Any] | None = None
 ) -> dict[str, Any]:
+    from icloud_fix.report import wording  # not needed to list a flow
+
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "icloud-fix", "version": __version__},
@@ -39,7 +41,10 @@ def session_document(
         # Apple's System Status for the flow's services; null when not looked at.
         "service_status": service_status,
         "outcome": result.outcome.value,
+        "headline": wording.headline(result),
         "resolved_by": result.resolved_by,
+        # Checks whose fix was tried and takes time to show ("not yet").
+        "waiting": [c.check.id for c in result.waiting],
         "triage": [_answered(q) for q in result.triage],
         # In the order they were asked, then those never reached, in flow order.
         "checks": [
@@ -52,6 +57,9 @@ def session_document(
             }
             for c in result.checks
         ],
+        # What to do now (null when resolved), and where to go when fixes do not help.
+        "next_step": wording.next_step(result),
+        "escalation": wording.escalation(result) if wording.needs_escalation(result) else None,
     }
 
 

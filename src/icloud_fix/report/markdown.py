@@ -6,18 +6,17 @@ from datetime import datetime, timezone
 
 from icloud_fix import __version__, kinds
 from icloud_fix.engine import Outcome, SessionResult, Status
+from icloud_fix.report import wording
 
 STATUS_WORDS = {
     Status.PASSED: "passed",
     Status.FAILED: "failed",
+    Status.FIXED: "fixed",
+    Status.WAITING: "failed; fix tried, waiting to see whether it works",
     Status.SKIPPED: "skipped (not sure)",
+    Status.IN_PROGRESS: "in progress when the session stopped",
     Status.NOT_REACHED: "not reached",
-}
-OUTCOME_WORDS = {
-    Outcome.NO_PROBLEM_FOUND: "No problem found by these checks.",
-    Outcome.PROBLEMS_FOUND: "Problems found; the fixes are below.",
-    Outcome.RESOLVED: "Resolved.",
-    Outcome.INTERRUPTED: "Interrupted before the end; the answers so far are below.",
+    Status.NOT_RUN: "not run",
 }
 
 
@@ -29,19 +28,30 @@ def _inline(text: str) -> str:
 def render(result: SessionResult, now: datetime | None = None) -> str:
     flow = result.flow
     when = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
-    lines = [
-        f"# {_inline(flow.title)}: troubleshooting report",
+    lines = [f"# {_inline(flow.title)}: troubleshooting report", ""]
+    if result.outages:  # known from Apple: said first
+        lines += ["**Apple reports an outage right now:**", ""]
+        for o in result.outages:
+            since = f" (since {_inline(o.started)})" if o.started else ""
+            lines.append(f"- {_inline(o.service)}{since}: {_inline(o.message)}")
+        lines += ["", f"While it lasts, no setting on the iPhone makes photos sync "
+                  f"({wording.SYSTEM_STATUS}).", ""]
+    lines += [
+        f"**{_inline(wording.headline(result))}**",
         "",
         f"- Date: {when}",
         f"- Flow: {flow.id} {_inline(flow.version)}",
         f"- Tool: icloud-fix {__version__}",
-        f"- Outcome: {OUTCOME_WORDS[result.outcome]}",
+        f"- Outcome: {result.outcome.value}",
     ]
     if result.resolved_by is not None:
         title = next(c.check.title for c in result.checks if c.check.id == result.resolved_by)
         lines.append(f"- Resolved: yes, by the fix for {_inline(title)} ({result.resolved_by})")
     elif result.outcome is not Outcome.INTERRUPTED:
         lines.append("- Resolved: no")
+    if result.tried and wording.needs_escalation(result):
+        # Fixes were tried and did not help: where to go next comes first.
+        lines += ["", "## Where to get help", "", wording.escalation(result), ""]
     lines += ["", "## Checks", "", "| # | Check | Status |", "|---|---|---|"]
     for number, c in enumerate(result.checks, start=1):
         lines.append(f"| {number} | {_inline(c.check.title)} | {STATUS_WORDS[c.status]} |")
@@ -50,6 +60,7 @@ def render(result: SessionResult, now: datetime | None = None) -> str:
     if triage:
         lines += ["### Before the checks", ""]
         for q in triage:
+            assert q.answer is not None
             lines.append(f"- {_inline(q.question.prompt)} "
                          f"**{_inline(kinds.label(q.question, q.answer))}**")
         lines.append("")
@@ -64,12 +75,20 @@ def render(result: SessionResult, now: datetime | None = None) -> str:
             lines.append(f"- {_inline(q.question.prompt)} "
                          f"**{_inline(kinds.label(q.question, q.answer))}**")
         lines.append("")
-    if result.failed:
+    shown = [c for c in result.checks if c.status in (Status.FAILED, Status.WAITING,
+                                                       Status.FIXED)]
+    if shown:
         lines += ["## Fixes shown", ""]
-        for c in result.failed:
+        for c in shown:
             lines += [f"### {_inline(c.check.title)}", ""]
-            for text in c.remediation:
-                lines += [text.rstrip(), ""]
-    elif result.outcome is Outcome.NO_PROBLEM_FOUND and flow.escalation:
-        lines += ["## Next step", "", flow.escalation.rstrip(), ""]
+            for q in c.questions:
+                if q.passed is False and q.question.remediation:
+                    lines += [q.question.remediation.rstrip(), ""]
+                    if q.question.verify:
+                        lines += [f"How to tell it worked: {q.question.verify.strip()}", ""]
+    step = wording.next_step(result)
+    if step:
+        lines += ["## Next step", "", step, ""]
+    if wording.needs_escalation(result) and not result.tried:
+        lines += ["## Where to get help", "", wording.escalation(result), ""]
     return "\n".join(lines).rstrip() + "\n"

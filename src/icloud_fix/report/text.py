@@ -26,13 +26,18 @@ if TYPE_CHECKING:
 from icloud_fix import kinds
 from icloud_fix.engine import CheckResult, Outcome, Position, Reply, SessionResult, Status
 from icloud_fix.flow import Flow, Question
+from icloud_fix.report import wording
 
 # Each status is said in words; the symbol and colour only repeat it.
 _STATUS = {
     Status.PASSED: ("✓", "+", "passed", "green"),
     Status.FAILED: ("✗", "x", "FAILED", "bold red"),
+    Status.FIXED: ("✓", "+", "fixed", "bold green"),
+    Status.WAITING: ("…", "~", "fix tried, waiting", "yellow"),
     Status.SKIPPED: ("?", "?", "skipped (not sure)", "yellow"),
+    Status.IN_PROGRESS: ("…", "~", "in progress (stopped)", "yellow"),
     Status.NOT_REACHED: ("·", "-", "not reached", "dim"),
+    Status.NOT_RUN: ("·", "-", "not run", "dim"),
 }
 
 
@@ -121,13 +126,16 @@ def print_position(console: Console, position: Position) -> None:
 def print_outages(console: Console, outages: list[Outage]) -> None:
     """Apple's own service is down: say so first, in plain words."""
     console.print()
-    console.print(Text("Apple reports a problem with its own service right now:",
-                       style="bold yellow"))
+    console.print(Group(*_outages(outages)))
+
+
+def _outages(outages: list[Outage] | tuple[Outage, ...]) -> Iterator[RenderableType]:
+    yield Text("Apple reports a problem with its own service right now:", style="bold yellow")
     for outage in outages:
         since = f" (since {outage.started})" if outage.started else ""
-        console.print(_indent(Text(f"{outage.service}{since}: {outage.message}"), 2))
-    console.print(_indent(Text("While this lasts, no setting on your iPhone will make photos "
-                               "sync. https://www.apple.com/support/systemstatus/"), 2))
+        yield _indent(Text(f"{outage.service}{since}: {outage.message}"), 2)
+    yield _indent(Text("While this lasts, no setting on your iPhone will make photos sync. "
+                       f"{wording.SYSTEM_STATUS}"), 2)
 
 
 def print_suggestion(console: Console, question: Question, reply: Reply) -> None:
@@ -155,7 +163,19 @@ def print_numbered_choice(console: Console, number: int, option: Option) -> None
 
 
 def _fix(console: Console, result: CheckResult) -> Group:
-    return Group(*(_markdown(console, text) for text in result.remediation))
+    """Each failed question's fix, then how to tell it worked; a blank line between."""
+    parts: list[RenderableType] = []
+    for q in result.questions:
+        if q.passed is not False or not q.question.remediation:
+            continue
+        if parts:
+            parts.append(Text())
+        parts.append(_markdown(console, q.question.remediation))
+        if q.question.verify:
+            parts.append(Text())
+            parts.append(_markdown(console, "**How to tell it worked:** "
+                                   + q.question.verify.strip()))
+    return Group(*parts)
 
 
 def print_fix(console: Console, result: CheckResult) -> None:
@@ -225,38 +245,49 @@ def session_svg(result: SessionResult, width: int = 88) -> str:
 
 def _summary(console: Console, result: SessionResult) -> Iterator[RenderableType]:
     flow = result.flow
+    outcome = result.outcome
     yield Text()
+    if result.outages:  # known from Apple: said first
+        yield from _outages(result.outages)
+        yield Text()
+    headline_style = {Outcome.RESOLVED: "bold green", Outcome.NO_PROBLEM_FOUND: "bold green",
+                      Outcome.PROBLEMS_FOUND: "bold red"}.get(outcome, "bold yellow")
     yield Text(f"Summary: {flow.title}", style="bold")
+    yield Text(wording.headline(result), style=headline_style)
+    if result.tried and wording.needs_escalation(result):
+        # Fixes were tried and did not help: where to go next comes first.
+        yield Text()
+        yield from _escalation(console, result)
     for q in result.triage:
         if q.answer is not None:
             answer = Text(f"  {q.question.prompt.strip()} ")
             answer.append(kinds.label(q.question, q.answer), style="bold")
             yield answer
     yield summary_table(console, result)
-    yield Text()
-    if result.outcome is Outcome.RESOLVED:
-        title = next(c.check.title for c in result.checks if c.check.id == result.resolved_by)
-        yield Text(f"Resolved: the fix for check '{title}' solved the problem.",
-                   style="bold green")
+    if outcome is Outcome.RESOLVED:
         return
     if result.failed:
+        yield Text()
         yield Text("Fixes to try, in order", style="bold")
         for number, c in enumerate(result.failed, start=1):
             yield Text()
-            yield Text(f"{number}. {c.check.title}", style="bold")
+            waiting = " (tried: it takes time to show)" if c.status is Status.WAITING else ""
+            yield Text(f"{number}. {c.check.title}{waiting}", style="bold")
             yield _indent(_fix(console, c), 3)
-        return
-    if result.outcome is Outcome.INTERRUPTED:
-        return
-    skipped = [c for c in result.checks if c.status is Status.SKIPPED]
-    if skipped:
-        titles = ", ".join(c.check.title for c in skipped)
-        yield Text(f"No check failed, but you were not sure about: {titles}. "
-                   "Look at those again if the problem goes on.", style="yellow")
-    else:
-        yield Text("Every check passed.", style="bold green")
-    if flow.escalation:
-        yield _markdown(console, flow.escalation)
+    step = wording.next_step(result)
+    if step:
+        yield Text()
+        line = Text("Next step: ", style="bold")
+        line.append(step)
+        yield line
+    if wording.needs_escalation(result) and not result.tried:
+        yield Text()
+        yield from _escalation(console, result)
+
+
+def _escalation(console: Console, result: SessionResult) -> Iterator[RenderableType]:
+    yield Text("If this does not help", style="bold")
+    yield _markdown(console, wording.escalation(result))
 
 
 def print_flow(console: Console, flow: Flow) -> None:
