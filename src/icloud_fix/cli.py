@@ -39,10 +39,11 @@ app = typer.Typer(
     name="icloud-fix",
     help=(
         "Find out why iCloud Photos stopped syncing on your iPhone, and how to fix it.\n\n"
-        "Run with no options in a terminal to be asked one yes/no question at a time. "
+        "Run with no options in a terminal to be asked one question at a time. "
         "Scripts pass answers with --answer or --answers and get a report "
-        "(--format json) and an exit code: 0 no check failed or resolved, "
-        "1 a check failed, 2 bad input, 130 interrupted."
+        "(--format json) and an exit code: 0 resolved, or every check run passed; "
+        "1 a check failed, or Apple reports an outage; 2 bad input; 3 inconclusive (no "
+        "check failed, but some were not sure or not reached); 130 interrupted."
     ),
     add_completion=False,
     pretty_exceptions_enable=False,
