@@ -189,6 +189,12 @@ class SessionResult:
         return tuple(c for c in self.checks if c.status is Status.WAITING)
 
     @property
+    def tried_in_vain(self) -> tuple[CheckResult, ...]:
+        """Failed checks whose fix the person tried and said did not help."""
+        return tuple(c for c in self.checks
+                     if c.status is Status.FAILED and c.check.id in self.tried)
+
+    @property
     def selected(self) -> tuple[CheckResult, ...]:
         """The checks this run was to ask (all, or those --only or --from chose)."""
         return tuple(c for c in self.checks if c.status is not Status.NOT_RUN)

@@ -49,7 +49,7 @@ def render(result: SessionResult, now: datetime | None = None) -> str:
         lines.append(f"- Resolved: yes, by the fix for {_inline(title)} ({result.resolved_by})")
     elif result.outcome is not Outcome.INTERRUPTED:
         lines.append("- Resolved: no")
-    if result.tried and wording.needs_escalation(result):
+    if result.tried_in_vain and wording.needs_escalation(result):
         # Fixes were tried and did not help: where to go next comes first.
         lines += ["", "## Where to get help", "", wording.escalation(result), ""]
     lines += ["", "## Checks", "", "| # | Check | Status |", "|---|---|---|"]
@@ -89,6 +89,6 @@ def render(result: SessionResult, now: datetime | None = None) -> str:
     step = wording.next_step(result)
     if step:
         lines += ["## Next step", "", step, ""]
-    if wording.needs_escalation(result) and not result.tried:
+    if wording.needs_escalation(result) and not result.tried_in_vain:
         lines += ["## Where to get help", "", wording.escalation(result), ""]
     return "\n".join(lines).rstrip() + "\n"

@@ -254,7 +254,7 @@ def _summary(console: Console, result: SessionResult) -> Iterator[RenderableType
                       Outcome.PROBLEMS_FOUND: "bold red"}.get(outcome, "bold yellow")
     yield Text(f"Summary: {flow.title}", style="bold")
     yield Text(wording.headline(result), style=headline_style)
-    if result.tried and wording.needs_escalation(result):
+    if result.tried_in_vain and wording.needs_escalation(result):
         # Fixes were tried and did not help: where to go next comes first.
         yield Text()
         yield from _escalation(console, result)
@@ -266,13 +266,23 @@ def _summary(console: Console, result: SessionResult) -> Iterator[RenderableType
     yield summary_table(console, result)
     if outcome is Outcome.RESOLVED:
         return
-    if result.failed:
+    # Fixes the person already tried are named, not shown again in full.
+    tried = [c for c in result.failed if c.check.id in result.tried]
+    to_try = [c for c in result.failed if c.check.id not in result.tried]
+    if tried:
+        yield Text()
+        done = Text("Fixes you tried: ", style="bold")
+        done.append(", ".join(
+            f"{c.check.title} ("
+            f"{'waiting to see' if c.status is Status.WAITING else 'did not help'})"
+            for c in tried))
+        yield done
+    if to_try:
         yield Text()
         yield Text("Fixes to try, in order", style="bold")
-        for number, c in enumerate(result.failed, start=1):
+        for number, c in enumerate(to_try, start=1):
             yield Text()
-            waiting = " (tried: it takes time to show)" if c.status is Status.WAITING else ""
-            yield Text(f"{number}. {c.check.title}{waiting}", style="bold")
+            yield Text(f"{number}. {c.check.title}", style="bold")
             yield _indent(_fix(console, c), 3)
     step = wording.next_step(result)
     if step:
@@ -280,7 +290,7 @@ def _summary(console: Console, result: SessionResult) -> Iterator[RenderableType
         line = Text("Next step: ", style="bold")
         line.append(step)
         yield line
-    if wording.needs_escalation(result) and not result.tried:
+    if wording.needs_escalation(result) and not result.tried_in_vain:
         yield Text()
         yield from _escalation(console, result)
 

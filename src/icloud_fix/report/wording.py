@@ -73,11 +73,16 @@ def next_step(result: SessionResult, only_hint: str | None = None) -> str | None
                 f"available again, then open Photos; if your photos still do not sync, run "
                 f"icloud-fix again.")
     if outcome is Outcome.PROBLEMS_FOUND:
+        untried = [c for c in result.failed if c.check.id not in result.tried]
         if result.waiting:
             return ("Give the fixes that take time what they need (each says how long), "
-                    "then run icloud-fix again: it starts by asking whether they worked. "
-                    "Meanwhile, try the other fixes in order.")
-        return "Try the fixes in order; after each one, open Photos and look at its status."
+                    "then run icloud-fix again: it starts by asking whether they worked."
+                    + (" Meanwhile, try the other fixes in order." if untried else ""))
+        if untried:
+            return ("Try the fixes in order; after each one, open Photos and look at its "
+                    "status.")
+        return "The fixes you tried did not help: ask for help as below, and hand over " \
+            "this report."
     if outcome is Outcome.INCONCLUSIVE:
         open_ids = ",".join(c.check.id for c in result.selected
                             if c.status is not Status.PASSED)
