@@ -256,7 +256,7 @@ def test_an_outage_is_said_first_and_the_person_may_stop(tmp_path: Path, feeds: 
     child.close()
     # Stopping because Apple is down is an honest outcome, not a success.
     assert child.exitstatus == 1
-    assert "Stopped: stopped while Apple reports an outage" in out
+    assert "Stopped: you chose to wait while Apple reports an outage" in out
     text = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", out)
     assert "Stopped: Apple reports an outage of Photos. No setting on your iPhone can fix " \
         "that." in " ".join(text.split())

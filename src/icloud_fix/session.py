@@ -237,6 +237,8 @@ class _Session:
             self._print_report(partial, status)
             if self.asks and exc.partial.answers():
                 self._print_replay(exc.partial, finished=False)
+            if partial.stopped_for_outage:
+                self._offer_to_save(partial, status)
         code = partial.exit_code if partial.stopped_for_outage else exc.exit_code
         return code if saved else EXIT_INPUT_ERROR
 

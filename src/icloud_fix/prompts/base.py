@@ -110,7 +110,7 @@ def look_before(
     if outages:
         render_text.print_outages(console, outages)
         if not confirm("Go on with the checks anyway?", True):
-            raise PromptUnavailable("stopped while Apple reports an outage",
+            raise PromptUnavailable("you chose to wait while Apple reports an outage",
                                     EXIT_PROBLEMS_FOUND, for_outage=True)
     if question.suggest is None:
         return None
