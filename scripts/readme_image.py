@@ -21,18 +21,27 @@ from icloud_fix.report.text import session_svg
 
 PICTURE = Path(__file__).resolve().parent.parent / "docs" / "session.svg"
 ANSWERS = {
-    "apple-id-same-account": "yes",
-    "apple-id-sync-on": "yes",
+    "photos-status": "waiting",
+    "connectivity-low-power-mode": "no",
+    "connectivity-low-battery": "no",
+    "connectivity-low-data-mode": "no",
     "connectivity-internet-works": "yes",
     "connectivity-on-cellular": "yes",
     "connectivity-mobile-data-on": "no",
-    "connectivity-low-data-mode": "no",
+    "connectivity-vpn": "no",
+    "connectivity-date-time": "yes",
+    "apple-id-sync-on": "yes",
+    "apple-id-banner": "no",
+    "apple-id-screen-time": "yes",
+    "apple-id-icloud-com": "no",
+    "apple-id-shared-library": "no",
+    "apple-id-same-account": "yes",
     "icloud-storage-full": "yes",
     "device-storage-full": "no",
     "restart-done": "skip",
     "ios-update-current": "yes",
+    "charging-wifi-plugged-in": "yes",
     "charging-wifi-left-to-sync": "yes",
-    "charging-wifi-low-power-mode": "no",
 }
 
 
