@@ -13,9 +13,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from icloud_fix.answers import GivenAnswers, ScriptedAnswers
+from icloud_fix.answers import ScriptedAnswers, parse_flags
 from icloud_fix.engine import run
-from icloud_fix.flow import parse_answer
 from icloud_fix.flowfile.loader import load_builtin
 from icloud_fix.report.text import session_svg
 
@@ -46,8 +45,10 @@ ANSWERS = {
 
 
 def picture() -> str:
-    given = {qid: parse_answer(word) for qid, word in ANSWERS.items()}
-    result = run(load_builtin(), ScriptedAnswers(GivenAnswers(given)))
+    # parse_flags, as for --answer: it reads choice ids (photos-status) as well as yes/no.
+    flow = load_builtin()
+    given = parse_flags([f"{qid}={word}" for qid, word in ANSWERS.items()], flow)
+    result = run(flow, ScriptedAnswers(given))
     return session_svg(result)
 
 
