@@ -35,17 +35,30 @@ from typing import Any
 
 FLOOR = "import typer, questionary, yaml, rich.console"
 ANSWERS = {
-    "apple-id-same-account": "yes",
-    "apple-id-sync-on": "yes",
+    "photos-status": "synced",
+    "connectivity-low-power-mode": "no",
+    "connectivity-low-battery": "no",
+    "connectivity-low-data-mode": "no",
     "connectivity-internet-works": "yes",
     "connectivity-on-cellular": "no",
-    "connectivity-low-data-mode": "no",
+    "connectivity-mobile-data-on": "yes",
+    "connectivity-vpn": "no",
+    "connectivity-date-time": "yes",
+    "apple-id-sync-on": "yes",
+    "apple-id-banner": "no",
+    "apple-id-screen-time": "yes",
+    "apple-id-icloud-com": "no",
+    "apple-id-other-device": "yes",
+    "apple-id-shared-library": "no",
+    "apple-id-both-libraries": "yes",
+    "apple-id-same-account": "yes",
     "icloud-storage-full": "yes",
     "device-storage-full": "no",
     "restart-done": "yes",
     "ios-update-current": "yes",
+    "charging-wifi-first-upload": "yes",
+    "charging-wifi-plugged-in": "yes",
     "charging-wifi-left-to-sync": "yes",
-    "charging-wifi-low-power-mode": "no",
 }
 
 

@@ -13,32 +13,42 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from icloud_fix.answers import GivenAnswers, ScriptedAnswers
+from icloud_fix.answers import ScriptedAnswers, parse_flags
 from icloud_fix.engine import run
-from icloud_fix.flow import parse_answer
 from icloud_fix.flowfile.loader import load_builtin
 from icloud_fix.report.text import session_svg
 
 PICTURE = Path(__file__).resolve().parent.parent / "docs" / "session.svg"
 ANSWERS = {
-    "apple-id-same-account": "yes",
-    "apple-id-sync-on": "yes",
+    "photos-status": "waiting",
+    "connectivity-low-power-mode": "no",
+    "connectivity-low-battery": "no",
+    "connectivity-low-data-mode": "no",
     "connectivity-internet-works": "yes",
     "connectivity-on-cellular": "yes",
     "connectivity-mobile-data-on": "no",
-    "connectivity-low-data-mode": "no",
+    "connectivity-vpn": "no",
+    "connectivity-date-time": "yes",
+    "apple-id-sync-on": "yes",
+    "apple-id-banner": "no",
+    "apple-id-screen-time": "yes",
+    "apple-id-icloud-com": "no",
+    "apple-id-shared-library": "no",
+    "apple-id-same-account": "yes",
     "icloud-storage-full": "yes",
     "device-storage-full": "no",
     "restart-done": "skip",
     "ios-update-current": "yes",
+    "charging-wifi-plugged-in": "yes",
     "charging-wifi-left-to-sync": "yes",
-    "charging-wifi-low-power-mode": "no",
 }
 
 
 def picture() -> str:
-    given = {qid: parse_answer(word) for qid, word in ANSWERS.items()}
-    result = run(load_builtin(), ScriptedAnswers(GivenAnswers(given)))
+    # parse_flags, as for --answer: it reads choice ids (photos-status) as well as yes/no.
+    flow = load_builtin()
+    given = parse_flags([f"{qid}={word}" for qid, word in ANSWERS.items()], flow)
+    result = run(flow, ScriptedAnswers(given))
     return session_svg(result)
 
 

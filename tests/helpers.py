@@ -15,19 +15,33 @@ from typer.testing import CliRunner
 
 from icloud_fix.cli import app
 
-# The built-in flow's question ids, each with the answer that passes it.
+# The built-in flow's question ids, each with the answer that passes it (informational
+# ones with an answer that asks no follow-up; photos-status with the "all is well" choice).
 PASSING = {
-    "apple-id-same-account": "yes",
-    "apple-id-sync-on": "yes",
+    "photos-status": "synced",
+    "connectivity-low-power-mode": "no",
+    "connectivity-low-battery": "no",
+    "connectivity-low-data-mode": "no",
     "connectivity-internet-works": "yes",
     "connectivity-on-cellular": "no",
-    "connectivity-low-data-mode": "no",
+    "connectivity-mobile-data-on": "yes",
+    "connectivity-vpn": "no",
+    "connectivity-date-time": "yes",
+    "apple-id-sync-on": "yes",
+    "apple-id-banner": "no",
+    "apple-id-screen-time": "yes",
+    "apple-id-icloud-com": "no",
+    "apple-id-other-device": "yes",
+    "apple-id-shared-library": "no",
+    "apple-id-both-libraries": "yes",
+    "apple-id-same-account": "yes",
     "icloud-storage-full": "no",
     "device-storage-full": "no",
     "restart-done": "yes",
     "ios-update-current": "yes",
+    "charging-wifi-first-upload": "yes",
+    "charging-wifi-plugged-in": "yes",
     "charging-wifi-left-to-sync": "yes",
-    "charging-wifi-low-power-mode": "no",
 }
 
 

@@ -32,7 +32,7 @@ def test_a_failed_check_exits_1_and_shows_its_exact_fix() -> None:
     out = result.stdout
     assert "iCloud storage" in out and "FAILED" in out
     assert "Fixes to try, in order" in out
-    assert "Settings > [your name] > iCloud > Manage Account Storage" in out
+    assert "Manage Account Storage" in out
     assert "Change Storage Plan" in out
     # Only the failed check's fix is shown.
     assert "Optimize iPhone Storage" not in out
@@ -48,7 +48,7 @@ def test_json_report_shape() -> None:
     assert report["flow"]["id"] == "icloud-photos"
     assert report["outcome"] == "problems_found"
     checks = {c["id"]: c for c in report["checks"]}
-    assert list(checks) == ["apple-id", "connectivity", "icloud-storage", "device-storage",
+    assert list(checks) == ["connectivity", "apple-id", "icloud-storage", "device-storage",
                             "restart", "ios-update", "charging-wifi"]
     assert {c["status"] for c in report["checks"]} == {"passed", "failed", "skipped"}
     connectivity = checks["connectivity"]
@@ -60,7 +60,7 @@ def test_json_report_shape() -> None:
             "source": "flag"} in (
         connectivity["questions"])
     assert len(connectivity["remediation"]) == 1
-    assert "Settings > Photos" in connectivity["remediation"][0]
+    assert "Settings > Apps > Photos" in connectivity["remediation"][0]
     assert "Unlimited Updates" in connectivity["remediation"][0]
     assert checks["restart"]["status"] == "skipped"
     assert checks["apple-id"]["remediation"] == []
@@ -186,7 +186,7 @@ def test_list_json_for_script_authors() -> None:
     flow = load_builtin()
     assert [c["id"] for c in listing["checks"]] == flow.check_ids()
     questions = {q["id"]: q for c in listing["checks"] for q in c["questions"]}
-    assert list(questions) == flow.question_ids()
+    assert [q["id"] for q in listing["triage"]] + list(questions) == flow.question_ids()
     assert questions["icloud-storage-full"]["pass_answer"] == "no"
     assert questions["connectivity-on-cellular"]["pass_answer"] is None
     assert questions["connectivity-mobile-data-on"]["when"] == {"connectivity-on-cellular": "yes"}
@@ -206,7 +206,7 @@ def test_validate_good_and_bad_files(tmp_path: Path) -> None:
     bad = Path(__file__).parent / "flows" / "invalid" / "unknown-key.yaml"
     result = invoke("validate", str(good), str(bad))
     assert result.exit_code == 2
-    assert f"{good}: valid (7 checks, 12 questions)" in result.stdout
+    assert f"{good}: valid (7 checks, 24 questions)" in result.stdout
     assert result.stderr.startswith(f"{bad}:13: unknown key 'promt'")
     assert invoke("validate", str(good)).exit_code == 0
 
@@ -291,7 +291,7 @@ def test_answers_from_stdin_with_a_dash() -> None:
         ("restart-done: yes\nios-update-current: \0\n",
          ":2: contains the character U+0000, which YAML does not allow"),
         ("- restart-done\n", ":1: must be a mapping of question id to answer, such as "
-         "'apple-id-same-account: yes'; found a list"),
+         "'photos-status: synced'; found a list"),
     ],
     ids=["two-documents", "nul", "a-list"],
 )
@@ -373,11 +373,12 @@ def test_markdown_keeps_flow_text_in_its_place(tmp_path: Path) -> None:
 def test_plain_mode_reads_answers_from_a_pipe() -> None:
     from helpers import installed_command
 
-    keys = "y\ny\nyes\nn\nn\nN\nn\ny\ny\ny\nn\n"
+    # photos-status: synced; then each question of the seven checks, passing.
+    keys = "synced\nn\nn\nn\nyes\nn\nn\ny\ny\nn\ny\nn\nn\ny\nN\nn\ny\ny\ny\ny\n"
     run = subprocess.run([installed_command(), "--plain"], input=keys, capture_output=True,
                          text=True, check=False)
     assert run.returncode == 0, run.stderr
-    assert "Check 7 of 7 - Charging, Wi-Fi and Low Power Mode" in run.stdout
+    assert "Check 7 of 7 - Time to catch up on power and Wi-Fi" in run.stdout
     assert "Every check passed." in run.stdout
     assert "\x1b" not in run.stdout  # no colour, no cursor movement
     assert "+ passed" in run.stdout and "─" not in run.stdout  # words, no box drawing

@@ -42,7 +42,11 @@ def test_format_wins_over_the_extension(tmp_path: Path) -> None:
 def test_saved_answers_replay_to_the_same_result(tmp_path: Path) -> None:
     saved = tmp_path / "answers.yaml"
     first = scripted("--save-answers", str(saved), "--format", "json")
-    assert saved.read_text(encoding="utf-8").count("\n") == len(FAILING) + 2
+    # Two comment lines, then one line per question asked: the follow-ups whose `when`
+    # is not met (such as connectivity-mobile-data-on) are not asked, so not saved.
+    asked = [q for part in ("triage", "checks") for q in json.loads(first.stdout)[part]
+             for q in ([q] if part == "triage" else q["questions"]) if q["answer"] is not None]
+    assert saved.read_text(encoding="utf-8").count("\n") == len(asked) + 2
     again = invoke("--answers", str(saved), "--format", "json")
     assert again.exit_code == first.exit_code == 1
     assert statuses(json.loads(again.stdout)) == statuses(json.loads(first.stdout))

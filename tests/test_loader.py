@@ -32,8 +32,8 @@ def test_builtin_flow_ships_inside_the_package() -> None:
     assert "site-packages" in str(builtin_flow_path())
     flow = load_builtin()
     assert [c.id for c in flow.checks] == [
-        "apple-id",
         "connectivity",
+        "apple-id",
         "icloud-storage",
         "device-storage",
         "restart",
@@ -180,7 +180,7 @@ def test_pure_python_yaml_gives_the_same_lines(monkeypatch: pytest.MonkeyPatch) 
 
     monkeypatch.setattr(documents, "_Loader", PureLoader)
     monkeypatch.setattr(documents, "_WANTS_BYTES", False)
-    assert load_builtin().check_ids()[0] == "apple-id"
+    assert load_builtin().check_ids()[0] == "connectivity"
     for path in INVALID:
         line, message = expectation(path)
         with pytest.raises(InputFileError) as caught:

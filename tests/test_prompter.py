@@ -9,7 +9,8 @@ import pytest
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from icloud_fix.answers import GivenAnswers, ScriptedAnswers
+from helpers import PASSING
+from icloud_fix.answers import GivenAnswers, ScriptedAnswers, parse_flags
 from icloud_fix.engine import Outcome, Position, PromptUnavailable, SessionInterrupted, run
 from icloud_fix.flow import Answer, Flow
 from icloud_fix.flowfile.loader import load_builtin
@@ -63,13 +64,14 @@ def test_one_key_answers(flow: Flow, keys, typed: str, answer: Answer) -> None:
 def test_position_is_shown(flow: Flow, keys, screen: io.StringIO) -> None:
     question, position = first(flow)
     keys("y").ask(question, position)
-    assert "Check 1 of 7 - Apple ID and iCloud Photos" in screen.getvalue()
+    assert ("Check 1 of 7 - Low Power Mode, Low Data Mode and the internet connection"
+            in screen.getvalue())
 
 
 def test_help_is_shown_then_the_question_asked_again(flow: Flow, keys, screen) -> None:
     question, position = first(flow)
     assert keys("hn").ask(question, position) == Answer.NO
-    assert "The email address under your name is your Apple ID" in " ".join(
+    assert "Low Power Mode saves battery by pausing iCloud Photos" in " ".join(
         screen.getvalue().split())
 
 
@@ -81,9 +83,10 @@ def test_ctrl_c_and_ctrl_d_end_the_session(flow: Flow, keys, typed: str) -> None
 
 
 def test_a_whole_session_with_keystrokes(flow: Flow, keys, screen: io.StringIO) -> None:
-    # apple-id: y y; connectivity: y, n (wifi), n; icloud storage full: y -> fix shown,
-    # "sync now?" n; device storage: n; restart: y; ios: y; charging: y, n
-    prompter = keys("yy" "ynn" "y" "n" "n" "y" "y" "yn")
+    # photos-status: 1 (synced); connectivity: n n n y, n (wifi), n y; apple-id: y n y,
+    # n (icloud.com), n (no shared library), y; icloud storage full: y -> fix shown,
+    # "sync now?" n; device storage: n; restart: y; ios: y; charging: y y
+    prompter = keys("1" "nnny" "n" "ny" "yny" "n" "n" "y" "y" "n" "n" "y" "y" "yy")
     result = run(flow, ScriptedAnswers(GivenAnswers(), fallback=prompter))
     assert result.outcome is Outcome.PROBLEMS_FOUND
     assert [c.status.value for c in result.checks] == [
@@ -94,26 +97,29 @@ def test_a_whole_session_with_keystrokes(flow: Flow, keys, screen: io.StringIO) 
 
 
 def test_yes_to_sync_now_resolves(flow: Flow, keys) -> None:
-    # apple-id-same-account: no; apple-id-sync-on: yes; does it sync now? yes
-    prompter = keys("n" "y" "y")
+    # photos-status: 1 (synced); Low Power Mode: yes (fails); the rest of connectivity
+    # passes; does it sync now? yes
+    prompter = keys("1" "y" "nnyn" "ny" "y")
     result = run(flow, ScriptedAnswers(GivenAnswers(), fallback=prompter))
-    assert result.outcome is Outcome.RESOLVED and result.resolved_by == "apple-id"
+    assert result.outcome is Outcome.RESOLVED and result.resolved_by == "connectivity"
     assert [c.status.value for c in result.checks][1:] == ["not_reached"] * 6
 
 
 def test_given_answers_are_not_asked_again(flow: Flow, keys) -> None:
-    given = {qid: Answer.YES for qid in flow.question_ids()}
-    given.update({"connectivity-on-cellular": Answer.NO, "connectivity-low-data-mode": Answer.NO,
-                  "icloud-storage-full": Answer.NO, "device-storage-full": Answer.NO,
-                  "charging-wifi-low-power-mode": Answer.NO})
-    del given["restart-done"]
-    result = run(flow, ScriptedAnswers(GivenAnswers(given), fallback=keys("n" "n")))
+    passing = dict(PASSING)
+    del passing["restart-done"]
+    given = parse_flags([f"{qid}={word}" for qid, word in passing.items()], flow)
+    result = run(flow, ScriptedAnswers(given, fallback=keys("n" "n")))
     assert [c.check.id for c in result.failed] == ["restart"]
 
 
 def test_ctrl_c_at_sync_now_keeps_the_answers(flow: Flow, keys) -> None:
     with pytest.raises(SessionInterrupted) as caught:
-        run(flow, ScriptedAnswers(GivenAnswers(), fallback=keys("n" "y" + CTRL_C)))
+        run(flow, ScriptedAnswers(GivenAnswers(), fallback=keys("1" "y" "nnyn" "ny" + CTRL_C)))
     partial = caught.value.partial
-    assert partial.answers() == {"apple-id-same-account": Answer.NO, "apple-id-sync-on": Answer.YES}
+    assert partial.answers() == {
+        "photos-status": "synced", "connectivity-low-power-mode": Answer.YES,
+        "connectivity-low-battery": Answer.NO, "connectivity-low-data-mode": Answer.NO,
+        "connectivity-internet-works": Answer.YES, "connectivity-on-cellular": Answer.NO,
+        "connectivity-vpn": Answer.NO, "connectivity-date-time": Answer.YES}
     assert partial.checks[0].status.value == "failed"

@@ -63,11 +63,19 @@ def same_result(session: dict, replayed: dict) -> None:
     assert {q["source"] for c in replayed["checks"] for q in c["questions"]} <= {"flag", None}
 
 
-# Each session: the keys typed in order (question by question), and the exit code.
+# Each session: the keys typed in order (question by question), and the exit code. The
+# first key picks the photos-status choice: 5 (iCloud storage full) sends the session to
+# icloud-storage first, 1 (up to date) keeps the usual order.
 SESSIONS = {
-    "problems-found": (["y", "y", "y", "y", "y", "n", "y", "n", "n", "s", "y", "y", "n"], 1),
-    "resolved": (["y", "n", "n", "y", "n", "n", "n", "y", "y"], 0),
-    "all-passed": (["y", "y", "y", "n", "n", "n", "n", "y", "y", "y", "n"], 0),
+    "problems-found": (["5", "y", "n",  # icloud-storage fails; "sync now?" no
+                        "n", "n", "n", "y", "y", "y", "n", "y",  # connectivity, on cellular
+                        "y", "n", "y", "y", "y", "n", "y",  # apple-id, photos on icloud.com
+                        "n", "s", "y", "y", "n", "n"], 1),  # ..., left overnight: no
+    "resolved": (["1", "y", "n", "n", "y", "n", "n", "y", "n",  # Low Power Mode on
+                  "y", "n", "y", "n", "n", "n", "y"], 0),  # another account; "sync now?" yes
+    "all-passed": (["1", "n", "n", "n", "y", "n", "n", "y",
+                    "y", "n", "y", "n", "y", "y", "y",  # with a Shared Library
+                    "n", "n", "y", "y", "y", "y"], 0),
 }
 
 
@@ -123,28 +131,30 @@ def test_replay_of_a_custom_flow_and_only(tmp_path: Path) -> None:
 
 def test_interrupted_session_is_kept_and_resumed(tmp_path: Path, icloud_fix_home: Path) -> None:
     child = start(tmp_path)
-    answer(child, "Check 1 of 7", "y")
-    answer(child, "Sync this iPhone", "n")
-    answer(child, "Do your photos sync now?", "n")
+    answer(child, "What does the iCloud status line", "8")  # nothing shown: apple-id first
+    for key in ["n", "n", "y", "n", "n", "y", "n"]:  # iCloud Photos off; "sync now?" no
+        child.expect(r"\? ")
+        child.send(key)
     answer(child, "Check 2 of 7", CTRL_C)
     code, out = finish(child)
     assert code == 130
     assert "Your answers are kept" in out
-    assert "--answer=apple-id-same-account=yes --answer=apple-id-sync-on=no" in out
+    assert ("--answer=photos-status=nothing-shown --answer=apple-id-sync-on=no "
+            "--answer=apple-id-banner=no") in out
     saved = list((icloud_fix_home / "sessions").iterdir())
     assert len(saved) == 1
 
     child = start(tmp_path)
-    answer(child, "after 2 answers. Continue where you stopped?", "y")
+    answer(child, "after 7 answers. Continue where you stopped?", "y")
     # Check 1 is not asked again, and its fix is not offered again.
     child.expect_exact("Check 2 of 7")
     assert "Check 1 of 7" not in child.before and "sync now" not in child.before
-    for key in ["y", "n", "n", "n", "n", "y", "y", "y", "n"]:
+    for key in ["n", "n", "n", "y", "n", "n", "y", "n", "n", "y", "y", "y", "y"]:
         child.expect(r"\? ")
         child.send(key)
     code, out = finish(child)
     assert code == 1
-    assert "Apple ID and iCloud Photos" in out and "FAILED" in out
+    assert "Apple Account and iCloud Photos" in out and "FAILED" in out
     assert list((icloud_fix_home / "sessions").iterdir()) == []  # finished: cleared
 
 
@@ -220,7 +230,9 @@ def test_a_changed_flow_resumes_what_still_applies(tmp_path: Path) -> None:
 
 
 def test_only_and_from(tmp_path: Path) -> None:
+    # The triage question (photos-status) comes before any check, so it is asked too.
     result = invoke("--non-interactive", "--only", "restart,ios-update", "--format", "json",
+                    "--answer", "photos-status=synced",
                     "--answer", "restart-done=no", "--answer", "ios-update-current=yes")
     assert result.exit_code == 1
     statuses = {c["id"]: c["status"] for c in json.loads(result.stdout)["checks"]}
@@ -230,9 +242,10 @@ def test_only_and_from(tmp_path: Path) -> None:
                         "restart": "failed", "ios-update": "passed",
                         "charging-wifi": "not_run"}
     result = invoke("--non-interactive", "--from", "ios-update", "--format", "json",
+                    "--answer", "photos-status=synced",
                     "--answer", "ios-update-current=yes", "--answer",
-                    "charging-wifi-left-to-sync=yes", "--answer",
-                    "charging-wifi-low-power-mode=no")
+                    "charging-wifi-plugged-in=yes", "--answer",
+                    "charging-wifi-left-to-sync=yes")
     assert result.exit_code == 0
     report = json.loads(result.stdout)
     statuses = [c["status"] for c in report["checks"]]

@@ -67,14 +67,42 @@ def plain(text: str) -> str:
     return re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", text)
 
 
+# photos-status, the triage question asked first; its keys pick a choice.
+TRIAGE = "What does the iCloud status line"
+SYNCED = "1"  # "Up to date": no check first, the usual order
+ICLOUD_FULL = "5"  # sends the session to the icloud-storage check first
+NOTHING_SHOWN = "8"  # sends the session to the apple-id check first
+
+
+def apple_id_first(child: pexpect.spawn, sync_on: str, same_account: str = "y") -> None:
+    """Triage "nothing shown", so Apple Account is check 1: sync_on answers its first
+    question, same_account its last, the ones between pass."""
+    answer(child, TRIAGE, NOTHING_SHOWN)
+    answer(child, "Check 1 of 7 - Apple Account and iCloud Photos", sync_on)
+    answer(child, "At the top of Settings", "n")
+    answer(child, "Can you tap your name", "y")
+    answer(child, "On a computer, sign in", "n")
+    answer(child, "Do you use an iCloud Shared Library", "n")
+    answer(child, "Is this iPhone signed in", same_account)
+
+
 def test_a_whole_session_shows_the_fix_and_the_summary(session) -> None:
     child = session()
-    answer(child, "Check 1 of 7 - Apple ID and iCloud Photos", "y")
-    answer(child, "Sync this iPhone", "y")
-    answer(child, "Check 2 of 7 - Internet connection", "y")
+    answer(child, TRIAGE, SYNCED)
+    answer(child, "Check 1 of 7 - Low Power Mode, Low Data Mode and the internet connection", "n")
+    answer(child, "Is the battery low", "n")
+    answer(child, "Is Low Data Mode turned on", "n")
+    answer(child, "Do other apps work online", "y")
     answer(child, "mobile data (cellular)", "y")  # on cellular: the Mobile Data question follows
-    answer(child, "Settings > Photos > Mobile Data", "y")
-    answer(child, "Low Data Mode", "n")
+    answer(child, "Settings > Apps > Photos > Cellular Data", "y")
+    answer(child, "Is a VPN", "n")
+    answer(child, "Set Automatically", "y")
+    answer(child, "Check 2 of 7 - Apple Account and iCloud Photos", "y")
+    answer(child, "At the top of Settings", "n")
+    answer(child, "Can you tap your name", "y")
+    answer(child, "On a computer, sign in", "n")
+    answer(child, "Do you use an iCloud Shared Library", "n")
+    answer(child, "Is this iPhone signed in", "y")
     answer(child, "Check 3 of 7 - iCloud storage", "y")  # storage full: fails
     child.expect_exact("How to fix: iCloud storage")
     answer(child, "Do your photos sync now?", "n")
@@ -82,55 +110,60 @@ def test_a_whole_session_shows_the_fix_and_the_summary(session) -> None:
     answer(child, "Check 5 of 7 - Restart", "s")
     answer(child, "Check 6 of 7 - iOS update", "y")
     answer(child, "Check 7 of 7", "y")
-    answer(child, "Low Power Mode", "n")
+    answer(child, "Since the problem began", "y")
     code, rest = finish(child)
     out = plain(rest)
     assert code == 1
     assert "Summary: iCloud Photos not syncing on iPhone" in out
     assert "FAILED" in out and "skipped (not sure)" in out
-    assert "Fixes to try, in order" in out and "Change Storage Plan" in out
+    # The storage fix was tried and did not help: it is named, and where to get help
+    # comes first, before the table.
+    assert "Fixes you tried: iCloud storage (did not help)" in out
+    assert out.index("If this does not help") < out.index("FAILED")
+    assert "getsupport.apple.com" in out
     assert "Traceback" not in out
 
 
 def test_yes_to_sync_now_ends_resolved(session) -> None:
     child = session()
-    answer(child, "Check 1 of 7", "n")
-    answer(child, "Sync this iPhone", "y")
-    child.expect_exact("How to fix: Apple ID and iCloud Photos")
+    apple_id_first(child, sync_on="n")
+    child.expect_exact("How to fix: Apple Account and iCloud Photos")
     answer(child, "Do your photos sync now?", "y")
     code, rest = finish(child)
     assert code == 0
-    assert "Resolved: the fix for 'Apple ID and iCloud Photos' solved the problem." in (
-        plain(rest))
+    assert ("Resolved: the fix for 'Apple Account and iCloud Photos' solved the problem."
+            in plain(rest))
 
 
 @pytest.mark.parametrize("key", [CTRL_C, CTRL_D], ids=["ctrl-c", "ctrl-d"])
 def test_leaving_mid_flow_keeps_the_answers_and_exits_130(session, key: str) -> None:
     child = session()
-    answer(child, "Check 1 of 7", "y")
-    answer(child, "Sync this iPhone", "n")
+    apple_id_first(child, sync_on="n")
     answer(child, "Do your photos sync now?", "n")
     answer(child, "Check 2 of 7", key)
     code, rest = finish(child)
     out = plain(rest)
     assert code == 130
     assert "Stopped:" in out and "what you answered so far" in out
-    assert "Apple ID and iCloud Photos" in out and "FAILED" in out and "not reached" in out
+    assert "Apple Account and iCloud Photos" in out and "FAILED" in out and "not reached" in out
     assert "Traceback" not in out
 
 
 def test_ctrl_c_at_the_first_prompt(session) -> None:
     child = session()
-    answer(child, "Check 1 of 7", CTRL_C)
+    answer(child, TRIAGE, CTRL_C)
     code, rest = finish(child)
     assert code == 130
     assert "Traceback" not in rest
 
 
 def test_given_answers_are_not_asked(session) -> None:
-    child = session("--answer", "apple-id-same-account=yes", "--answer", "apple-id-sync-on=yes")
-    child.expect_exact("Check 2 of 7 - Internet connection")
-    assert "Apple ID" not in plain(child.before)
+    connectivity = [q for q in PASSING if q.startswith("connectivity-")]
+    child = session("--answer", "photos-status=synced",
+                    *[f"--answer={q}={PASSING[q]}" for q in connectivity])
+    child.expect_exact("Check 2 of 7 - Apple Account and iCloud Photos")
+    before = plain(child.before)
+    assert TRIAGE not in before and "Is Low Power Mode on?" not in before
     child.send(CTRL_C)
     assert finish(child)[0] == 130
 
@@ -155,20 +188,18 @@ def end(child: pexpect.spawn) -> tuple[int, str]:
 
 def test_ctrl_c_at_the_sync_now_question(session) -> None:
     child = session()
-    answer(child, "Check 1 of 7", "n")
-    answer(child, "Sync this iPhone", "y")
+    apple_id_first(child, sync_on="n")
     answer(child, "Do your photos sync now?", CTRL_C)
     code, out = end(child)
     assert code == 130
-    assert "Apple ID and iCloud Photos" in out and "FAILED" in out
+    assert "Apple Account and iCloud Photos" in out and "FAILED" in out
     assert "Traceback" not in out
 
 
 @pytest.mark.parametrize(("signame", "code"), [("SIGTERM", 143), ("SIGHUP", 129)])
 def test_signals_end_the_session_like_ctrl_c(session, signame: str, code: int) -> None:
     child = session()
-    answer(child, "Check 1 of 7", "n")
-    answer(child, "Sync this iPhone", "n")
+    apple_id_first(child, sync_on="n", same_account="n")
     answer(child, "Do your photos sync now?", "n")
     child.expect_exact("Check 2 of 7")
     child.expect_exact("Yes")
@@ -182,8 +213,9 @@ def test_signals_end_the_session_like_ctrl_c(session, signame: str, code: int) -
 def test_closing_the_terminal_keeps_quiet(session, tmp_path: Path) -> None:
     errors = tmp_path / "stderr.txt"
     child = session(stderr_to=errors)
-    answer(child, "Check 1 of 7", "y")
-    child.expect_exact("Sync this iPhone")
+    answer(child, TRIAGE, SYNCED)
+    answer(child, "Check 1 of 7", "n")
+    child.expect_exact("Is the battery low")
     os.close(child.child_fd)  # the terminal window is gone
     child.child_fd = -1
     child.closed = True
@@ -194,27 +226,28 @@ def test_closing_the_terminal_keeps_quiet(session, tmp_path: Path) -> None:
 
 
 def test_cursor_and_line_mode_come_back_after_a_whole_session(session) -> None:
-    child = session("--answer", "apple-id-same-account=yes", "--answer", "apple-id-sync-on=yes",
-                    "--answer", "connectivity-internet-works=yes",
-                    "--answer", "connectivity-on-cellular=no",
-                    "--answer", "connectivity-low-data-mode=no",
-                    "--answer", "icloud-storage-full=no", "--answer", "device-storage-full=no",
-                    "--answer", "restart-done=yes", "--answer", "ios-update-current=yes",
-                    "--answer", "charging-wifi-left-to-sync=yes")
-    answer(child, "Low Power Mode", "n")
+    last = "charging-wifi-left-to-sync"
+    child = session(*[f"--answer={q}={a}" for q, a in PASSING.items() if q != last])
+    answer(child, "Since the problem began", "y")
     code, out = end(child)
     assert code == 0 and "Every check passed." in out
 
 
 def test_dumb_terminal_asks_one_line_at_a_time(session) -> None:
     child = session(TERM="dumb")
-    answer(child, "(y = yes, n = no, s = not sure, h = explain): ", "y\r")
-    answer(child, "Sync this iPhone", "maybe\r")
-    answer(child, "Please type y for yes, n for no or s for not sure", "n\r")
-    answer(child, "Do your photos sync now? (y = yes, n = no, w = not yet): ", "y\r")
+    answer(child, "(the number or id, s = not sure, h = explain): ", NOTHING_SHOWN + "\r")
+    child.expect_exact("Sync this iPhone")  # its prompt is wrapped before "= not sure"
+    answer(child, "h = explain): ", "y\r")
+    answer(child, "At the top of Settings", "maybe\r")
+    answer(child, "Please type y for yes, n for no or s for not sure", "y\r")  # fails
+    answer(child, "Can you tap your name", "y\r")
+    answer(child, "On a computer, sign in", "n\r")
+    answer(child, "Do you use an iCloud Shared Library", "n\r")
+    answer(child, "Is this iPhone signed in", "y\r")
+    answer(child, "w = not yet): ", "y\r")  # "(y = yes, n = no, w = not yet)" may wrap
     code, out = end(child)
     assert code == 0
-    assert "Resolved: the fix for 'Apple ID and iCloud Photos'" in out
+    assert "Resolved: the fix for 'Apple Account and iCloud Photos'" in out
     assert "\x1b" not in child.screen_log.getvalue()  # no colour, no cursor movement
 
 
@@ -227,10 +260,10 @@ def test_dumb_terminal_asks_one_line_at_a_time(session) -> None:
 def test_odd_terminals_still_complete(session, env: dict[str, str]) -> None:
     columns = int(env.pop("COLUMNS", "100"))
     child = session(columns=columns, **env)
-    answer(child, "Check 1 of 7", "n")
-    answer(child, "Sync", "y")
+    answer(child, "What does", ICLOUD_FULL)
+    answer(child, "Check 1 of 7", "y")  # iCloud storage, sent first by the triage: full
     child.expect_exact("How to fix")
-    answer(child, "sync now?", "y")
+    answer(child, "Not yet", "y")  # "Do your photos sync now?" may be broken over two lines
     code, out = end(child)
     assert code == 0
     assert "Resolved" in out and "Traceback" not in out and "Error" not in out
