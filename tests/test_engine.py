@@ -280,10 +280,12 @@ def test_a_choice_inside_a_check_routes_too(routed: Flow) -> None:
     assert cable.status is Status.PASSED
 
 
-def test_a_route_to_a_check_not_selected_is_ignored(routed: Flow) -> None:
+def test_a_run_of_chosen_checks_asks_no_triage(routed: Flow) -> None:
     source = FakeSource({"light": "orange", "power-on": N})
     result = run(routed, source, only={"power"})
-    assert source.asked == ["light", "power-on"]
+    # --only chose where to look: the triage, which chooses the same, is not asked.
+    assert source.asked == ["power-on"]
+    assert [q.answer for q in result.triage] == []
     assert [c.check.id for c in result.checks] == ["power", "cable", "paper"]
     assert statuses(result) == {"power": "failed", "cable": "not_run", "paper": "not_run"}
 

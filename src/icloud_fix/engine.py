@@ -327,12 +327,14 @@ class _Walk:
 
 
 def run(flow: Flow, source: AnswerSource, only: Collection[str] | None = None) -> SessionResult:
-    """Ask the triage, then the checks (only those named in ``only``, when given) in
-    order, except that a check a choice names comes next; stop early when the source
-    says a fix worked."""
+    """Ask the triage, then the checks in order, except that a check a choice names
+    comes next; with ``only``, just those checks and no triage. Stop early when the
+    source says a fix worked."""
     walk = _Walk(flow, source, only)
     triage: list[QuestionResult] = []
-    for question in flow.triage:
+    # The triage chooses where to start; a run of chosen checks (--only, --from) has
+    # already chosen, so it is not asked.
+    for question in flow.triage if only is None else ():
         try:
             triage.append(walk.ask(question, Position(0, walk.total, None)))
         except PromptUnavailable as exc:
