@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from helpers import FeedHandler
 
 
 @pytest.fixture(autouse=True)
@@ -18,3 +21,12 @@ def icloud_fix_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
     monkeypatch.setenv("ICLOUD_FIX_STATUS_URL", "http://127.0.0.1:9/status.js")
     monkeypatch.setenv("ICLOUD_FIX_VERSIONS_URL", "http://127.0.0.1:9/pmv")
     return home
+
+
+@pytest.fixture(scope="module")
+def feeds() -> Iterator[str]:
+    """The base address of Apple's feeds as recorded in tests/feeds, served locally."""
+    server, address = FeedHandler.serve()
+    yield address
+    server.shutdown()  # type: ignore[attr-defined]
+    server.server_close()  # type: ignore[attr-defined]

@@ -3,14 +3,10 @@ served from fixture files on 127.0.0.1."""
 
 from __future__ import annotations
 
-import http.server
 import json
 import os
 import re
 import shutil
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pexpect
@@ -25,33 +21,6 @@ FAKES = Path(__file__).parent / "fakes"
 SERVICES = ("Photos", "iCloud Account & Sign In", "iCloud Storage Upgrades")
 
 
-class FeedHandler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        if self.path == "/slow":
-            time.sleep(6)  # past the 3 s timeout
-        path = FEEDS / self.path.lstrip("/")
-        if self.path == "/slow" or not path.is_file():
-            self.send_response(404)
-            self.end_headers()
-            return
-        body = path.read_bytes()
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def feeds() -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FeedHandler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture

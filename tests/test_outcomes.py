@@ -6,12 +6,9 @@ Every test runs a small flow written here, never the built-in one."""
 
 from __future__ import annotations
 
-import http.server
 import json
 import os
 import re
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pexpect
@@ -20,7 +17,6 @@ import pytest
 from helpers import installed_command, invoke, read_to_the_end, write_flow
 from icloud_fix.report.wording import DEFAULT_ESCALATION
 
-FEEDS = Path(__file__).parent / "feeds"
 CTRL_C = "\x03"
 ESCALATION = "Call the demo help desk at 555-0100 and read them this report."
 OUTAGE_MESSAGE = "Users may be experiencing a problem with Photos syncing."
@@ -123,31 +119,6 @@ def ends_with_the_next_step(run: Run) -> None:
 
 # -- the status feed, served from 127.0.0.1 --------------------------------------------
 
-class FeedHandler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        path = FEEDS / self.path.lstrip("/")
-        if not path.is_file():
-            self.send_response(404)
-            self.end_headers()
-            return
-        body = path.read_bytes()
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def feeds() -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FeedHandler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
 
 
 # -- scripted: one test per outcome ------------------------------------------------------
