@@ -308,3 +308,25 @@ def test_plain_mode_offers_the_suggestion_on_enter(tmp_path: Path, feeds: str) -
         "no", "probe")
     assert (found["charging-wifi-plugged-in"]["answer"],
             found["charging-wifi-plugged-in"]["source"]) == ("no", "prompt")
+
+
+@pytest.mark.parametrize("state", ["hostile", "binary", "flood"])
+def test_ideviceinfo_output_never_reaches_the_terminal_raw(
+        monkeypatch: pytest.MonkeyPatch, state: str) -> None:
+    monkeypatch.setenv("PATH", f"{FAKES}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("FAKE_IDEVICE", state)
+    reading = device.read()
+    # Whatever it printed, nothing is read from it, and the reason is harmless text.
+    assert isinstance(reading, device.DeviceUnavailable) or (
+        reading.product_version is not None and "\x1b" not in reading.product_version)
+    reason = getattr(reading, "reason", "")
+    assert "\x1b" not in reason and "\u200b" not in reason and "\x00" not in reason
+    if state == "hostile":
+        assert reason.startswith("ideviceinfo could not read the iPhone (ERROR: \\x1b]52;c;")
+
+
+def test_feeds_that_cannot_be_understood_are_no_reading() -> None:
+    assert apple_feeds.parse_status("[" * 400_000, SERVICES) is None
+    assert apple_feeds.parse_latest_ios('{"PublicAssetSets":{"iOS":[["x"]]}}',
+                                        "iPhone15,2") is None
+    assert apple_feeds.parse_latest_ios("[" * 400_000, "iPhone15,2") is None

@@ -280,3 +280,22 @@ def test_resolved_by_ends_the_run_resolved() -> None:
     report = json.loads(result.stdout)
     assert report["outcome"] == "resolved" and report["resolved_by"] == "icloud-storage"
     assert [c["status"] for c in report["checks"]][3:] == ["not_reached"] * 4
+
+
+def test_a_state_folder_that_cannot_be_used_does_not_stop_the_session(tmp_path: Path) -> None:
+    # A name too long for the file system: the folder of kept answers cannot be looked at.
+    home = tmp_path / ("x" * 300)
+    env = {**os.environ, "ICLOUD_FIX_HOME": str(home)}
+    run = subprocess.run([installed_command(), "--plain"], input="1\n", env=env,
+                         capture_output=True, text=True, check=False, cwd=tmp_path)
+    # The first question was asked and answered; the session ended only for want of input.
+    assert run.returncode == 130
+    assert "Check 1 of 7" in run.stdout
+    notes = [line for line in run.stderr.splitlines() if "folder of kept answers" in line]
+    assert notes == ["(Cannot use the folder of kept answers, File name too long; going on "
+                     "without continuing an earlier session.)"]
+    assert "Traceback" not in run.stderr
+    scripted = subprocess.run([installed_command(), "--resume", "--non-interactive",
+                               *answer_flags(PASSING)], env=env, capture_output=True,
+                              text=True, check=False, cwd=tmp_path)
+    assert scripted.returncode == 0, scripted.stderr

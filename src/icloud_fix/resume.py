@@ -33,6 +33,10 @@ class SavedSession:
     finished: bool = False
 
 
+class StateUnavailable(Exception):
+    """The folder of kept sessions cannot be looked at; the session runs without it."""
+
+
 def home() -> Path:
     """Where icloud-fix keeps its state: $ICLOUD_FIX_HOME, or the application folder."""
     override = os.environ.get("ICLOUD_FIX_HOME")
@@ -71,8 +75,11 @@ def load(flow: Flow) -> SavedSession | None:
     """The saved session of this flow, keeping only what still applies to it (a flow
     may have changed since); None when there is none or it cannot be read."""
     path = state_file(flow)
-    if not path.is_file():
-        return None
+    try:
+        if not path.is_file():
+            return None
+    except OSError as exc:  # another user's folder, a path under a file, a name too long
+        raise StateUnavailable(exc.strerror or str(exc)) from None
     try:
         document = parse(read_text(path, str(path)), str(path))
     except IcloudFixError:

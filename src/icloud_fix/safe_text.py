@@ -8,11 +8,20 @@ bidirectional overrides that make text read differently from what it is.
 
 from __future__ import annotations
 
-# C0 controls except tab and newline, DEL, C1 controls, and the bidirectional
-# embedding, override and isolate characters.
+# C0 controls except tab and newline, DEL, C1 controls, and every invisible format
+# character (Unicode's Cf, and the line and paragraph separators): bidirectional
+# overrides and isolates, zero-width spaces and joiners, the byte order mark, the
+# Arabic letter mark, tag characters. Ranges as unicodedata lists them for Cf, Zl, Zp
+# (Unicode 15, with the Egyptian format controls it adds).
+_FORMAT = ((0xAD, 0xAD), (0x600, 0x605), (0x61C, 0x61C), (0x6DD, 0x6DD), (0x70F, 0x70F),
+           (0x890, 0x891), (0x8E2, 0x8E2), (0x180E, 0x180E), (0x200B, 0x200F),
+           (0x2028, 0x202E), (0x2060, 0x2064), (0x2066, 0x206F), (0xFEFF, 0xFEFF),
+           (0xFFF9, 0xFFFB), (0x110BD, 0x110BD), (0x110CD, 0x110CD), (0x13430, 0x1343F),
+           (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0001, 0xE0001), (0xE0020, 0xE007F))
 _UNSAFE = [c for c in range(0x20) if c not in (0x09, 0x0A)] + list(range(0x7F, 0xA0))
-_UNSAFE += [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]
-_TABLE = {c: (f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}") for c in _UNSAFE}
+_UNSAFE += [c for first, last in _FORMAT for c in range(first, last + 1)]
+_TABLE = {c: (f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}" if c < 0x10000 else f"\\U{c:08x}")
+          for c in _UNSAFE}
 # For one-line messages: a newline or tab in a value must not start a fake line.
 _ONE_LINE = {**_TABLE, 0x09: "\\t", 0x0A: "\\n"}
 

@@ -171,7 +171,13 @@ class _Session:
         if self.o.fresh:
             resume.clear(self.flow)
             return None
-        saved = resume.load(self.flow)
+        try:
+            saved = resume.load(self.flow)
+        except resume.StateUnavailable as exc:
+            with contextlib.suppress(OSError):
+                sys.stderr.write(f"(Cannot use the folder of kept answers, {visible(str(exc))}; "
+                                 "going on without continuing an earlier session.)\n")
+            return None
         if saved is None or self.o.resume or saved.finished:
             return saved
         assert self.prompter is not None

@@ -49,7 +49,7 @@ def parse_status(text: str, services: tuple[str, ...]) -> list[Outage] | None:
                                           _text(event.get("message"), 500),
                                           _text(event.get("startDate"), 50)))
         return outages
-    except (ValueError, KeyError, TypeError, AttributeError):
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return None
 
 
@@ -73,7 +73,7 @@ def parse_latest_ios(text: str, product_type: str) -> str | None:
         assets = json.loads(text)["PublicAssetSets"]["iOS"]
         versions = [_text(a["ProductVersion"], 30) for a in assets
                     if product_type in (a.get("SupportedDevices") or [])]
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return None
     return max(versions, key=_version_key) if versions else None
 

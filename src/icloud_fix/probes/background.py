@@ -38,6 +38,8 @@ class _Background(Generic[T]):
         def target() -> None:
             try:
                 self._value = self._work()  # type: ignore[operator]
+            except Exception:  # a reading that cannot be understood is no reading
+                self._value = None
             finally:
                 self._done.set()
 

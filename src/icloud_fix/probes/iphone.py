@@ -32,13 +32,47 @@ class DeviceUnavailable:
     reason: str
 
 
+# What is read from ideviceinfo at most: its real answers are a few KiB.
+MAX_OUTPUT = 256 * 1024
+
+
 def _run(args: list[str], timeout: float) -> tuple[int, str]:
+    """The exit code and output (stdout and stderr) of a command, read for ``timeout``
+    seconds and ``MAX_OUTPUT`` bytes at most, decoded leniently; never raises."""
+    import select
+    import time
+
     try:
-        done = subprocess.run(args, capture_output=True, text=True, timeout=timeout,
-                              stdin=subprocess.DEVNULL, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
+        child = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                 stderr=subprocess.STDOUT)
+    except OSError as exc:
         return 1, str(exc)
-    return done.returncode, (done.stdout or "") + (done.stderr or "")
+    deadline = time.monotonic() + timeout
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        assert child.stdout is not None
+        while size <= MAX_OUTPUT:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([child.stdout], [], [], left)[0]:
+                return 1, "ideviceinfo did not answer in time"
+            chunk = child.stdout.read1(65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > MAX_OUTPUT:
+            return 1, "ideviceinfo printed far more than expected"
+        code = child.wait(max(deadline - time.monotonic(), 0.01))
+    except (OSError, ValueError, subprocess.TimeoutExpired):
+        return 1, "ideviceinfo did not answer in time"
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+        if child.stdout is not None:
+            child.stdout.close()
+    return code, b"".join(chunks).decode("utf-8", "replace")
 
 
 def _fields(text: str) -> dict[str, str]:
@@ -59,7 +93,8 @@ def _why(output: str) -> str:
     if "password" in text or "passcode" in text or "locked" in text:
         return "the iPhone is locked: unlock it and keep it unlocked"
     first = output.strip().splitlines()[0] if output.strip() else "no answer"
-    return f"ideviceinfo could not read the iPhone ({first[:80]})"
+    # What another program printed is shown as harmless text.
+    return f"ideviceinfo could not read the iPhone ({one_line(shorten(first, 80))})"
 
 
 def _int(value: str | None) -> int | None:
