@@ -188,3 +188,16 @@ def test_pure_python_yaml_gives_the_same_lines(monkeypatch: pytest.MonkeyPatch) 
         first = caught.value.problems[0]
         assert (first.line, path.name) == (line, path.name)
         assert message in first.message
+
+
+def test_a_file_with_thousands_of_mistakes_says_the_first_hundred(tmp_path: Path) -> None:
+    keys = "\n".join(f"unknown-{n}: 1" for n in range(5000))
+    path = write_flow(tmp_path, f"format: 1\nid: demo\ntitle: Demo\nversion: '1'\n"
+                                f"checks: []\n{keys}\n")
+    with pytest.raises(InputFileError) as caught:
+        load_file(path)
+    lines = caught.value.message.splitlines()
+    assert len(caught.value.problems) > 5000
+    assert len(lines) == 101
+    assert lines[-1] == f"{path}: ... and {len(caught.value.problems) - 100:,} more problems; " \
+        "fix these first"

@@ -46,12 +46,24 @@ class Problem:
         return one_line(f"{where}: {self.message}")
 
 
+# A file with thousands of mistakes gets the first of them, then a count: the rest
+# would only scroll the useful ones away (and cost time to print).
+MAX_PROBLEMS_SHOWN = 100
+
+
 class InputFileError(IcloudFixError):
-    """A flow file or an answer file that cannot be used; carries every problem found."""
+    """A flow file or an answer file that cannot be used; carries every problem found,
+    and says the first MAX_PROBLEMS_SHOWN of them."""
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+        lines = [str(p) for p in problems[:MAX_PROBLEMS_SHOWN]]
+        more = len(problems) - MAX_PROBLEMS_SHOWN
+        if more > 0:
+            source = problems[0].source
+            lines.append(one_line(f"{source}: ... and {more:,} more problem"
+                                  f"{'s' if more != 1 else ''}; fix these first"))
+        super().__init__("\n".join(lines))
 
 
 class Terminated(KeyboardInterrupt):
