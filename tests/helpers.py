@@ -85,9 +85,10 @@ def statuses(report: dict) -> list:
 
 # yes and no as flow files may write them: YAML booleans, or the words in any case.
 YES_NO_WORDS: list[Any] = ["yes", "no", True, False, "Yes", "NO", "true", "False"]
-# Choice ids, some of them words YAML 1.1 would read as booleans or numbers unquoted.
+# Choice ids, some of them words YAML 1.1 would read as booleans unquoted (a number
+# alone is no choice id: a typed number picks a choice by its place).
 CHOICE_IDS = ["wifi", "mobile-data", "low-power", "a", "b-2", "off", "on", "yes", "true",
-              "1", "2026"]
+              "2026-model"]
 # Any text that is not blank: a letter, then anything at all.
 texts = st.text(max_size=20).map(lambda s: "T " + s)
 

@@ -162,3 +162,12 @@ def test_checked_against_names_the_ios_versions() -> None:
     for version in ("iOS 17", "iOS 18", "iOS 26"):
         assert version in checked
     assert "Not checked against iOS 27" in checked
+
+
+def test_the_versions_the_wording_was_checked_against_are_shown() -> None:
+    from helpers import invoke
+
+    listing = invoke("list")
+    assert "Wording checked against: iOS 17" in " ".join(listing.stdout.split())
+    document = json.loads(invoke("list", "--format", "json").stdout)
+    assert document["flow"]["checked_against"].startswith("iOS 17")

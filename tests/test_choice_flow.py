@@ -667,10 +667,38 @@ def test_the_help_of_choices_is_offered_without_help_on_the_question(tmp_path: P
             "  Apple: A fruit.\n") in run.stdout
 
 
-def test_choice_ids_yaml_reads_as_numbers_or_null_read_back(tmp_path: Path) -> None:
-    flow = one_question_flow(tmp_path, ['{id: "1", label: First}', '{id: "2", label: Second}',
+def test_a_choice_id_that_is_a_number_alone_is_refused(tmp_path: Path) -> None:
+    # "1" typed in --plain would pick the first choice, and --answer pick=1 the one
+    # called 1: a flow may not say both.
+    path = write_flow(tmp_path, """
+        format: 2
+        id: numbers
+        title: Numbers
+        version: "1"
+        checks:
+          - id: only
+            title: Only
+            questions:
+              - id: pick
+                kind: choice
+                prompt: Which one?
+                informational: true
+                choices: [{id: "2", label: Two bars}, {id: s, label: Some}]
+    """)
+    result = invoke("validate", str(path))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"{path}:13: 'id' cannot be a number alone ('2'): a typed number picks a choice by "
+        "its place in the list; use a word, such as 'one-bar'",
+        f"{path}:13: 'id' cannot be 's': it is reserved for the keys every question has (s "
+        "and skip for \"not sure\", h for help)",
+    ]
+
+
+def test_choice_ids_yaml_reads_as_booleans_or_null_read_back(tmp_path: Path) -> None:
+    flow = one_question_flow(tmp_path, ['{id: "on", label: First}', '{id: "no", label: Second}',
                                         '{id: "null", label: Neither}'])
-    for choice in ("1", "2", "null"):
+    for choice in ("on", "no", "null"):
         saved = tmp_path / f"saved-{choice}.yaml"
         first = scripted(flow, "--answer", f"pick={choice}", "--save-answers", str(saved))
         assert saved.read_text(encoding="utf-8").endswith(f"\npick: {choice}\n")

@@ -152,8 +152,8 @@ def test_problems_found_ends_with_next_step_and_escalation(tmp_path: Path, own: 
     assert report["headline"] == "Problems found: 1 check failed ('Beta')."
     assert run.statuses == {"alpha": "passed", "beta": "failed", "gamma": "passed",
                             "delta": "passed"}
-    assert report["next_step"] == ("Try the fixes in order; after each one, open Photos and "
-                                   "look at its status.")
+    assert report["next_step"] == ("Try the fixes in order; after each one, check whether the "
+                                   "problem is gone.")
     escalation = ESCALATION if own else DEFAULT_ESCALATION
     assert report["escalation"] == escalation
     run.said()
@@ -233,8 +233,10 @@ def test_not_sure_is_inconclusive(tmp_path: Path, answers: dict[str, str],
     assert run.report["outcome"] == "inconclusive"  # never no_problem_found
     assert {k: v for k, v in run.statuses.items() if v != "passed"} == open_checks
     assert run.report["headline"] == headline
+    # The command names the flow file, so it runs as printed.
     assert run.report["next_step"].endswith(
-        "then run those checks again: icloud-fix --only " + ",".join(open_checks))
+        f"then run those checks again: icloud-fix --steps {steps} --only "
+        + ",".join(open_checks))
     assert run.report["escalation"] is None
     run.said()
     ends_with_the_next_step(run)
@@ -250,7 +252,8 @@ def test_every_check_passed_is_no_problem_found(tmp_path: Path) -> None:
     assert report["headline"] == "Every check passed."
     assert set(run.statuses.values()) == {"passed"}
     # Passing is not resolving: there is still a next step, and where to get help.
-    assert report["next_step"].startswith("Every check passed, so the cause is most likely")
+    assert report["next_step"] == "Every check passed: see where to get help if the problem " \
+        "goes on."
     assert report["escalation"] == ESCALATION
     run.said()
     ends_with_the_next_step(run)
@@ -260,7 +263,7 @@ def test_every_check_passed_is_no_problem_found(tmp_path: Path) -> None:
     ("selection", "ran", "headline", "others"),
     [(["--from", "gamma"], {"gamma", "delta"},
       "The 2 checks run passed; 2 checks were not run.", "alpha,beta"),
-     (["--only", "beta"], {"beta"}, "The check run passed; 3 checks were not run.",
+     (["--only", "beta"], {"beta"}, "The one check run passed; 3 checks were not run.",
       "alpha,gamma,delta")],
     ids=["from", "only"],
 )
@@ -274,7 +277,8 @@ def test_a_partial_run_says_how_many_ran(tmp_path: Path, selection: list[str], r
     assert run.report["headline"] == headline
     assert {c for c, s in run.statuses.items() if s == "not_run"} == {
         "alpha", "beta", "gamma", "delta"} - ran
-    assert run.report["next_step"] == f"Run the other checks too: icloud-fix --only {others}"
+    assert run.report["next_step"] == (f"Run the other checks too: icloud-fix --steps {steps} "
+                                       f"--only {others}")
     run.said()
     ends_with_the_next_step(run)
     for report in (run.text, run.markdown, json.dumps(run.report)):
@@ -397,7 +401,8 @@ def test_a_fix_that_did_not_help_leads_with_escalation_and_the_report_is_saved(
         "Status") < text.index("FAILED")
     assert "Fixes you tried: Alpha (did not help)" in words(text)
     assert "Fix alpha more." not in text  # named, not shown again
-    assert "Next step: The fixes you tried did not help: ask for help as below" in words(text)
+    assert "Next step: The fixes you tried did not help: ask for help (see 'If this does not " \
+        "help')" in words(text)
     # Enter accepted: a Markdown report in the current folder, and where it is said.
     [saved] = tmp_path.glob("icloud-fix-report-*.md")
     assert f"Report saved: {saved}" in words(saved_line)

@@ -70,7 +70,10 @@ def run(options: SessionOptions) -> int:
     """Run one session; returns the exit code. Raises IcloudFixError for bad input."""
     try:
         return _Session(options).run()
-    except PromptUnavailable as exc:  # left at the "continue where you stopped?" question
+    except PromptUnavailable as exc:  # left at "continue where you stopped?" or the like
+        with contextlib.suppress(OSError):
+            sys.stderr.write(f"\nStopped: {exc.reason}. Nothing was changed: what you answered "
+                             f"before is still kept.\n")
         return exc.exit_code
 
 
@@ -100,7 +103,7 @@ class _Session:
         try:
             with holding:
                 saved = self._resumed()
-                if saved is not None and saved.finished:
+                if saved is not None and saved.finished and self.only is None:
                     # Last time ended waiting on fixes that take time: did they work?
                     source = self._after_waiting(saved)
                 else:
@@ -129,7 +132,10 @@ class _Session:
             return None
         from icloud_fix.report import text
 
-        return text.make_console(no_color=self.o.no_color, plain=self.mode is PromptMode.PLAIN)
+        # With a JSON or Markdown report on stdout, the conversation goes to stderr.
+        file = sys.stderr if self.stdout_format is not Format.text else None
+        return text.make_console(file=file, no_color=self.o.no_color,
+                                 plain=self.mode is PromptMode.PLAIN)
 
     def _background_readings(self) -> BackgroundReadings | None:
         """The iPhone and Apple's feeds, read in the background (a person is asked, or
@@ -293,8 +299,8 @@ class _Session:
         the next run starts by asking whether they worked."""
         from icloud_fix import resume
 
-        if not result.waiting:
-            resume.clear(self.flow)
+        if not result.waiting or result.resolved_by is not None:
+            resume.clear(self.flow)  # resolved: what was waiting no longer matters
             return
         try:
             resume.save(self.flow, result, source.not_fixed, source.waiting, finished=True)
@@ -317,7 +323,7 @@ class _Session:
         name = f"icloud-fix-report-{datetime.now().strftime('%Y-%m-%d-%H%M')}.md"
         try:
             if not self.prompter.confirm(f"Save this report as {name} in this folder, to "
-                                         f"hand to Apple Support?", True):
+                                         f"hand to whoever helps you next?", True):
                 return
         except PromptUnavailable:
             return  # left at the question: nothing to save

@@ -135,6 +135,8 @@ class Ident(FieldType):
     """A kebab-case id; ``reserved`` words mean something else where it is used."""
 
     reserved: tuple[str, ...] = ()
+    # For a choice: an id of digits alone would read like its place in the list.
+    not_a_number: bool = False
     expected: str = "a kebab-case id such as 'icloud-storage'"
 
     def read(self, value: Value, key: str, reader: Reader) -> Any:
@@ -149,14 +151,25 @@ class Ident(FieldType):
             return INVALID
         if text in self.reserved:
             reader.problem(value.line, f"'{key}' cannot be '{text}': it is reserved for "
-                           f"\"not sure\"")
+                           f"the keys every question has (s and skip for \"not sure\", h "
+                           f"for help)")
+            return INVALID
+        if self.not_a_number and text.isdigit():
+            reader.problem(value.line, f"'{key}' cannot be a number alone ('{text}'): a typed "
+                           f"number picks a choice by its place in the list; use a word, "
+                           f"such as 'one-bar'")
             return INVALID
         return text
 
     def schema(self, fmt: int) -> dict[str, Any]:
         schema: dict[str, Any] = {"type": "string", "pattern": ID_PATTERN, "maxLength": MAX_ID}
+        refused: list[dict[str, Any]] = []
         if self.reserved:
-            schema["not"] = {"enum": list(self.reserved)}
+            refused.append({"enum": list(self.reserved)})
+        if self.not_a_number:
+            refused.append({"pattern": "^[0-9]+(?![\\s\\S])"})
+        if refused:
+            schema["not"] = refused[0] if len(refused) == 1 else {"anyOf": refused}
         return schema
 
 

@@ -22,8 +22,9 @@ def choice_object() -> ObjectType:
     from icloud_fix.flowfile.fields import Field, Ident, ObjectType, Text
 
     return ObjectType("a choice", (
-        Field("id", Ident(reserved=("skip",)), "Kebab-case id, unique within the question; "
-              "the value for --answer QUESTION=ID and in reports.", required=True),
+        Field("id", Ident(reserved=("skip", "s", "h"), not_a_number=True),
+              "Kebab-case id, unique within the question, not s, h, skip or a number "
+              "alone; the value for --answer QUESTION=ID and in reports.", required=True),
         Field("label", Text(max_length=200), "What the person picks, in their words.",
               required=True),
         Field("help", Text(), "More detail, shown when the person asks for help."),

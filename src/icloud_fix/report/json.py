@@ -15,7 +15,8 @@ SCHEMA_VERSION = 1
 
 
 def flow_summary(flow: Flow) -> dict[str, Any]:
-    return {"id": flow.id, "title": flow.title, "version": flow.version, "source": flow.source}
+    return {"id": flow.id, "title": flow.title, "version": flow.version, "source": flow.source,
+            "checked_against": flow.checked_against}
 
 
 def _answered(q: QuestionResult) -> dict[str, Any]:

@@ -41,6 +41,8 @@ def render(result: SessionResult, now: datetime | None = None) -> str:
         "",
         f"- Date: {when}",
         f"- Flow: {flow.id} {_inline(flow.version)}",
+        *([f"- Wording checked against: {_inline(flow.checked_against)}"]
+          if flow.checked_against else []),
         f"- Tool: icloud-fix {__version__}",
         f"- Outcome: {result.outcome.value}",
     ]

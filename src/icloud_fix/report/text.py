@@ -306,6 +306,9 @@ def print_flow(console: Console, flow: Flow) -> None:
     out = Text()
     out.append(f"{flow.title} ({flow.id} {flow.version})\n", style="bold")
     width = max(console.width, 20)
+    if flow.checked_against:
+        out.append(_wrap(f"Wording checked against: {flow.checked_against}", 0, width),
+                   style="dim")
     if flow.triage:
         out.append("\nBefore the checks\n", style="bold")
         for q in flow.triage:

@@ -18,6 +18,17 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
+def _command(result: SessionResult, *words: str) -> str:
+    """An icloud-fix command for this flow: --steps FILE unless it is the built-in one."""
+    import shlex
+
+    from icloud_fix.flowfile.loader import BUILTIN_FLOW
+
+    flow = result.flow
+    steps = [] if flow.source == BUILTIN_FLOW else ["--steps", flow.source]
+    return " ".join(shlex.quote(w) for w in ("icloud-fix", *steps, *words))
+
+
 def _titles(checks: tuple) -> str:
     return ", ".join(f"'{c.check.title}'" for c in checks)
 
@@ -56,7 +67,7 @@ def headline(result: SessionResult) -> str:
                                                             Status.IN_PROGRESS))
         return f"Stopped before the end: {done} of {_count(len(selected), 'check')} done."
     if not_run:
-        checks = "check" if len(selected) == 1 else f"{len(selected)} checks"
+        checks = "one check" if len(selected) == 1 else f"{len(selected)} checks"
         return f"The {checks} run passed{run_note}."
     return "Every check passed."
 
@@ -79,20 +90,23 @@ def next_step(result: SessionResult, only_hint: str | None = None) -> str | None
                     "then run icloud-fix again: it starts by asking whether they worked."
                     + (" Meanwhile, try the other fixes in order." if untried else ""))
         if untried:
-            return ("Try the fixes in order; after each one, open Photos and look at its "
-                    "status.")
-        return "The fixes you tried did not help: ask for help as below, and hand over " \
-            "this report."
+            return "Try the fixes in order; after each one, check whether the problem is gone."
+        if result.not_run:
+            ids = ",".join(c.check.id for c in result.not_run)
+            return (f"The fixes you tried did not help. Run the other checks too: "
+                    f"{_command(result, '--only', ids)}")
+        return ("The fixes you tried did not help: ask for help (see 'If this does not "
+                "help') and hand over this report.")
     if outcome is Outcome.INCONCLUSIVE:
         open_ids = ",".join(c.check.id for c in result.selected
                             if c.status is not Status.PASSED)
-        return (f"Find out what you were not sure about (press h at a question to have it "
-                f"explained), then run those checks again: icloud-fix --only {open_ids}")
+        return (f"Find out what you were not sure about (the help of each question says "
+                f"where to look), then run those checks again: "
+                f"{_command(result, '--only', open_ids)}")
     if result.not_run:
         ids = ",".join(c.check.id for c in result.not_run)
-        return f"Run the other checks too: icloud-fix --only {ids}"
-    return ("Every check passed, so the cause is most likely on Apple's side or in your "
-            "account: see where to get help below.")
+        return f"Run the other checks too: {_command(result, '--only', ids)}"
+    return "Every check passed: see where to get help if the problem goes on."
 
 
 def needs_escalation(result: SessionResult) -> bool:
