@@ -171,3 +171,20 @@ def test_the_versions_the_wording_was_checked_against_are_shown() -> None:
     assert "Wording checked against: iOS 17" in " ".join(listing.stdout.split())
     document = json.loads(invoke("list", "--format", "json").stdout)
     assert document["flow"]["checked_against"].startswith("iOS 17")
+
+
+def test_a_run_of_chosen_checks_keeps_the_status_line_given_ahead() -> None:
+    from helpers import invoke
+
+    # --only asks no triage, but an answer given for it still counts: the question
+    # about the first upload is asked only when the status line says "uploading".
+    result = invoke("--non-interactive", "--only", "charging-wifi", "--format", "json",
+                    "-a", "photos-status=uploading", "-a", "charging-wifi-first-upload=no",
+                    "-a", "charging-wifi-plugged-in=yes", "-a", "charging-wifi-left-to-sync=yes")
+    report = json.loads(result.stdout)
+    assert result.exit_code == 1
+    assert report["triage"][0]["answer"] == "uploading"
+    charging = next(c for c in report["checks"] if c["id"] == "charging-wifi")
+    assert charging["status"] == "failed"
+    assert charging["questions"][0] == {"id": "charging-wifi-first-upload", "answer": "no",
+                                        "passed": False, "source": "flag"}

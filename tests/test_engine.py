@@ -285,7 +285,7 @@ def test_a_run_of_chosen_checks_asks_no_triage(routed: Flow) -> None:
     result = run(routed, source, only={"power"})
     # --only chose where to look: the triage, which chooses the same, is not asked.
     assert source.asked == ["power-on"]
-    assert [q.answer for q in result.triage] == []
+    assert [(q.question.id, q.answer) for q in result.triage] == [("light", None)]
     assert [c.check.id for c in result.checks] == ["power", "cable", "paper"]
     assert statuses(result) == {"power": "failed", "cable": "not_run", "paper": "not_run"}
 

@@ -174,6 +174,13 @@ class ScriptedAnswers:
         self.not_fixed: set[str] = set(not_fixed)
         self.waiting: set[str] = set(waiting)  # "not yet": the fix takes time
 
+    def known(self, question: Question) -> Reply | None:
+        """The answer given ahead for a question, without asking anyone."""
+        if question.id not in self.given.answers:
+            return None
+        return Reply(self.given.answers[question.id],
+                     self.given.origins.get(question.id, Origin.FLAG))
+
     def ask(self, question: Question, position: Position) -> str | Reply:
         if question.id in self.given.answers:
             return Reply(self.given.answers[question.id],

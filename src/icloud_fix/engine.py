@@ -276,6 +276,12 @@ class _Walk:
         reply = self.source.ask(question, position)
         if not isinstance(reply, Reply):
             reply = Reply(reply)
+        self.record(question, reply)
+        return QuestionResult(question, reply.answer, judge(question, reply.answer),
+                              reply.source, reply.evidence)
+
+    def record(self, question: Question, reply: Reply) -> None:
+        """Keep an answer for the conditions of later questions, and follow its route."""
         self.answers[question.id] = reply.answer
         target = kinds.of(question).routes_to(question, reply.answer) \
             if reply.answer != Answer.SKIP else None
@@ -283,8 +289,6 @@ class _Walk:
         if (check is not None and check.id in self.selected_ids
                 and check.id not in self.asked_ids and check not in self.routed):
             self.routed.append(check)
-        return QuestionResult(question, reply.answer, judge(question, reply.answer),
-                              reply.source, reply.evidence)
 
     def next_check(self) -> Check | None:
         while self.routed:
@@ -333,8 +337,19 @@ def run(flow: Flow, source: AnswerSource, only: Collection[str] | None = None) -
     walk = _Walk(flow, source, only)
     triage: list[QuestionResult] = []
     # The triage chooses where to start; a run of chosen checks (--only, --from) has
-    # already chosen, so it is not asked.
-    for question in flow.triage if only is None else ():
+    # already chosen, so it is not asked, though answers given ahead still count (a
+    # later question may depend on them).
+    known = getattr(source, "known", None)
+    for question in flow.triage:
+        if only is not None:
+            reply = known(question) if known is not None else None
+            if reply is None:
+                triage.append(QuestionResult(question, None, None))
+                continue
+            walk.record(question, reply)
+            triage.append(QuestionResult(question, reply.answer, None, reply.source,
+                                         reply.evidence))
+            continue
         try:
             triage.append(walk.ask(question, Position(0, walk.total, None)))
         except PromptUnavailable as exc:
