@@ -216,6 +216,10 @@ def test_an_outage_is_said_first_and_the_person_may_stop(tmp_path: Path, feeds: 
     # The feed is read while the first question waits (never delaying it), and the
     # outage is said before the next one.
     child.expect_exact("Explain this question")
+    # A person takes a moment to answer; the feed (on 127.0.0.1) is read by then, even on
+    # a busy machine. Answering at once could beat it, and the outage would then be said
+    # before the question after the next.
+    child.expect(pexpect.TIMEOUT, timeout=1.5)
     child.send("1")
     child.expect_exact("Apple reports a problem with its own service right now:")
     child.expect_exact("Photos (since 11/25/2026 12:00 PST): Users may be experiencing a "

@@ -417,8 +417,9 @@ def test_stopping_for_an_outage_is_service_outage(tmp_path: Path, feeds: str) ->
     child = spawn(tmp_path, "--steps", str(steps), "--output", "out.md",
                   ICLOUD_FIX_STATUS_URL=f"{feeds}/status-outage.js")
     child.expect_exact("Is alpha fine?")
-    # The feed is read once the first question is drawn; give it time to come back.
-    child.expect(pexpect.TIMEOUT, timeout=0.5)
+    # The feed is read once the first question is drawn; give it time to come back,
+    # even on a busy machine.
+    child.expect(pexpect.TIMEOUT, timeout=1.5)
     child.send("y")
     child.expect_exact("Apple reports a problem with its own service right now:")
     answer(child, "Go on with the checks anyway?", "n")

@@ -84,6 +84,51 @@ def _pick_keys(keys: list[str], unkeyed: int) -> str:
     return f"press {said} or use arrows + Enter" if unkeyed else f"press {said} to pick"
 
 
+def _ask_until_signal(question: questionary.Question) -> Any:
+    """Ask, ending the prompt cleanly when SIGTERM or SIGHUP arrives while it waits.
+
+    A signal handler that raises lands wherever Python is, which inside the prompt's
+    event loop can be a callback whose exception asyncio swallows, or the middle of a
+    lock; while the prompt runs, the loop itself receives the signal and ends the
+    prompt with the same Terminated the handler would raise.
+    """
+    import signal
+
+    from icloud_fix.errors import Terminated
+
+    app = question.application
+    restore: list[tuple[int, Any]] = []
+
+    def install() -> None:
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        for name in ("SIGTERM", "SIGHUP"):
+            signum = getattr(signal, name, None)
+            if signum is None:
+                continue
+            restore.append((signum, signal.getsignal(signum)))
+
+            def end(signum: int = signum, name: str = name) -> None:
+                if not app.future or not app.future.done():
+                    app.exit(exception=Terminated(signum, name), style="class:aborting")
+
+            try:
+                loop.add_signal_handler(signum, end)
+            except (RuntimeError, ValueError, NotImplementedError):  # not the main thread
+                restore.pop()
+
+    app.pre_run_callables.append(install)
+    try:
+        return question.unsafe_ask()
+    finally:
+        # Closing the prompt's loop resets these signals to their defaults: put the
+        # session's own handlers back.
+        for signum, previous in restore:
+            with contextlib.suppress(ValueError, OSError, TypeError):
+                signal.signal(signum, previous)
+
+
 def _answer_keys(question: questionary.Question, keys: dict[str, Any]) -> None:
     """Let a single key press choose and submit an answer, and Ctrl-D end the session.
 
@@ -239,7 +284,7 @@ class RichPrompter:
             **self.prompt_kwargs,
         )
         _answer_keys(prompt, {o.key: o.value for o in FIX_OPTIONS if o.key})
-        return Fix(prompt.unsafe_ask())
+        return Fix(_ask_until_signal(prompt))
 
     def confirm(self, text: str, default: bool) -> bool:
         """A yes/no question outside the flow, such as 'Continue where you stopped?'."""
@@ -250,7 +295,7 @@ class RichPrompter:
         prompt = questionary.confirm(text, default=default, auto_enter=True,
                                      **self.prompt_kwargs)
         _answer_keys(prompt, {})
-        return bool(prompt.unsafe_ask())
+        return bool(_ask_until_signal(prompt))
 
     def _start_readings(self, _app: object) -> None:
         if self.readings is not None:
@@ -287,7 +332,7 @@ class RichPrompter:
             if self.readings is not None:
                 # Readings start once this question is drawn, never before it.
                 prompt.application.after_render += self._start_readings
-            value = prompt.unsafe_ask()
+            value = _ask_until_signal(prompt)
             if suggestion is not None and value == suggestion.answer:
                 return suggestion  # confirmed: the answer comes from the iPhone
             if value != _HELP:
