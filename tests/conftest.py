@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import FeedHandler
+from helpers import serve_feeds
 
 
 @pytest.fixture(autouse=True)
@@ -26,7 +26,7 @@ def icloud_fix_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
 @pytest.fixture(scope="module")
 def feeds() -> Iterator[str]:
     """The base address of Apple's feeds as recorded in tests/feeds, served locally."""
-    server, address = FeedHandler.serve()
+    server, address = serve_feeds()
     yield address
-    server.shutdown()  # type: ignore[attr-defined]
-    server.server_close()  # type: ignore[attr-defined]
+    server.shutdown()
+    server.server_close()

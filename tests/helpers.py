@@ -207,35 +207,32 @@ def read_to_the_end(child, save_report: str = "n") -> str:
 FEEDS = Path(__file__).parent / "feeds"
 
 
-class FeedHandler:
-    """Serves the recorded feeds in tests/feeds from 127.0.0.1; /slow answers after the
-    3-second timeout."""
+def serve_feeds() -> tuple[Any, str]:
+    """A server of the recorded feeds in tests/feeds on 127.0.0.1, and its address;
+    /slow answers after the 3-second timeout."""
+    import http.server
+    import threading
+    import time
 
-    @staticmethod
-    def serve() -> tuple[object, str]:
-        import http.server
-        import threading
-        import time
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                if self.path == "/slow":
-                    time.sleep(6)  # past the 3 s timeout
-                path = FEEDS / self.path.lstrip("/")
-                if self.path == "/slow" or not path.is_file():
-                    self.send_response(404)
-                    self.end_headers()
-                    return
-                body = path.read_bytes()
-                self.send_response(200)
-                self.send_header("Content-Length", str(len(body)))
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path == "/slow":
+                time.sleep(6)  # past the 3 s timeout
+            path = FEEDS / self.path.lstrip("/")
+            if self.path == "/slow" or not path.is_file():
+                self.send_response(404)
                 self.end_headers()
-                self.wfile.write(body)
+                return
+            body = path.read_bytes()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
 
-            def log_message(self, *args: object) -> None:
-                pass
+        def log_message(self, *args: object) -> None:
+            pass
 
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        server.daemon_threads = True
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        return server, f"http://127.0.0.1:{server.server_address[1]}"
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"

@@ -173,13 +173,13 @@ def test_pure_python_yaml_gives_the_same_lines(monkeypatch: pytest.MonkeyPatch) 
     # Where PyYAML was built without libyaml, the pure-Python parser is used.
     import yaml
 
-    from icloud_fix.flowfile import located_yaml as documents
+    from icloud_fix.flowfile import yaml_loader
 
-    class PureLoader(documents._ComposeOnly, yaml.SafeLoader):
+    class PureLoader(yaml_loader.ComposeOnly, yaml.SafeLoader):
         pass
 
-    monkeypatch.setattr(documents, "_Loader", PureLoader)
-    monkeypatch.setattr(documents, "_WANTS_BYTES", False)
+    monkeypatch.setattr(yaml_loader, "Loader", PureLoader)
+    monkeypatch.setattr(yaml_loader, "WANTS_BYTES", False)
     assert load_builtin().check_ids()[0] == "connectivity"
     for path in INVALID:
         line, message = expectation(path)

@@ -195,7 +195,8 @@ class _Session:
         resume.clear(self.flow)
         return None
 
-    def _answer_source(self, saved: SavedSession | None) -> ScriptedAnswers:
+    def _answer_source(self, saved: SavedSession | None,
+                       resolved_by: str | None = None) -> ScriptedAnswers:
         """Answers given ahead (flags and files win over a resumed session's), then the
         prompter, or in a script the iPhone's readings with --auto."""
         from icloud_fix.engine import Origin
@@ -208,31 +209,31 @@ class _Session:
         if self.readings is not None and not self.asks:
             readings = self.readings
             suggest = lambda question: readings.suggestion(question, wait=2 * TIMEOUT)  # noqa: E731
-        return ScriptedAnswers(given, fallback=self.prompter, resolved_by=self.o.resolved_by,
+        return ScriptedAnswers(given, fallback=self.prompter,
+                               resolved_by=resolved_by or self.o.resolved_by,
                                not_fixed=saved.not_fixed if saved else (),
                                waiting=saved.waiting if saved else (), suggest=suggest)
 
     def _after_waiting(self, saved: SavedSession) -> ScriptedAnswers:
         """Ask whether the fixes that take time worked, and play the last session back
         with that answer: resolved, not fixed (with where to get help), or still waiting."""
-        from icloud_fix.engine import Fix, Origin
+        import dataclasses
+
+        from icloud_fix.engine import Fix
 
         if not saved.waiting or self.prompter is None:
             return self._answer_source(None)
         titles = " and ".join(f"'{c.title}'" for c in self.flow.checks if c.id in saved.waiting)
         fix = self.prompter.ask_fix(f"Last time you tried the fix for {titles}, which takes "
                                     f"time. {self.flow.after_fix_question.strip()}")
-        given = GivenAnswers(saved.answers, dict.fromkeys(saved.answers, Origin.PROMPT)) \
-            | self.given
-        first = next(c.id for c in self.flow.checks if c.id in saved.waiting)
         if fix is Fix.WORKED:
-            return ScriptedAnswers(given, fallback=self.prompter, resolved_by=first,
-                                   not_fixed=saved.not_fixed)
+            first = next(c.id for c in self.flow.checks if c.id in saved.waiting)
+            return self._answer_source(dataclasses.replace(saved, waiting=frozenset()),
+                                       resolved_by=first)
         if fix is Fix.DID_NOT_WORK:
-            return ScriptedAnswers(given, fallback=self.prompter,
-                                   not_fixed=saved.not_fixed | saved.waiting)
-        return ScriptedAnswers(given, fallback=self.prompter, not_fixed=saved.not_fixed,
-                               waiting=saved.waiting)
+            return self._answer_source(dataclasses.replace(
+                saved, not_fixed=saved.not_fixed | saved.waiting, waiting=frozenset()))
+        return self._answer_source(saved)
 
     # -- after the last question -----------------------------------------------------------
 

@@ -15,81 +15,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from icloud_fix.errors import InputFileError, Problem
 
 if TYPE_CHECKING:
     import yaml
-
-
-def _load_yaml() -> None:
-    """Import PyYAML and define the loader, on the first parse: a run that reads no
-    YAML (the built-in flow from the cache, and no answers file) never pays for it."""
-    if "_Loader" in globals():
-        return
-    import re
-    from typing import ClassVar
-
-    import yaml
-    from yaml import SafeLoader
-
-    class _ComposeOnly:
-        """What a loader needs to compose nodes, done cheaply.
-
-        The composer asks Python to resolve the tag of every scalar and to track a path
-        for every node. PyYAML's versions support path resolvers, which nothing here
-        uses, and rebuild a list per scalar; these do the same resolution at a fraction
-        of the cost, which matters for a flow of thousands of checks.
-        """
-
-        _implicit: ClassVar[dict[str | None, tuple[tuple[str, re.Pattern[str]], ...]]] = {
-            key: tuple(value) for key, value in SafeLoader.yaml_implicit_resolvers.items()
-        }
-
-        def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
-            if kind is yaml.ScalarNode:
-                if implicit[0]:
-                    for tag, pattern in self._implicit.get(value[:1], ()):
-                        if pattern.match(value):
-                            return tag
-                return "tag:yaml.org,2002:str"
-            return ("tag:yaml.org,2002:seq" if kind is yaml.SequenceNode
-                    else "tag:yaml.org,2002:map")
-
-        def descend_resolver(self, current_node: object, current_index: object) -> None:
-            pass
-
-        def ascend_resolver(self) -> None:
-            pass
-
-    loader: Any
-    try:  # libyaml's parser is several times faster; line numbers are the same.
-        from yaml import CSafeLoader
-
-        class _CLoader(_ComposeOnly, CSafeLoader):  # type: ignore[misc]
-            pass
-
-        loader, wants_bytes = _CLoader, True  # libyaml reads UTF-8 bytes faster than a str
-
-    except ImportError:  # pragma: no cover - depends on how PyYAML was built
-
-        class _PyLoader(_ComposeOnly, SafeLoader):  # type: ignore[misc]
-            pass
-
-        loader, wants_bytes = _PyLoader, False
-
-    # The functions below use the module as ``yaml``, once this has run.
-    globals().update(yaml=yaml, _ComposeOnly=_ComposeOnly, _Loader=loader,
-                     _WANTS_BYTES=wants_bytes)
-
-
-def __getattr__(name: str) -> Any:
-    # _ComposeOnly, _Loader and _WANTS_BYTES exist once PyYAML is imported.
-    if name in ("_ComposeOnly", "_Loader", "_WANTS_BYTES"):
-        _load_yaml()
-        return globals()[name]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 _TAG = "tag:yaml.org,2002:"
@@ -197,10 +128,13 @@ class _Builder:
     """Turns a composed node graph into located values, collecting every problem."""
 
     def __init__(self, source: str) -> None:
+        import yaml
+
         self.source = source
         self.problems: list[Problem] = []
         self._seen: set[int] = set()
         self.aliased = False
+        self._nodes = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
 
     def problem(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.source, line, message))
@@ -218,18 +152,19 @@ class _Builder:
             tag = node.tag.replace(_TAG, "!!")
             self.problem(line, f"the tag {tag} is not allowed; only plain YAML data is")
             return Scalar("", _TAG + "null", line, False)
-        if isinstance(node, yaml.ScalarNode):
+        scalar_node, sequence_node, mapping_node = self._nodes
+        if isinstance(node, scalar_node):
             return Scalar(str(node.value), node.tag, line, node.style not in (None, ""))
-        if isinstance(node, yaml.SequenceNode):
+        if isinstance(node, sequence_node):
             return Sequence(line, [self.build(item) for item in node.value])
-        assert isinstance(node, yaml.MappingNode)
+        assert isinstance(node, mapping_node)
         mapping = Mapping(line)
         for key_node, value_node in node.value:
             key_line = key_node.start_mark.line + 1
             if key_node.tag == _TAG + "merge":
                 self.problem(key_line, "merge keys (<<) are not supported; write the keys out")
                 continue
-            if not isinstance(key_node, yaml.ScalarNode):
+            if not isinstance(key_node, scalar_node):
                 self.problem(key_line, "a key must be plain text, not a list or mapping")
                 continue
             key = str(key_node.value)
@@ -269,15 +204,12 @@ def without_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _loader() -> tuple[Any, bool]:
-    """The loader class, and whether it wants UTF-8 bytes rather than a str."""
-    _load_yaml()
-    return globals()["_Loader"], globals()["_WANTS_BYTES"]
-
-
 def _parse(text: str, source: str) -> Value | None:
-    loader_class, wants_bytes = _loader()
-    loader = loader_class(text.encode("utf-8") if wants_bytes else text)
+    import yaml
+
+    from icloud_fix.flowfile import yaml_loader
+
+    loader = yaml_loader.Loader(text.encode("utf-8") if yaml_loader.WANTS_BYTES else text)
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
@@ -327,8 +259,12 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, source: str) -> Problem:
 
 def _alias_problems(text: str, source: str) -> list[Problem]:
     """Locate the aliases, one problem a line; composed nodes only know their anchor's line."""
+    import yaml
+
+    from icloud_fix.flowfile import yaml_loader
+
     problems: dict[int, Problem] = {}
-    for event in yaml.parse(text, Loader=_loader()[0]):
+    for event in yaml.parse(text, Loader=yaml_loader.Loader):
         if isinstance(event, yaml.AliasEvent):
             line = event.start_mark.line + 1
             problems.setdefault(line, Problem(

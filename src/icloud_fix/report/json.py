@@ -65,14 +65,12 @@ def session_document(
 
 
 def _question(q: Question) -> dict[str, Any]:
-    described = kinds.of(q).describe(q)
     return {
         "id": q.id,
         "kind": q.kind,
         "prompt": q.prompt,
-        "pass_answer": described.get("pass_answer"),
-        **({"choices": described["choices"], "pass_choices": described["pass_choices"]}
-           if "choices" in described else {}),
+        "pass_answer": q.pass_answer,
+        **kinds.of(q).describe(q),
         "when": {c.question: (c.answers[0] if len(c.answers) == 1 else list(c.answers))
                  for c in q.when} or None,
     }
