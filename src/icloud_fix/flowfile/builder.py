@@ -4,7 +4,6 @@ earlier questions, choices and checks that exist)."""
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from icloud_fix import kinds
@@ -102,9 +101,10 @@ class FlowBuilder:
             "line": read.line, "kind": kind.name,
         }
         fields.update(kind.build(values))
-        question = Question(**fields)
         if values.get("informational"):
-            question = dataclasses.replace(question, pass_answer=None, pass_choices=())
+            fields.update(pass_answer=None, pass_choices=())
+        fields["when"] = self.conditions(values.get("when", ()), qid)
+        question = Question(**fields)
         for message in kind.references(question):
             self.problem(read.line, message)
         for choice_read in values.get("choices", ()):
@@ -113,8 +113,6 @@ class FlowBuilder:
                 self.problem(choice_read.key_lines["check"],
                              f"'check' names '{check}', which is not a check in this flow"
                              f"{self.reader.did_you_mean(check, self.check_ids)}")
-        conditions = self.conditions(values.get("when", ()), qid)
-        question = dataclasses.replace(question, when=conditions)
         if qid is not None:
             self.earlier.setdefault(qid, question)
         if len(self.reader.problems) > before or qid is None or "prompt" not in values:

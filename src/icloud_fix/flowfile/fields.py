@@ -16,9 +16,10 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
-from icloud_fix.errors import Problem
+from icloud_fix.errors import MAX_PROBLEMS_SHOWN, Problem
 from icloud_fix.flowfile.located_yaml import Mapping, Scalar, Sequence, Value, describe
 from icloud_fix.safe_text import shorten, visible
 from icloud_fix.spelling import did_you_mean
@@ -40,8 +41,9 @@ class _Invalid:
 
 
 INVALID: Any = _Invalid()
-# How many unknown keys or ids get a "did you mean": difflib costs grow with both sides.
-_SUGGESTIONS = 200
+# How many unknown keys or ids get a "did you mean": difflib costs grow with both sides,
+# and no more problems than this are printed.
+_SUGGESTIONS = MAX_PROBLEMS_SHOWN
 
 
 class Reader:
@@ -492,14 +494,13 @@ class ObjectType(FieldType):
                            f"{describe(value)}")
             return INVALID
         fmt = reader.format
-        known = {f.name: f for f in self.fields}
-        names = [f.name for f in self.fields if fmt is None or f.since <= fmt]
+        known, why_not, rule_keys = self._lookups
+        names = self._names(fmt)
         values: dict[str, Any] = {}
         given: dict[str, Any] = {}
         key_lines: dict[str, int] = {}
         nodes: dict[str, Value] = {}
         refused: set[str] = set()  # given, but not in a file of this format
-        why_not = dict(self.not_here)
         for name, entry in value.entries.items():
             spec = known.get(name)
             if spec is None and name in why_not:
@@ -522,20 +523,42 @@ class ObjectType(FieldType):
             read = spec.type.read(entry.value, name, reader)
             if read is not INVALID:
                 values[name] = read
-        for spec in self.fields:
-            if spec.required and spec.name not in value.entries:
+        for required in self._required:
+            if required not in value.entries:
                 reader.problem(value.line, f"{self.what} is missing the required key "
-                               f"'{spec.name}'")
+                               f"'{required}'")
         name = self.naming(values) if self.naming else self.what
-        for rule in self.rules:
-            # A rule about a key whose value was wrong, or that this format does not
-            # have, would only repeat that problem.
-            if any((k in given and k not in values) or k in refused
-                   for k in rule.when.names()):
+        # A rule about a key whose value was wrong, or that this format does not have,
+        # would only repeat that problem.
+        unusable = refused.union(given.keys() - values.keys())
+        for rule, keys in zip(self.rules, rule_keys):
+            if unusable and not unusable.isdisjoint(keys):
                 continue
             if rule.when.holds(values):
                 rule.check(values, given, name, value.line, key_lines, reader)
         return Fields(value.line, values, key_lines, nodes)
+
+    # Worked out once per type, not once per mapping read: a flow has thousands.
+    @cached_property
+    def _lookups(self) -> tuple[dict[str, Field], dict[str, str], tuple[set[str], ...]]:
+        return ({f.name: f for f in self.fields}, dict(self.not_here),
+                tuple(rule.when.names() for rule in self.rules))
+
+    @cached_property
+    def _required(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if f.required)
+
+    @cached_property
+    def _names_in(self) -> dict[int | None, list[str]]:
+        return {}
+
+    def _names(self, fmt: int | None) -> list[str]:
+        """The keys a file of this format may use, in declaration order."""
+        names = self._names_in.get(fmt)
+        if names is None:
+            names = self._names_in[fmt] = [f.name for f in self.fields
+                                           if fmt is None or f.since <= fmt]
+        return names
 
     def schema(self, fmt: int) -> dict[str, Any]:
         fields = [f for f in self.fields if f.since <= fmt]
