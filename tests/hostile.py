@@ -7,8 +7,9 @@ stored, so the repository stays small.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,39 @@ ESCAPES = {
     "carriage-return-overwrite": "Is it on?\r? Enter your Apple ID password:",
     "c1-csi": "\x9b31mred",
     "bidi-override": "\u202eno si rewsna",
+    # Invisible format characters: they hide or reorder what the reader sees.
+    "zero-width-space": "Turn\u200b it\u200c on\u200d",
+    "byte-order-mark": "\ufeffTurn it on",
+    "line-separator": "Turn it on\u2028? Enter your password:",
+    "arabic-letter-mark": "Turn it on\u061c",
+    # Markdown that would change what the report says or fetch from elsewhere.
+    "markdown-html": "Is Sync on? **yes** <span hidden>no</span>",
+    "markdown-image": "Turn it on ![](https://evil.example/t.png)",
+    "markdown-table": "a | b |\n|---|---|\n| forged | row |",
+    "disguised-link": "Go to [https://appleid.apple.com](https://evil.example/phish)",
 }
+
+
+def many_questions(line: Callable[[int], str], values: int) -> bytes:
+    """As many questions of one check as fit in about ``values`` values."""
+    head = ("format: 1\nid: big\ntitle: Big\nversion: \"1\"\nchecks:\n  - id: c\n"
+            "    title: C\n    questions:\n")
+    each = sum(line(0).count(c) for c in ",\n-:[{?")
+    return (head + "".join(line(i) for i in range(values // each))).encode()
+
+
+def unknown_when(i: int) -> str:
+    return (f"      - {{id: q{i}, prompt: P, pass_answer: \"yes\", remediation: R, "
+            f"when: {{z{i}: yes}}}}\n")
+
+
+def misspelt_answers(count: int) -> bytes:
+    return "".join(f"restart-dnoe-{i}: yes\n" for i in range(count)).encode()
+
+
+def suggest_flow(yes_below: str) -> bytes:
+    return flow(question("q-one", extra="        suggest: {reading: free-space-gb, "
+                                        f"yes_below: {yes_below}}}\n")).encode()
 
 
 def escape_flow(text: str) -> bytes:
@@ -150,6 +183,29 @@ FLOW_CASES: list[Case] = [
         remediation='"[blink]Turn it on[/blink] :smiley:"')).encode(), True),
     *[Case(f"escape-{name}", lambda text=text: escape_flow(text), True)
       for name, text in ESCAPES.items()],
+    # Cost bounded however many mistakes a file holds within the limits.
+    Case("10000-unknown-conditions", lambda: many_questions(unknown_when, 149_000), False,
+         "'when' names 'z0'"),
+    Case("16000-unknown-conditions", lambda: many_questions(unknown_when, 250_000), False,
+         "values"),
+    Case("70000-unknown-keys", lambda: GOOD.encode() + "".join(
+        f"k{i}: 1\n" for i in range(70_000)).encode(), False, "unknown key 'k0'"),
+    Case("140000-unknown-keys", lambda: GOOD.encode() + "".join(
+        f"k{i}: 1\n" for i in range(140_000)).encode(), False, "values"),
+    # Numbers are read as YAML reads them; anything else is a problem, never a crash.
+    *[Case(f"format-{name}", lambda text=text: GOOD.replace("format: 1", f"format: {text}")
+           .encode(), False, "format") for name, text in (
+        ("0x_", "0x_"), ("0b_", "0b_"), ("minus-0x_", "-0x_"), ("int-tag-flow", '!!int "{a: *b}"'),
+        ("int-tag-deep", '!!int "' + "[" * 5000 + '"'))],
+    *[Case(f"yes-below-{name}", lambda text=text: suggest_flow(text), valid, message)
+      for name, text, valid, message in (
+          ("hex", "0x10", True, ""), ("binary", "0b1", True, ""),
+          ("sexagesimal", "1:30", True, ""), ("octal", "017", True, ""),
+          ("inf", ".inf", False, "yes_below"), ("nan", ".NaN", False, "yes_below"),
+          ("minus-inf", "-.inf", False, "yes_below"),
+          ("float-tag-text", '!!float "abc"', False, "yes_below"))],
+    Case("id-trailing-newline", lambda: flow(question('"q-one\\n"')).encode(), False,
+         "kebab-case"),
 ]
 
 ANSWER_CASES: list[Case] = [
@@ -174,4 +230,70 @@ ANSWER_CASES: list[Case] = [
     Case("answers-deep", lambda: nested_lists(100_000), False, "nest"),
     Case("answers-20-mb", lambda: b"restart-done: yes\n#" + b"x" * 20_000_000, False,
          "larger than"),
+    Case("answers-35000-misspelt", lambda: misspelt_answers(35_000), False,
+         "unknown question id 'restart-dnoe-0'"),
+    Case("answers-70000-misspelt", lambda: misspelt_answers(70_000), False, "values"),
+    Case("answers-id-trailing-newline", lambda: b'"restart-done\\n": yes\n', False,
+         "unknown question id"),
+    Case("answers-escape-value", lambda: b'restart-done: "\\e]8;;https://evil\\e\\\\yes"\n',
+         False, "is not an answer"),
+]
+
+
+@dataclass(frozen=True)
+class Surroundings:
+    """What a run finds around it: an iPhone (the fake ideviceinfo's FAKE_* settings),
+    Apple's feeds (files served as file:// addresses) and the state folder. In ``env``,
+    {here} stands for the folder the run starts in, where ``files`` are written."""
+
+    name: str
+    env: dict[str, str]
+    files: dict[str, bytes] = field(default_factory=dict)
+
+
+def status_feed(*events: tuple[str, str]) -> bytes:
+    """Apple's system status feed with ongoing Photos events (message, start date)."""
+    body = {"services": [{"serviceName": "Photos", "events": [
+        {"eventStatus": "ongoing", "message": message, "startDate": start}
+        for message, start in events]}]}
+    return f"jsonCallback({json.dumps(body)});".encode()
+
+
+def versions_feed(version: str, devices: list[str] | None = None) -> bytes:
+    return json.dumps({"PublicAssetSets": {"iOS": [{
+        "ProductVersion": version, "SupportedDevices": devices or ["iPhone15,2"]}]}}).encode()
+
+
+TRICKS = "\x1b]8;;https://evil.example\x1b\\click\x1b]8;;\x1b\\\x1b[2J\x07\u202e\u200b\ufeff"
+
+
+def feed(name: str, body: bytes, which: str = "STATUS") -> Surroundings:
+    return Surroundings(f"{which.lower()}-{name}", {
+        f"ICLOUD_FIX_{which}_URL": f"file://{{here}}/{which.lower()}-{name}"},
+        {f"{which.lower()}-{name}": body})
+
+
+SURROUNDINGS: list[Surroundings] = [
+    Surroundings("device-escapes-in-error", {"FAKE_IDEVICE": "hostile"}),
+    Surroundings("device-not-utf8", {"FAKE_IDEVICE": "binary"}),
+    Surroundings("device-100-mib", {"FAKE_IDEVICE": "flood"}),
+    Surroundings("device-never-ends", {"FAKE_IDEVICE": "hang"}),
+    Surroundings("device-escapes-in-version", {"FAKE_IDEVICE_VERSION": "17.5" + TRICKS}),
+    Surroundings("device-escapes-in-model", {"FAKE_IDEVICE_MODEL": "iPhone15,2" + TRICKS}),
+    Surroundings("device-free-space-huge", {"FAKE_IDEVICE_FREE": "9" * 5000}),
+    Surroundings("device-free-space-text", {"FAKE_IDEVICE_FREE": "1e999" + TRICKS}),
+    feed("escapes-in-message", status_feed(("Photos" + TRICKS, "today" + TRICKS))),
+    feed("10000-outages", status_feed(*[(f"outage {i}", "now") for i in range(10_000)])),
+    feed("deep", b"[" * 400_000),
+    feed("3-mb", b"jsonCallback(" + b" " * 3_000_000 + b"{});"),
+    feed("not-utf8", b"jsonCallback(\xff\xfe{});"),
+    feed("wrong-shape", b'{"services": {"Photos": 1}}'),
+    feed("escapes-in-version", versions_feed("99.0" + TRICKS), "VERSIONS"),
+    feed("wrong-shape", b'{"PublicAssetSets": {"iOS": [["x"]]}}', "VERSIONS"),
+    feed("deep", b"[" * 400_000, "VERSIONS"),
+    feed("huge-version", versions_feed("9" * 1_000_000), "VERSIONS"),
+    Surroundings("home-under-a-file", {"ICLOUD_FIX_HOME": "{here}/a-file/state"},
+                 {"a-file": b""}),
+    Surroundings("home-name-too-long", {"ICLOUD_FIX_HOME": "{here}/" + "x" * 300}),
+    Surroundings("home-escapes-in-name", {"ICLOUD_FIX_HOME": "{here}/evil" + TRICKS}),
 ]

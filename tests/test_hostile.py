@@ -9,18 +9,33 @@ import re
 import subprocess
 import sys
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from helpers import installed_command
-from hostile import ANSWER_CASES, FLOW_CASES, Case
+from helpers import PASSING, installed_command
+from hostile import ANSWER_CASES, FLOW_CASES, SURROUNDINGS, Case, Surroundings
+
+FAKES = Path(__file__).parent / "fakes"
 
 CPU_SECONDS = 2.0
 MEMORY_MIB = 200
-# Anything that a terminal would act on: C0 and C1 controls (not newline) and bidi overrides.
-CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# The exit codes the README documents; 70 (internal error) is never one of them.
+EXIT_CODES = {0, 1, 2, 3, 74, 129, 130, 141, 143}
+
+
+def _unseen() -> re.Pattern[str]:
+    """Anything a terminal acts on or a reader cannot see: C0 and C1 controls (not
+    newline), and Unicode's format characters (bidi overrides, zero-width characters,
+    the BOM) and line and paragraph separators."""
+    codes = [c for c in range(0x110000) if c != 0x0A and unicodedata.category(chr(c))
+             in ("Cc", "Cf", "Zl", "Zp")]
+    return re.compile("[" + "".join(re.escape(chr(c)) for c in codes) + "]")
+
+
+CONTROL = _unseen()
 
 
 @dataclass
@@ -48,10 +63,10 @@ MEASURE = (
 )
 
 
-def run(*args: str, cwd: Path) -> Run:
+def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Run:
     """Run icloud-fix and measure the CPU time and peak memory of that process alone."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
+        env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100", **(env or {})}
         read_end, write_end = os.pipe()
         subprocess.run([sys.executable, "-c", MEASURE, str(write_end), installed_command(),
                         *args], stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=cwd,
@@ -66,13 +81,15 @@ def run(*args: str, cwd: Path) -> Run:
 
 
 def assert_sane(result: Run) -> None:
+    assert result.code in EXIT_CODES, f"exit {result.code}: {result.stderr[-2000:]}"
     for stream in (result.stdout, result.stderr):
         assert "Traceback" not in stream and "Exception ignored" not in stream
         assert "internal error" not in stream
     assert result.cpu < CPU_SECONDS, f"took {result.cpu:.2f} s of CPU"
     assert result.rss_mib < MEMORY_MIB, f"peaked at {result.rss_mib:.0f} MiB"
-    assert not CONTROL.search(result.stdout), "a control character reached stdout"
-    assert not CONTROL.search(result.stderr.replace("\n", "")), "a control character in stderr"
+    for name, stream in (("stdout", result.stdout), ("stderr", result.stderr)):
+        found = CONTROL.search(stream)
+        assert not found, f"{found.group()!r} reached {name}: {stream[:found.start()][-200:]}"
 
 
 def assert_refused(result: Run, path: Path, case: Case) -> None:
@@ -108,19 +125,25 @@ def test_hostile_flow_validate_and_list(case: Case, command: list[str], corpus: 
         assert_refused(result, path, case)
 
 
+def failing_answers(path: Path, folder: Path) -> Path:
+    """An answers file failing every question of a flow, so every fix (where hostile
+    text lives) is in the report."""
+    answers_file = folder / f"{path.stem}.answers.json"
+    if not answers_file.exists():
+        listing = json.loads(run("list", "--steps", path.name, "--format", "json",
+                                 cwd=folder).stdout)
+        answers = {q["id"]: "no" if q["pass_answer"] == "yes" else "yes"
+                   for c in listing["checks"] for q in c["questions"]}
+        answers_file.write_text(json.dumps(answers), encoding="utf-8")
+    return answers_file
+
+
 @pytest.mark.parametrize("case", FLOW_CASES, ids=lambda c: c.name)
 def test_hostile_flow_scripted_run(case: Case, corpus: Path) -> None:
     path = materialise(case, corpus)
     args = ["--steps", path.name, "--non-interactive"]
     if case.valid:
-        # Fail every question, so every fix (where hostile text lives) is printed.
-        listing = json.loads(run("list", "--steps", path.name, "--format", "json",
-                                 cwd=corpus).stdout)
-        answers = {q["id"]: "no" if q["pass_answer"] == "yes" else "yes"
-                   for c in listing["checks"] for q in c["questions"]}
-        answers_file = corpus / f"{case.name}.answers.json"
-        answers_file.write_text(json.dumps(answers), encoding="utf-8")
-        args += ["--answers", answers_file.name]
+        args += ["--answers", failing_answers(path, corpus).name]
     result = run(*args, cwd=corpus)
     assert_sane(result)
     if case.valid:
@@ -128,6 +151,48 @@ def test_hostile_flow_scripted_run(case: Case, corpus: Path) -> None:
         assert "Fixes to try, in order" in result.stdout
     else:
         assert_refused(result, path, case)
+
+
+@pytest.mark.parametrize("case", [c for c in FLOW_CASES if c.valid], ids=lambda c: c.name)
+def test_hostile_flow_markdown_report(case: Case, corpus: Path) -> None:
+    """The Markdown report (pasted into help-desk tickets) of every loadable hostile flow."""
+    path = materialise(case, corpus)
+    result = run("--steps", path.name, "--non-interactive", "--format", "markdown",
+                 "--answers", failing_answers(path, corpus).name, cwd=corpus)
+    assert_sane(result)
+    assert result.code == 1, result.stderr
+    assert "## Fixes shown" in result.stdout
+
+
+@pytest.fixture(scope="module")
+def answers_without_readings(corpus: Path) -> Path:
+    """The built-in flow's passing answers, except those an iPhone's readings give, and
+    a photos status that walks every check."""
+    answers = {q: a for q, a in PASSING.items() if q not in (
+        "device-storage-full", "ios-update-current", "charging-wifi-plugged-in")}
+    path = corpus / "answers-without-readings.json"
+    path.write_text(json.dumps({**answers, "photos-status": "nothing-shown"}), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("case", SURROUNDINGS, ids=lambda c: c.name)
+def test_hostile_surroundings(case: Surroundings, corpus: Path,
+                              answers_without_readings: Path) -> None:
+    """An iPhone, a feed or a state folder that misbehaves: the run still ends with one
+    of its codes, in bounded time and memory, and shows nothing raw."""
+    here = corpus / case.name
+    here.mkdir(exist_ok=True)
+    for name, body in case.files.items():
+        (here / name).write_bytes(body)
+    feeds = Path(__file__).parent / "feeds"
+    env = {"PATH": f"{FAKES}{os.pathsep}{os.environ['PATH']}",
+           "ICLOUD_FIX_STATUS_URL": (feeds / "status-outage.js").as_uri(),
+           "ICLOUD_FIX_VERSIONS_URL": (feeds / "pmv.json").as_uri(),
+           **{key: value.replace("{here}", str(here)) for key, value in case.env.items()}}
+    result = run("--auto", "--non-interactive", "--answers", str(answers_without_readings),
+                 cwd=here, env=env)
+    assert_sane(result)
+    assert result.code in (0, 1, 2, 3), result.stderr
 
 
 @pytest.mark.parametrize("case", ANSWER_CASES, ids=lambda c: c.name)

@@ -334,3 +334,17 @@ def test_feeds_that_cannot_be_understood_are_no_reading() -> None:
     assert apple_feeds.parse_latest_ios('{"PublicAssetSets":{"iOS":[["x"]]}}',
                                         "iPhone15,2") is None
     assert apple_feeds.parse_latest_ios("[" * 400_000, "iPhone15,2") is None
+
+
+def test_a_feed_of_thousands_of_outages_shows_the_first_few() -> None:
+    from hostile import status_feed
+
+    feed = status_feed(*[(f"outage {i}", "now") for i in range(10_000)],
+                       ("outage 0", "now")).decode()
+    outages = apple_feeds.parse_status(feed, ("Photos",))
+    assert outages is not None
+    assert [o.message for o in outages] == [f"outage {i}" for i in range(5)]
+    # The same event listed twice is said once.
+    twice = apple_feeds.parse_status(status_feed(("down", "now"), ("down", "now")).decode(),
+                                     ("Photos",))
+    assert twice is not None and len(twice) == 1

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from icloud_fix.errors import InputFileError, Problem
+from icloud_fix.safe_text import shorten
 
 if TYPE_CHECKING:
     import yaml
@@ -84,9 +85,10 @@ def describe(value: Value) -> str:
     if kind == "null":
         return "nothing (an empty value)"
     if kind == "bool":
-        return f"the yes/no value {value.text}"
+        return f"the yes/no value {shorten(value.text, 40)}"
     if kind in ("int", "float"):
-        return f"the number {value.text}"
+        # A tag can make any text "a number" (!!int "[[[..."): show a little of it.
+        return f"the number {shorten(value.text, 40)}"
     return f"a {kind} value"
 
 

@@ -15,6 +15,9 @@ from icloud_fix.safe_text import one_line, shorten
 STATUS_URL = "https://www.apple.com/support/systemstatus/data/system_status_en_US.js"
 VERSIONS_URL = "https://gdmf.apple.com/v2/pmv"
 TIMEOUT = 3.0
+# Apple lists one or two events a service; a feed listing thousands would bury the
+# report (Apple's status page, which the report links to, has them all).
+MAX_OUTAGES = 5
 
 
 def _get(url: str, timeout: float) -> str | None:
@@ -45,9 +48,13 @@ def parse_status(text: str, services: tuple[str, ...]) -> list[Outage] | None:
             for event in service.get("events") or []:
                 if event.get("eventStatus") == "ongoing":
                     # What comes from the network is shown as harmless text.
-                    outages.append(Outage(_text(service["serviceName"], 100),
-                                          _text(event.get("message"), 500),
-                                          _text(event.get("startDate"), 50)))
+                    outage = Outage(_text(service["serviceName"], 100),
+                                    _text(event.get("message"), 500),
+                                    _text(event.get("startDate"), 50))
+                    if outage not in outages:
+                        outages.append(outage)
+                if len(outages) == MAX_OUTAGES:
+                    return outages
         return outages
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return None
