@@ -79,11 +79,16 @@ def test_every_command_and_option_has_help(name: str | None) -> None:
 def test_readme_reliability_counts_are_true() -> None:
     from test_properties import SETTINGS
 
-    from hostile import ANSWER_CASES, FLOW_CASES
+    from hostile import ANSWER_CASES, FLOW_CASES, SURROUNDINGS
 
-    runs = 3 * len(FLOW_CASES) + len(ANSWER_CASES)
-    assert f"**{runs} hostile-input runs**: {len(FLOW_CASES)} hostile flow files" in README
-    assert f"{len(ANSWER_CASES)} hostile answer files" in README
+    loading = sum(case.valid for case in FLOW_CASES)
+    runs = 3 * len(FLOW_CASES) + loading + len(ANSWER_CASES) + len(SURROUNDINGS)
+    text = " ".join(README.split())  # as the words read, whatever the line breaks
+    assert f"**{runs} hostile-input runs**" in text
+    assert f"{len(FLOW_CASES)} hostile flow files" in text
+    assert f"(and the {loading} that load, through a Markdown report too)" in text
+    assert f"{len(ANSWER_CASES)} hostile answer files" in text
+    assert f"{len(SURROUNDINGS)} hostile surroundings" in text
     properties = 4
     examples = SETTINGS.max_examples
     assert f"**{properties * examples} generated cases** (hypothesis, {examples} per" in README

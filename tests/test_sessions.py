@@ -194,6 +194,76 @@ def test_resume_and_fresh_without_asking(tmp_path: Path) -> None:
     finish(child)
 
 
+TWO_CHECKS = """
+    format: 1
+    id: two
+    title: Two
+    version: "1"
+    checks:
+      - id: one
+        title: One
+        questions:
+          - {id: one-ok, prompt: One fine?, pass_answer: "yes", remediation: Fix one.}
+      - id: two
+        title: Two
+        questions:
+          - {id: two-ok, prompt: Two fine?, pass_answer: "yes", remediation: Fix two.}
+"""
+
+
+def test_a_session_that_finishes_leaves_another_sessions_answers(
+        tmp_path: Path, icloud_fix_home: Path) -> None:
+    steps = write_flow(tmp_path, TWO_CHECKS)
+    first = start(tmp_path, "--steps", str(steps))
+    answer(first, "Check 1 of 2", "y")
+    first.expect_exact("Check 2 of 2")
+    # A second session of the same flow, in another terminal, before the first stops.
+    second = start(tmp_path, "--steps", str(steps))
+    second.expect_exact("Check 1 of 2")
+    first.send(CTRL_C)
+    code, out = finish(first)
+    assert code == 130 and "Your answers are kept" in out
+    kept = list((icloud_fix_home / "sessions").iterdir())
+    assert len(kept) == 1
+    second.send("y")
+    answer(second, "Check 2 of 2", "y")
+    assert finish(second)[0] == 0
+    # The second session did not clear what the first one said it kept.
+    assert list((icloud_fix_home / "sessions").iterdir()) == kept
+    resumed = start(tmp_path, "--steps", str(steps), "--resume")
+    answer(resumed, "Check 2 of 2", "y")
+    assert "Check 1 of 2" not in resumed.before
+    assert finish(resumed)[0] == 0
+    # The session that continued it and finished clears it.
+    assert list((icloud_fix_home / "sessions").iterdir()) == []
+
+
+def test_clear_only_what_the_session_wrote(tmp_path: Path, icloud_fix_home: Path) -> None:
+    from icloud_fix import resume
+    from icloud_fix.answers import GivenAnswers, ScriptedAnswers
+    from icloud_fix.engine import run
+    from icloud_fix.flowfile.loader import load_file
+
+    flow = load_file(write_flow(tmp_path, TWO_CHECKS))
+    result = run(flow, ScriptedAnswers(GivenAnswers({"one-ok": "yes"})), None)
+    path = resume.save(flow, result, set(), session="mine")
+    assert resume.load(flow).session == "mine"
+    resume.clear(flow, session="another")
+    assert path.exists()
+    resume.clear(flow, session="mine")
+    assert not path.exists()
+    # A file from before tokens is the state of whoever continues it ("").
+    resume.save(flow, result, set())
+    resume.clear(flow, session="0123abcd")
+    assert path.exists()
+    resume.clear(flow, session=resume.load(flow).session)
+    assert not path.exists()
+    # Without a session (--fresh, or "do not continue"), it is cleared whoever wrote it.
+    resume.save(flow, result, set(), session="someone")
+    resume.clear(flow)
+    assert not path.exists()
+
+
 def test_a_changed_flow_resumes_what_still_applies(tmp_path: Path) -> None:
     text = """
         format: 1
@@ -292,8 +362,8 @@ def test_a_state_folder_that_cannot_be_used_does_not_stop_the_session(tmp_path: 
     assert run.returncode == 130
     assert "Check 1 of 7" in run.stdout
     notes = [line for line in run.stderr.splitlines() if "folder of kept answers" in line]
-    assert notes == ["(Cannot use the folder of kept answers, File name too long; going on "
-                     "without continuing an earlier session.)"]
+    assert notes == [f"(Cannot use the folder of kept answers, {home}: File name too long; "
+                     "going on without continuing an earlier session.)"]
     assert "Traceback" not in run.stderr
     scripted = subprocess.run([installed_command(), "--resume", "--non-interactive",
                                *answer_flags(PASSING)], env=env, capture_output=True,

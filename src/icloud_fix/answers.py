@@ -3,7 +3,6 @@ answer source that plays them back to the engine."""
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +20,7 @@ from icloud_fix.engine import (
 from icloud_fix.errors import InputFileError, Problem
 from icloud_fix.flow import Flow, Question
 from icloud_fix.flowfile.located_yaml import Mapping, Scalar, describe, parse, read_text
-from icloud_fix.safe_text import one_line, shorten
+from icloud_fix.safe_text import one_line, shell_word, shorten
 from icloud_fix.spelling import did_you_mean
 
 LIST_HINT = "'icloud-fix list' shows every question id"
@@ -230,4 +229,4 @@ def replay_command(
     words += [f"--answer={qid}={answer}" for qid, answer in result.answers().items()]
     if result.resolved_by is not None:
         words += ["--resolved-by", result.resolved_by]
-    return " ".join(shlex.quote(word) for word in words)
+    return " ".join(shell_word(word) for word in words)

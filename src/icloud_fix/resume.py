@@ -2,6 +2,10 @@
 
 The answers given so far (and the fixes that did not help) are saved in the user's
 application folder, or in ICLOUD_FIX_HOME when it is set, one file per flow.
+
+Two sessions of one flow may run at once (two terminals). Each has its own token,
+written into the state it keeps; a session that finishes clears only the state
+written by itself or the one it continued, never what another session kept.
 """
 
 from __future__ import annotations
@@ -31,10 +35,17 @@ class SavedSession:
     waiting: frozenset[str] = field(default_factory=frozenset)
     # The session went to its end (kept only for its waiting fixes).
     finished: bool = False
+    # The token of the session that wrote it ("" in a file written before tokens).
+    session: str = ""
 
 
 class StateUnavailable(Exception):
     """The folder of kept sessions cannot be looked at; the session runs without it."""
+
+    def __init__(self, folder: Path, reason: str) -> None:
+        super().__init__(f"{folder}: {reason}")
+        self.folder = folder
+        self.reason = reason
 
 
 def home() -> Path:
@@ -54,12 +65,14 @@ def state_file(flow: Flow) -> Path:
 
 
 def save(flow: Flow, result: SessionResult, not_fixed: set[str],
-         waiting: Collection[str] = (), finished: bool = False) -> Path:
+         waiting: Collection[str] = (), finished: bool = False, session: str = "") -> Path:
     """Keep what was answered in an interrupted session (or a finished one with fixes
-    that take time); raises IcloudFixError or OSError if it cannot be written."""
+    that take time), marked as written by session (the writer's token); raises
+    IcloudFixError or OSError if it cannot be written."""
     path = state_file(flow)
     path.parent.mkdir(parents=True, exist_ok=True)
     document = {
+        "session": session,
         "flow": flow.id,
         "version": flow.version,
         "answers": result.answers(),
@@ -79,7 +92,7 @@ def load(flow: Flow) -> SavedSession | None:
         if not path.is_file():
             return None
     except OSError as exc:  # another user's folder, a path under a file, a name too long
-        raise StateUnavailable(exc.strerror or str(exc)) from None
+        raise StateUnavailable(path.parent.parent, exc.strerror or str(exc)) from None
     try:
         document = parse(read_text(path, str(path)), str(path))
     except IcloudFixError:
@@ -109,10 +122,30 @@ def load(flow: Flow) -> SavedSession | None:
     finished = document.entries.get("finished")
     return SavedSession(answers, check_ids("not_fixed"), check_ids("waiting"),
                         finished is not None and isinstance(finished.value, Scalar)
-                        and finished.value.text == "true")
+                        and finished.value.text == "true", _session(document))
 
 
-def clear(flow: Flow) -> None:
+def _session(document: Mapping) -> str:
+    entry = document.entries.get("session")
+    return entry.value.text if entry is not None and isinstance(entry.value, Scalar) else ""
+
+
+def clear(flow: Flow, session: str | None = None) -> None:
+    """Forget the kept state of this flow: with session, only if that session wrote
+    it (another one, still running or stopped since, may have kept its answers there);
+    without, whoever wrote it (--fresh, or the person said not to continue)."""
+    path = state_file(flow)
     # Nothing to clear, or nowhere to clear it: either way nothing is lost.
     with contextlib.suppress(OSError):
-        state_file(flow).unlink(missing_ok=True)
+        if session is not None and _written_by(path) != session:
+            return
+        path.unlink(missing_ok=True)
+
+
+def _written_by(path: Path) -> str | None:
+    """The token of the session that wrote the state file; None when there is none."""
+    try:
+        document = parse(read_text(path, str(path)), str(path))
+    except IcloudFixError:
+        return None  # no file, or a damaged one: nobody's state to keep or clear
+    return _session(document) if isinstance(document, Mapping) else None

@@ -8,6 +8,8 @@ bidirectional overrides that make text read differently from what it is.
 
 from __future__ import annotations
 
+import shlex
+
 # C0 controls except tab and newline, DEL, C1 controls, and every invisible format
 # character (Unicode's Cf, and the line and paragraph separators): bidirectional
 # overrides and isolates, zero-width spaces and joiners, the byte order mark, the
@@ -39,3 +41,28 @@ def one_line(text: str) -> str:
 def shorten(text: str, limit: int = 40) -> str:
     """text cut to limit characters, for quoting a value back in an error message."""
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def shell_word(word: str) -> str:
+    """word quoted for a POSIX shell, and harmless to show in a terminal.
+
+    A word with a control or invisible character (a file name from outside) is
+    written in the $'...' quoting of bash, zsh and ksh, with those characters spelled
+    out: the terminal shows \\x1b rather than obeying ESC, and the command pasted
+    back still names the very same file. Any other word is quoted by shlex.
+    """
+    if one_line(word) == word:
+        return shlex.quote(word)
+    out = []
+    for char in word:
+        if char in "\\'":
+            out.append("\\" + char)
+        elif one_line(char) == char:
+            out.append(char)
+        elif ord(char) < 0x80:  # \xHH is a byte in $'...': only for ASCII
+            out.append(f"\\x{ord(char):02x}")
+        elif ord(char) < 0x10000:
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(f"\\U{ord(char):08x}")
+    return "$'" + "".join(out) + "'"

@@ -18,7 +18,7 @@ from icloud_fix.errors import EXIT_INPUT_ERROR, IcloudFixError
 from icloud_fix.flow import ACCEPTED_ANSWERS, Flow
 from icloud_fix.flowfile import loader
 from icloud_fix.report import EXTENSIONS, Format
-from icloud_fix.safe_text import shorten, visible
+from icloud_fix.safe_text import one_line, shorten, visible
 from icloud_fix.spelling import did_you_mean
 
 if TYPE_CHECKING:
@@ -80,6 +80,7 @@ def run(options: SessionOptions) -> int:
 class _Session:
     def __init__(self, options: SessionOptions) -> None:
         self.o = options
+        _check_distinct_files(options)  # before anything is read, asked or written
         self.flow = load_flow(options.steps)
         self.given = self._given_answers()
         self.only = _selected_checks(self.flow, options.only_ids, options.from_id)
@@ -92,6 +93,9 @@ class _Session:
         self.readings = self._background_readings()
         self.prompter = self._prompter()
         self.steps_word = str(options.steps) if options.steps is not None else None
+        # Marks the state this session keeps, so that it clears only that (or the
+        # state it continued), never what another session of the flow kept meanwhile.
+        self.state_token = os.urandom(8).hex()
 
     @property
     def asks(self) -> bool:
@@ -181,19 +185,25 @@ class _Session:
             saved = resume.load(self.flow)
         except resume.StateUnavailable as exc:
             with contextlib.suppress(OSError):
-                sys.stderr.write(f"(Cannot use the folder of kept answers, {visible(str(exc))}; "
+                sys.stderr.write(f"(Cannot use the folder of kept answers, {one_line(str(exc))}; "
                                  "going on without continuing an earlier session.)\n")
             return None
         if saved is None or self.o.resume or saved.finished:
-            return saved
+            return self._continuing(saved)
         assert self.prompter is not None
         count = len(saved.answers)
         question = (f"You stopped in the middle last time, after {count} "
                     f"answer{'s' if count != 1 else ''}. Continue where you stopped?")
         if self.prompter.confirm(question, default=True):
-            return saved
+            return self._continuing(saved)
         resume.clear(self.flow)
         return None
+
+    def _continuing(self, saved: SavedSession | None) -> SavedSession | None:
+        """Continue a kept session: its state becomes this session's to keep or clear."""
+        if saved is not None:
+            self.state_token = saved.session
+        return saved
 
     def _answer_source(self, saved: SavedSession | None,
                        resolved_by: str | None = None) -> ScriptedAnswers:
@@ -288,7 +298,8 @@ class _Session:
         if not partial.answers():
             return
         try:
-            resume.save(self.flow, partial, source.not_fixed, source.waiting)
+            resume.save(self.flow, partial, source.not_fixed, source.waiting,
+                        session=self.state_token)
         except (IcloudFixError, OSError):
             return  # the answers are still printed below and in the replay command
         with contextlib.suppress(OSError):
@@ -301,10 +312,12 @@ class _Session:
         from icloud_fix import resume
 
         if not result.waiting or result.resolved_by is not None:
-            resume.clear(self.flow)  # resolved: what was waiting no longer matters
+            # resolved: what was waiting no longer matters
+            resume.clear(self.flow, session=self.state_token)
             return
         try:
-            resume.save(self.flow, result, source.not_fixed, source.waiting, finished=True)
+            resume.save(self.flow, result, source.not_fixed, source.waiting, finished=True,
+                        session=self.state_token)
         except (IcloudFixError, OSError):
             return
         with contextlib.suppress(OSError):
@@ -336,7 +349,7 @@ class _Session:
         except IcloudFixError as exc:
             sys.stderr.write(visible(exc.message) + "\n")
             return
-        sys.stderr.write(f"Report saved: {path.resolve()}\n")
+        sys.stderr.write(f"Report saved: {one_line(str(path.resolve()))}\n")
 
     def _status(self, wait: float) -> dict[str, Any] | None:
         """Apple's System Status as the JSON report gives it; None when not looked at."""
@@ -355,13 +368,13 @@ class _Session:
         stdout instead, so nothing is lost; returns False when something could not be."""
         writes = []
         if self.o.save_answers is not None:
-            writes.append((self.o.save_answers, answers.dump(result)))
+            writes.append(("Answers", self.o.save_answers, answers.dump(result)))
         if self.o.output is not None:
             fmt = self.o.output_format or EXTENSIONS.get(self.o.output.suffix.lower(),
                                                          Format.text)
-            writes.append((self.o.output, report.render(result, fmt, status)))
+            writes.append(("Report", self.o.output, report.render(result, fmt, status)))
         ok = True
-        for path, text in writes:
+        for what, path, text in writes:
             from icloud_fix import atomic_file  # tempfile costs a few ms: only to write
 
             try:
@@ -371,8 +384,7 @@ class _Session:
                 sys.stderr.write(visible(exc.message) + "; here it is instead:\n")
                 sys.stdout.write(text)
                 continue
-            what = "Report" if path == self.o.output else "Answers"
-            sys.stderr.write(f"{what} written to {visible(str(path))}\n")
+            sys.stderr.write(f"{what} written to {one_line(str(path))}\n")
         return ok
 
     def _print_report(self, result: SessionResult, status: dict[str, Any] | None) -> None:
@@ -385,6 +397,32 @@ class _Session:
                  "questions):" if finished else "To start again from these answers:")
         stream = sys.stdout if self.stdout_format is Format.text else sys.stderr
         stream.write(f"\n{intro}\n  {command}\n")
+
+
+def _check_distinct_files(options: SessionOptions) -> None:
+    """Refuse two options naming one file: the report would overwrite the flow or the
+    answers it was made from, or the answers the report (a link or a hard link too)."""
+    named = [(option, path) for option, path in (
+        ("--steps", options.steps), ("--answers", options.answers_file),
+        ("--output", options.output), ("--save-answers", options.save_answers))
+        if path is not None]
+    if len(named) < 2:
+        return
+    from icloud_fix.atomic_file import same_file  # tempfile costs a few ms: only if needed
+
+    def stdin(option: str, path: Path) -> bool:  # "-" is stdin for the two inputs
+        return option in ("--steps", "--answers") and str(path) == "-"
+
+    for i, (first, one) in enumerate(named):
+        for second, two in named[i + 1:]:
+            if stdin(first, one) and stdin(second, two):
+                raise IcloudFixError(f"{first} and {second} both read stdin ('-'), which "
+                                     f"can be read once; give one of them a file")
+            if stdin(first, one) or stdin(second, two) or not same_file(one, two):
+                continue
+            names = (f"both name {one_line(str(one))}" if str(one) == str(two) else
+                     f"name the same file ({one_line(str(one))} and {one_line(str(two))})")
+            raise IcloudFixError(f"{first} and {second} {names}; give each its own file")
 
 
 def _check_ids(flow: Flow, ids: list[str], option: str) -> None:

@@ -531,7 +531,7 @@ class ObjectType(FieldType):
         # A rule about a key whose value was wrong, or that this format does not have,
         # would only repeat that problem.
         unusable = refused.union(given.keys() - values.keys())
-        for rule, keys in zip(self.rules, rule_keys):
+        for rule, keys in zip(self.rules, rule_keys, strict=True):
             if unusable and not unusable.isdisjoint(keys):
                 continue
             if rule.when.holds(values):

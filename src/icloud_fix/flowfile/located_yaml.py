@@ -10,6 +10,8 @@ every problem can be reported with its line.
 from __future__ import annotations
 
 import gc
+import os
+import stat
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,6 +34,9 @@ _TAG = "tag:yaml.org,2002:"
 # 5,000 checks stays inside both.
 MAX_BYTES = 4 * 2**20
 MAX_VALUES = 150_000
+# How long a named pipe given as a file is waited for a writer: a scripted run must
+# not wait forever on a pipe nobody writes to. Seconds; tests lower it.
+PIPE_WAIT = 10.0
 
 _DATA_TAGS = {_TAG + t for t in ("str", "bool", "int", "float", "null", "map", "seq", "timestamp")}
 
@@ -93,14 +98,24 @@ def describe(value: Value) -> str:
 
 
 def read_text(path: Path, source: str) -> str:
-    """Read a file as UTF-8 (a BOM is allowed), turning OS and encoding failures into problems."""
+    """Read a file as UTF-8 (a BOM is allowed), turning OS and encoding failures into
+    problems. A named pipe (also what the shell's <(...) gives) is read without waiting
+    forever for its writer; a device is refused, as it may never end or never answer."""
     try:
         if source == "-":  # the usual name for stdin
             data = sys.stdin.buffer.read(MAX_BYTES + 1) if sys.stdin else b""
         else:
-            with path.open("rb") as stream:
-                # Read one byte past the limit rather than trust the size a pipe reports.
-                data = stream.read(MAX_BYTES + 1)
+            mode = path.stat().st_mode
+            if stat.S_ISFIFO(mode):
+                data = _read_pipe(path, source)
+            elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISSOCK(mode):
+                raise InputFileError([Problem(source, None, (
+                    "is a device, not a file; give a YAML or JSON file, a pipe, or - for "
+                    "stdin"))])
+            else:
+                with path.open("rb") as stream:
+                    # One byte past the limit, rather than trust the size a file reports.
+                    data = stream.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise InputFileError([Problem(source, None, "no such file")]) from None
     except IsADirectoryError:
@@ -113,6 +128,50 @@ def read_text(path: Path, source: str) -> str:
             source, None, f"is larger than {MAX_BYTES // 2**20} MiB; icloud-fix reads no file "
             "that big")])
     return decode(data, source)
+
+
+def _read_pipe(path: Path, source: str) -> bytes:
+    """What is written to a named pipe, up to one byte past MAX_BYTES; waits at most
+    PIPE_WAIT seconds for a writer to come.
+
+    A blocking open would wait until someone opens the pipe for writing, forever if
+    nobody does. Opened without blocking, a read says which it is: data, EAGAIN (a
+    writer is there but has written nothing yet) or end of file (no writer, or the
+    writer has closed). Until a writer has been seen, end of file means "not yet", and
+    we look again until the time is up. Once a writer came, the rest is read as from
+    any pipe: it may take as long as that writer takes, as with stdin.
+    """
+    import select
+    import time
+
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    deadline = time.monotonic() + PIPE_WAIT
+    writer = False
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        while size <= MAX_BYTES:
+            try:
+                chunk = os.read(fd, min(65536, MAX_BYTES + 1 - size))
+            except BlockingIOError:
+                writer = True
+                select.select([fd], [], [])
+                continue
+            if chunk:
+                writer = True
+                chunks.append(chunk)
+                size += len(chunk)
+            elif writer:
+                break  # the writer closed: the end
+            elif time.monotonic() >= deadline:
+                raise InputFileError([Problem(source, None, (
+                    f"no one wrote to this pipe within {PIPE_WAIT:g} s; start the program "
+                    "that writes it first, or give a file"))])
+            else:
+                time.sleep(0.05)
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
 
 
 def decode(data: bytes, source: str) -> str:
