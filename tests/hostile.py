@@ -204,6 +204,9 @@ FLOW_CASES: list[Case] = [
           ("inf", ".inf", False, "yes_below"), ("nan", ".NaN", False, "yes_below"),
           ("minus-inf", "-.inf", False, "yes_below"),
           ("float-tag-text", '!!float "abc"', False, "yes_below"))],
+    # The largest reports a flow within the limits can ask for.
+    Case("7000-failing-checks", lambda: many_checks(7000), True),
+    Case("huge-report", lambda: huge_report_flow(), True),
     Case("id-trailing-newline", lambda: flow(question('"q-one\\n"')).encode(), False,
          "kebab-case"),
 ]
@@ -297,3 +300,29 @@ SURROUNDINGS: list[Surroundings] = [
     Surroundings("home-name-too-long", {"ICLOUD_FIX_HOME": "{here}/" + "x" * 300}),
     Surroundings("home-escapes-in-name", {"ICLOUD_FIX_HOME": "{here}/evil" + TRICKS}),
 ]
+
+
+def huge_report_flow() -> bytes:
+    """200 checks of one question each (q0 to q199, passing on yes), each fix ~9,900
+    characters of Markdown (numbered and bulleted steps, links, images, code, HTML, table
+    rows, quoted headings) ending "End of fix N.", and as much text on how to tell it
+    worked: ~4 MB, within the loader's limits, the largest report a flow can ask for."""
+    steps = (
+        "1. Open **Settings > [Apple Account](https://evil.example/x)** and tap `Sync`.\n"
+        "   - Turn on *iCloud Photos*, then wait <b>10 minutes</b> &amp; look again.\n"
+        "| Setting | What it should say | Where |\n"
+        "> ## A quoted heading, and ![an image](https://evil.example/t.png)\n\n"
+    )
+    verify = ("Within a few minutes the status line in Photos no longer says Paused. "
+              * 150)[:9_900]
+    checks = []
+    for i in range(200):
+        end = f"\n\nEnd of fix {i}."
+        remediation = (steps * (9_900 // len(steps) + 1))[:9_900 - len(end)] + end
+        checks.append(f"  - id: c{i}\n    title: Check {i}\n    questions:\n"
+                      f"      - id: q{i}\n        prompt: Is it on?\n"
+                      f"        pass_answer: \"yes\"\n"
+                      f"        remediation: {json.dumps(remediation)}\n"
+                      f"        verify: {json.dumps(verify)}\n")
+    return ('format: 2\nid: huge\ntitle: Huge\nversion: "1"\nchecks:\n'
+            + "".join(checks)).encode()

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import sys
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TextIO
 
-from rich.console import Console, Group, RenderableType
+from rich.cells import cell_len, chop_cells
+from rich.console import Console, ConsoleOptions, Group, RenderableType
 from rich.padding import Padding
+from rich.segment import Segment
 from rich.text import Text
 
 # rich.markdown (with markdown-it) and rich.table are imported where a fix or the
@@ -18,6 +21,7 @@ from rich.text import Text
 # question needs, and the person should see that question at once.
 
 if TYPE_CHECKING:
+    from markdown_it.token import Token
     from rich.table import Table
 
     from icloud_fix.kinds import Option
@@ -44,14 +48,23 @@ _STATUS = {
 class _TrimmedStream:
     """Drops the spaces rich pads wrapped lines with, so copied text has no trailing blanks."""
 
-    _TRAILING = re.compile(r" +((?:\x1b\[[0-9;]*m)*)(?=\n)")
+    # Spaces before a line's closing style codes, in a line that ends with one.
+    _TRAILING = re.compile(r" +((?:\x1b\[[0-9;]*m)*)$")
 
     def __init__(self, stream: TextIO) -> None:
         self._stream = stream
 
     @classmethod
     def trim(cls, text: str) -> str:
-        return cls._TRAILING.sub(r"\1", text)
+        """Every line ended by a newline without its trailing spaces; what follows the
+        last newline (the start of a line still being written) as it is."""
+        if "\n" not in text:
+            return text
+        # Line by line: a regular expression over a report of megabytes tries every
+        # space in it, several times slower.
+        *lines, rest = text.split("\n")
+        return "\n".join([cls._TRAILING.sub(r"\1", line) if line.endswith("m")
+                          else line.rstrip(" ") for line in lines] + [rest])
 
     def write(self, text: str) -> int:
         self._stream.write(self.trim(text))
@@ -78,12 +91,153 @@ def make_console(
     return Console(file=stream, no_color=no_color or None, highlight=False)  # type: ignore[arg-type]
 
 
-def _markdown(console: Console, text: str) -> RenderableType:
+class _Budget:
+    """How much flow Markdown one report still draws through rich.
+
+    rich's Markdown costs a parser per text and a renderable per line, table cell and
+    link: about a millisecond a fix, but a flow of ~4 MB (200 fixes of 10,000
+    characters of list items) would take a minute. Texts past the budget are shown as
+    they are written (``_Literal``). A unit is at most about 4 microseconds, whatever
+    the Markdown; a report of the built-in flow with every check failing uses about a
+    quarter of the budget.
+    """
+
+    UNITS = 100_000
+
+    def __init__(self) -> None:
+        self.left = self.UNITS
+
+    @staticmethod
+    def cost(text: str) -> int:
+        # A fixed cost, a little per character, and most per element that becomes a
+        # renderable (lines, headings, cells, links, HTML) or a delimiter markdown-it has
+        # to pair (emphasis, code, list markers).
+        return (200 + len(text)
+                + 30 * sum(text.count(c) for c in "\n|[<#")
+                + 5 * sum(text.count(c) for c in "*_`-"))
+
+    def spend(self, text: str) -> bool:
+        """Whether text may be drawn as Markdown; if so, its cost is taken."""
+        cost = self.cost(text)
+        if cost > self.left:
+            return False
+        self.left -= cost
+        return True
+
+
+class _Literal:
+    """Flow text shown as it is written (only **bold** marks dropped, as on a plain
+    console), indented by ``left`` and cut to the width here rather than by rich, whose
+    wrapping of megabytes takes seconds. Printed on its own (``_print``), never inside
+    Padding, which would measure and pad every line again."""
+
+    def __init__(self, text: str, left: int, keep_bold: bool = False,
+                 strip: bool = True) -> None:
+        self.text = text
+        self.left = left
+        self.keep_bold = keep_bold  # text of our own (a check title's ** is its own)
+        self.strip = strip  # a leading blank line of our own is kept
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Segment]:
+        text = self.text.strip() if self.strip else self.text.rstrip()
+        if not self.keep_bold:
+            text = _BOLD.sub(r"\1", text)
+        text = _fold(text, max(options.max_width - self.left, 20))
+        # One segment, for rich's cost is per segment; every line but a blank one indented.
+        yield Segment(re.sub(r"^(?=.)", " " * self.left, text, flags=re.M) + "\n")
+
+
+# Whole texts go through regular expressions, and only the lines that may need cutting
+# through Python: a fix can be thousands of short lines.
+@functools.lru_cache(maxsize=8)
+def _long_line(width: int) -> re.Pattern[str]:
+    # A line that may be wider than width: a character is at most two cells wide.
+    return re.compile(rf"^.{{{width // 2 + 1},}}$", re.M)
+
+
+@functools.lru_cache(maxsize=8)
+def _pieces(width: int) -> re.Pattern[str]:
+    # Up to width characters that end before a space or at the end, else (a word longer
+    # than the line) exactly width characters.
+    return re.compile(rf"(.{{1,{width}}})(?: +|$)|(.{{{width}}})")
+
+
+def _fold(text: str, width: int) -> str:
+    """text with each line cut at spaces to width cells; a line's own indent is kept on
+    the lines it is cut into. (Spaces at the end of a line are left to _TrimmedStream.)"""
+    return _long_line(width).sub(lambda line: "\n".join(_cut(line[0], width)),
+                                 text.expandtabs(8))
+
+
+def _cut(line: str, width: int) -> Iterator[str]:
+    body = line.lstrip(" ")
+    if not body or (len(line) <= width and (line.isascii() or cell_len(line) <= width)):
+        yield line
+        return
+    indent = min(len(line) - len(body), width // 2)
+    for match in _pieces(width - indent).finditer(body):
+        piece = match[1] or match[2]
+        if piece.isascii() or cell_len(piece) <= width - indent:
+            yield " " * indent + piece
+        else:  # wide characters (CJK, emoji): cut by cells
+            yield from (" " * indent + part for part in chop_cells(piece, width - indent))
+
+
+def _markdown(console: Console, text: str, budget: _Budget, left: int = 0
+              ) -> RenderableType:
+    """Flow Markdown as the terminal shows it: through rich while the budget lasts (on a
+    plain console, as text without its bold marks), then as a ``_Literal`` indented by
+    left."""
+    if not budget.spend(text):
+        return _Literal(text, left)
     if isinstance(console, PlainConsole):
         return Text(_BOLD.sub(r"\1", text.strip()))
     from rich.markdown import Markdown
 
-    return Markdown(text)
+    markdown = Markdown(text, hyperlinks=False)
+    for token in markdown.parsed:
+        if token.type == "fence":
+            # Drawn as plain text: the flow does not get to pick a syntax highlighter
+            # (a lexer's regular expressions are not all fast on hostile input).
+            token.info = ""
+        if token.children:
+            token.children = _shown_links(token.children)
+    return markdown
+
+
+def _shown_links(tokens: list[Token]) -> list[Token]:
+    """A flow's links and images, as they are shown in a terminal: never as a hyperlink
+    (OSC 8), whose target the terminal hides behind the text.
+
+    A link whose text is its target is shown once, as that text; any other as "text
+    (target)", rich's own rendering without hyperlinks. An image is text too: its
+    description and target, or the target alone.
+    """
+    shown: list[Token] = []
+    for token in tokens:
+        if token.type == "image":
+            source = str(token.attrs.get("src", ""))
+            alt = _plain(token.children or [])
+            token = token.copy(type="text", tag="", children=None, attrs={},
+                               content=f"{alt} ({source})" if alt and alt != source
+                               else source)
+        shown.append(token)
+    for start, token in enumerate(shown):
+        if token.type != "link_open":
+            continue
+        # Links do not nest: the text is everything up to the next link_close.
+        end = next(i for i in range(start + 1, len(shown)) if shown[i].type == "link_close")
+        if _plain(shown[start + 1:end]) == token.attrs.get("href"):
+            shown[start] = shown[end] = token.copy(type="text", tag="", nesting=0,
+                                                   attrs={}, content="")
+    return shown
+
+
+def _plain(tokens: list[Token]) -> str:
+    """The text inline tokens show, without its styles."""
+    return "".join(" " if t.type in ("softbreak", "hardbreak") else t.content
+                   for t in tokens if t.type in ("text", "code_inline", "softbreak",
+                                                 "hardbreak", "image"))
 
 
 def _indent(renderable: RenderableType, left: int) -> Padding:
@@ -162,27 +316,57 @@ def print_numbered_choice(console: Console, number: int, option: Option) -> None
     console.print(Text(f"  {number}. {option.label} ({option.value})"))
 
 
-def _fix(console: Console, result: CheckResult) -> Group:
-    """Each failed question's fix, then how to tell it worked; a blank line between."""
+def _fix(console: Console, result: CheckResult, left: int, budget: _Budget
+         ) -> Iterator[RenderableType]:
+    """Each failed question's fix, then how to tell it worked; a blank line between;
+    indented by left. One indented group, but for texts shown literally (past the
+    budget), which come between the groups, indented on their own."""
     parts: list[RenderableType] = []
+    texts: list[str] = []
     for q in result.questions:
         if q.passed is not False or not q.question.remediation:
             continue
-        if parts:
-            parts.append(Text())
-        parts.append(_markdown(console, q.question.remediation))
+        texts.append(q.question.remediation)
         if q.question.verify:
+            texts.append("**How to tell it worked:** " + q.question.verify.strip())
+    literal = False
+    for text in texts:
+        if parts or literal:
             parts.append(Text())
-            parts.append(_markdown(console, "**How to tell it worked:** "
-                                   + q.question.verify.strip()))
-    return Group(*parts)
+        part = _markdown(console, text, budget, left)
+        if isinstance(part, _Literal):
+            if parts:
+                yield _indent(Group(*parts), left)
+            yield part
+            parts, literal = [], True
+        else:
+            parts.append(part)
+    if parts or not literal:
+        yield _indent(Group(*parts), left)
 
 
 def print_fix(console: Console, result: CheckResult) -> None:
     """The fix for a check that just failed, shown at once."""
     console.print()
     console.print(Text(f"How to fix: {result.check.title}", style="bold red"))
-    console.print(_indent(_fix(console, result), 2))
+    _print(console, _fix(console, result, 2, _Budget()))
+
+
+def _print(console: Console, parts: Iterable[RenderableType]) -> None:
+    """Parts in as few prints as they allow, for rich's cost is per print: a text shown
+    literally is printed on its own and not cropped (its lines are cut to the width
+    already), which spares rich a pass over every one of its lines."""
+    group: list[RenderableType] = []
+    for part in parts:
+        if isinstance(part, _Literal):
+            if group:
+                console.print(Group(*group))
+                group = []
+            console.print(part, crop=False)
+        else:
+            group.append(part)
+    if group:
+        console.print(Group(*group))
 
 
 def summary_table(console: Console, result: SessionResult) -> Table:
@@ -211,8 +395,9 @@ def summary_table(console: Console, result: SessionResult) -> Table:
 
 def print_summary(console: Console, result: SessionResult) -> None:
     """The summary table, then the fixes to try in order, or what to do next."""
-    # Printed as one group: rich's cost is per print, and a flow may have many checks.
-    console.print(Group(*_summary(console, result)))
+    # Printed as one group (but for texts shown literally): rich's cost is per print,
+    # and a flow may have many checks.
+    _print(console, _summary(console, result, _Budget()))
 
 
 def summary_as_text(result: SessionResult, width: int = 80) -> str:
@@ -243,7 +428,8 @@ def session_svg(result: SessionResult, width: int = 88) -> str:
     return console.export_svg(title="icloud-fix")
 
 
-def _summary(console: Console, result: SessionResult) -> Iterator[RenderableType]:
+def _summary(console: Console, result: SessionResult, budget: _Budget
+             ) -> Iterator[RenderableType]:
     flow = result.flow
     outcome = result.outcome
     yield Text()
@@ -257,13 +443,14 @@ def _summary(console: Console, result: SessionResult) -> Iterator[RenderableType
     if result.tried_in_vain and wording.needs_escalation(result):
         # Fixes were tried and did not help: where to go next comes first.
         yield Text()
-        yield from _escalation(console, result)
+        yield from _escalation(console, result, budget)
     for q in result.triage:
         if q.answer is not None:
             answer = Text(f"  {q.question.prompt.strip()} ")
             answer.append(kinds.label(q.question, q.answer), style="bold")
             yield answer
-    yield summary_table(console, result)
+    large = len(result.checks) > LARGE_REPORT
+    yield _plain_table(console, result) if large else summary_table(console, result)
     if outcome is Outcome.RESOLVED:
         return
     # Fixes the person already tried are named, not shown again in full.
@@ -280,10 +467,12 @@ def _summary(console: Console, result: SessionResult) -> Iterator[RenderableType
     if to_try:
         yield Text()
         yield Text("Fixes to try, in order", style="bold")
-        for number, c in enumerate(to_try, start=1):
+        if large:
+            yield _plain_fixes(to_try)
+        for number, c in enumerate([] if large else to_try, start=1):
             yield Text()
             yield Text(f"{number}. {c.check.title}", style="bold")
-            yield _indent(_fix(console, c), 3)
+            yield from _fix(console, c, 3, budget)
     step = wording.next_step(result)
     if step:
         yield Text()
@@ -292,12 +481,50 @@ def _summary(console: Console, result: SessionResult) -> Iterator[RenderableType
         yield line
     if wording.needs_escalation(result) and not result.tried_in_vain:
         yield Text()
-        yield from _escalation(console, result)
+        yield from _escalation(console, result, budget)
 
 
-def _escalation(console: Console, result: SessionResult) -> Iterator[RenderableType]:
+# Past this many checks the table and the fixes are drawn as plain text: rich's
+# table and groups cost about a millisecond a check, 8 s for a flow of 7,000.
+LARGE_REPORT = 100
+
+
+def _plain_table(console: Console, result: SessionResult) -> _Literal:
+    """The summary table as plain lines: number, status, then the title, so that the
+    status stays in its column however long a title is."""
+    unicode = _unicode(console)
+    labels = [f"{_STATUS[c.status][0 if unicode else 1]} {_STATUS[c.status][2]}"
+              for c in result.checks]
+    number_width = len(str(len(result.checks)))
+    label_width = max(len(label) for label in labels)
+    lines = [f"{'#':>{number_width}}  {'Status':<{label_width}}  Check"]
+    lines += [f"{number:>{number_width}}  {label:<{label_width}}  {c.check.title}"
+              for number, (c, label) in enumerate(zip(result.checks, labels, strict=True),
+                                                   start=1)]
+    return _Literal("\n".join(lines), 0, keep_bold=True, strip=False)
+
+
+def _plain_fixes(to_try: list[CheckResult]) -> _Literal:
+    """Every fix to try as one plain text (bold marks dropped, cut to the width), laid
+    out as the drawn ones are: a blank line, the numbered check, its texts indented."""
+    checks = []
+    for number, c in enumerate(to_try, start=1):
+        texts = []
+        for q in c.questions:
+            if q.passed is not False or not q.question.remediation:
+                continue
+            texts.append(q.question.remediation.strip())
+            if q.question.verify:
+                texts.append(f"How to tell it worked: {q.question.verify.strip()}")
+        checks.append(f"{number}. {c.check.title}\n"
+                      + textwrap.indent("\n\n".join(texts), "   "))
+    return _Literal("\n" + "\n\n".join(checks), 0, strip=False)
+
+
+def _escalation(console: Console, result: SessionResult, budget: _Budget
+                ) -> Iterator[RenderableType]:
     yield Text("If this does not help", style="bold")
-    yield _markdown(console, wording.escalation(result))
+    yield _markdown(console, wording.escalation(result), budget)
 
 
 def print_flow(console: Console, flow: Flow) -> None:

@@ -29,8 +29,14 @@ def _command(result: SessionResult, *words: str) -> str:
     return " ".join(shlex.quote(w) for w in ("icloud-fix", *steps, *words))
 
 
+# A headline is one sentence: a flow of thousands of checks names the first few.
+_TITLES_NAMED = 5
+
+
 def _titles(checks: tuple) -> str:
-    return ", ".join(f"'{c.check.title}'" for c in checks)
+    named = ", ".join(f"'{c.check.title}'" for c in checks[:_TITLES_NAMED])
+    more = len(checks) - _TITLES_NAMED
+    return f"{named} and {more:,} more" if more > 0 else named
 
 
 def headline(result: SessionResult) -> str:
