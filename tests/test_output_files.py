@@ -342,6 +342,21 @@ def test_the_replay_command_spells_the_name_out_and_still_names_the_file(
     assert "Fix one." in again.stdout
 
 
+def test_the_reports_spell_the_name_out(hostile_flow: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The JSON report's source, and the next step naming the flow file."""
+    monkeypatch.chdir(hostile_flow.parent)
+    result = invoke("--steps", hostile_flow.name, "--answer", "one-ok=no", "-f", "json")
+    assert result.exit_code == 1
+    shown_safely(result.stdout)
+    assert json.loads(result.stdout)["flow"]["source"] == f"{SHOWN}.yaml"
+    result = invoke("--steps", hostile_flow.name, "--answer", "one-ok=skip")
+    assert result.exit_code == 3
+    shown_safely(result.stdout, result.stderr)
+    assert (f"then run those checks again: icloud-fix --steps $'{SHOWN}.yaml' --only one"
+            in " ".join(result.stdout.split()))
+
+
 def test_shell_word_quotes_every_awkward_character() -> None:
     for word in ["plain.yaml", "it's here.yaml", "back\\slash\x1b'.yaml", HOSTILE,
                  "tab\there\nnewline\x85\U000e0041"]:

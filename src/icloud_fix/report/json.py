@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from icloud_fix import __version__, kinds
 from icloud_fix.flow import Flow, Question
+from icloud_fix.safe_text import one_line
 
 if TYPE_CHECKING:
     from icloud_fix.engine import QuestionResult, SessionResult
@@ -15,7 +16,9 @@ SCHEMA_VERSION = 1
 
 
 def flow_summary(flow: Flow) -> dict[str, Any]:
-    return {"id": flow.id, "title": flow.title, "version": flow.version, "source": flow.source,
+    return {"id": flow.id, "title": flow.title, "version": flow.version,
+            # A file name from outside, spelled out like every text a flow gives.
+            "source": one_line(flow.source),
             "checked_against": flow.checked_against}
 
 

@@ -20,13 +20,13 @@ def _count(number: int, noun: str) -> str:
 
 def _command(result: SessionResult, *words: str) -> str:
     """An icloud-fix command for this flow: --steps FILE unless it is the built-in one."""
-    import shlex
-
     from icloud_fix.flowfile.loader import BUILTIN_FLOW
+    from icloud_fix.safe_text import shell_word
 
     flow = result.flow
     steps = [] if flow.source == BUILTIN_FLOW else ["--steps", flow.source]
-    return " ".join(shlex.quote(w) for w in ("icloud-fix", *steps, *words))
+    # A file name from outside is shown spelled out, and still names that file pasted.
+    return " ".join(shell_word(w) for w in ("icloud-fix", *steps, *words))
 
 
 # A headline is one sentence: a flow of thousands of checks names the first few.
