@@ -9,16 +9,21 @@ note to give, and the wizard asks as before.
 from __future__ import annotations
 
 import threading
+import time
 from typing import Generic, TypeVar
 
+from icloud_fix import stopping
 from icloud_fix.engine import Origin, Reply
 from icloud_fix.flow import Answer, Flow, Question
 from icloud_fix.probes import apple_feeds, iphone
 from icloud_fix.probes.apple_feeds import Outage
 from icloud_fix.probes.iphone import DeviceReading, DeviceUnavailable
-from icloud_fix.probes.readings import READINGS
+from icloud_fix.probes.readings import READINGS, Suggestion, device_note
 
 T = TypeVar("T")
+
+# How long a wait for a reading goes before it looks for a signal to stop on.
+_SLICE = 0.1
 
 
 class _Background(Generic[T]):
@@ -43,14 +48,24 @@ class _Background(Generic[T]):
             finally:
                 self._done.set()
 
-        threading.Thread(target=target, daemon=True).start()
+        # Thread.start() waits on a Condition: a signal handler that raised inside it
+        # would leave a lock released twice (an internal error instead of the stop).
+        with stopping.deferred():
+            threading.Thread(target=target, daemon=True).start()
 
     def get(self, wait: float) -> tuple[bool, T | None]:
-        """(ready, value): the value if it came within ``wait`` seconds."""
+        """(ready, value): the value if it came within ``wait`` seconds, or less when a
+        signal stops the run meanwhile."""
         if not self._started:
             return False, None
-        ready = self._done.wait(wait)
-        return ready, self._value
+        deadline = time.monotonic() + wait
+        while True:
+            # Waits in slices, deferring signals as start() does, so that one that comes
+            # is taken within a slice (raised at the end of it outside a session).
+            with stopping.deferred():
+                ready = self._done.wait(max(0.0, min(deadline - time.monotonic(), _SLICE)))
+            if ready or stopping.pending() is not None or time.monotonic() >= deadline:
+                return ready, self._value
 
 
 class BackgroundReadings:
@@ -107,12 +122,14 @@ class BackgroundReadings:
         return value if ready else None
 
     def take_note(self) -> str | None:
-        """Once per session, one quiet line on why nothing was read from an iPhone."""
+        """Once per session, one line in a person's words on why nothing was read from an
+        iPhone (none when there is no device tool: most people have none, and --verbose
+        says so)."""
         value = self.reading(0)
         if self._noted or not isinstance(value, DeviceUnavailable):
             return None
         self._noted = True
-        return f"(No readings from an iPhone: {value.reason}.)"
+        return device_note(value)
 
     def _latest_ios(self, product_type: str, wait: float) -> str | None:
         if self.offline:
@@ -137,5 +154,5 @@ class BackgroundReadings:
             rule, reading, lambda model: self._latest_ios(model, max(wait, 0.0)))
         if verdict is None:
             return None
-        yes, evidence = verdict
-        return Reply(Answer.YES if yes else Answer.NO, Origin.PROBE, evidence)
+        return Suggestion(Answer.YES if verdict.yes else Answer.NO, Origin.PROBE,
+                          verdict.detail, said=verdict.said)

@@ -1,0 +1,168 @@
+"""How a signal stops a run: SIGINT, SIGTERM and SIGHUP (and SIGPIPE while a person is
+asked) end it with 128 + the signal's number, after the session has said what was
+answered, kept it for --resume and put the terminal back.
+
+Python runs a signal handler in the main thread between two bytecodes, wherever that
+thread is. An exception raised there breaks code that was never written for it:
+threading's Condition, under Thread.start() and Event.wait(), is left releasing a lock
+twice ("release unlocked lock", an internal error); asyncio and prompt_toolkit lose
+their clean-up. So the handler here raises only where that is known to be safe, and
+otherwise keeps the signal for the next place that takes it:
+
+- while a prompt waits, ``asking`` hands the signal to the prompt's own event loop,
+  which ends the prompt as a key press would;
+- while a plain prompt reads its line, ``interruptible`` lets the signal interrupt it;
+- inside ``deferred`` (a whole interactive session between its prompts, starting a
+  background reading or waiting for one) the signal waits for the next prompt, which
+  stops instead of asking, or for the end of the block;
+- anywhere else (starting up, a scripted run) it raises at once, as Python's own
+  SIGINT handler does.
+
+Only the first signal counts: it starts the stop and decides the exit code. Another
+that comes while the session stops is ignored, so it can neither cut the summary
+short, nor change the exit code, nor land in the middle of the clean-up. ("First" is
+the first the process takes: two sent back to back are both pending at once, and the
+kernel hands them over lowest number first, to whichever thread runs first, so which
+was sent first cannot be known.)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+from collections.abc import Callable, Iterator
+
+from icloud_fix.errors import EXIT_INPUT_ERROR, Terminated
+
+# The signals that stop a run wherever it is; SIGPIPE only while a person is asked
+# (``catching``): anywhere else it is the reader of our output going away, which the
+# default action already ends quietly with 141.
+SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
+
+_received: Terminated | None = None  # the first signal of the run
+_pending: Terminated | None = None  # received, and not yet raised into the session
+_deferring = 0  # how many ``deferred`` blocks the main thread is in
+_interruptible = False
+_on_signal: Callable[[Terminated], None] | None = None  # the waiting prompt's way out
+
+
+def install() -> None:
+    """Stop on SIGINT, SIGTERM and SIGHUP as this module says (from the entry point)."""
+    global _received, _pending
+    _received = _pending = None
+    for name in SIGNALS:
+        signum = getattr(signal, name, None)
+        if signum is not None:
+            signal.signal(signum, _handle)
+
+
+def _handle(signum: int, _frame: object) -> None:
+    global _received, _pending
+    if _received is not None:
+        return  # a stop is under way: the first signal decides how it ends
+    stop = Terminated(signum, signal.Signals(signum).name)
+    _received = _pending = stop
+    if _on_signal is not None:
+        _on_signal(stop)
+    elif _interruptible or not _deferring:
+        _pending = None
+        raise stop
+
+
+def pending() -> Terminated | None:
+    """A signal that came and has not stopped the session yet."""
+    return _pending
+
+
+def check() -> None:
+    """Stop here if a signal came and has not stopped the session yet."""
+    global _pending
+    stop = _pending
+    if stop is not None:
+        _pending = None
+        raise stop
+
+
+@contextlib.contextmanager
+def deferred(deliver: bool = True) -> Iterator[None]:
+    """A signal that comes inside waits: for the next prompt, or with ``deliver``, for
+    the end of the block (unless an enclosing block defers it further)."""
+    global _deferring
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals are handled in the main thread only: nothing to defer here
+        return
+    _deferring += 1
+    try:
+        yield
+    finally:
+        _deferring -= 1
+    if deliver and not _deferring and _on_signal is None:
+        check()
+
+
+@contextlib.contextmanager
+def interruptible() -> Iterator[None]:
+    """A signal that comes inside raises at once: for a blocking read that it ends."""
+    global _interruptible
+    # Set first, then look: a signal between the two is seen by one or the other.
+    _interruptible = True
+    try:
+        check()
+        yield
+    finally:
+        _interruptible = False
+
+
+@contextlib.contextmanager
+def asking(on_signal: Callable[[Terminated], None]) -> Iterator[None]:
+    """While a prompt waits, a signal calls ``on_signal`` (in the main thread, between two
+    bytecodes: it may only schedule the prompt's end), and the prompt raises it. One that
+    came before the prompt, or as it was answered, is raised here."""
+    global _on_signal, _pending
+    _on_signal = on_signal
+    try:
+        check()
+        yield
+    except BaseException as exc:
+        if exc is _pending:
+            _pending = None  # the prompt ended with it
+        raise
+    finally:
+        _on_signal = None
+    check()
+
+
+@contextlib.contextmanager
+def catching(name: str) -> Iterator[None]:
+    """Treat one more signal (SIGPIPE) as a stop for the duration."""
+    signum = getattr(signal, name, None)
+    previous = None
+    if signum is not None:
+        with contextlib.suppress(ValueError, OSError):  # not the main thread
+            previous = signal.signal(signum, _handle)
+    try:
+        yield
+    finally:
+        if previous is not None:
+            with contextlib.suppress(ValueError, OSError, TypeError):
+                signal.signal(signum, previous)
+
+
+def ending() -> None:
+    """The run has decided how it ends: a signal from now on changes nothing. (Raised in
+    Python's own shutdown, it would print a traceback.)"""
+    for name in SIGNALS:
+        signum = getattr(signal, name, None)
+        if signum is not None:
+            with contextlib.suppress(ValueError, OSError):
+                signal.signal(signum, signal.SIG_IGN)
+
+
+def exit_code(code: object) -> object:
+    """The code the run ends with: the first signal's, once one came, even after the last
+    answer with nothing left to stop (a session's outcome, or the 130 that typer makes
+    of any KeyboardInterrupt, gives way to it); bad input (2) still says what it is."""
+    if _received is None or not isinstance(code, int) or code == EXIT_INPUT_ERROR:
+        return code
+    return _received.exit_code
