@@ -184,12 +184,12 @@ FLOW_CASES: list[Case] = [
     *[Case(f"escape-{name}", lambda text=text: escape_flow(text), True)
       for name, text in ESCAPES.items()],
     # Cost bounded however many mistakes a file holds within the limits.
-    Case("10000-unknown-conditions", lambda: many_questions(unknown_when, 149_000), False,
+    Case("8000-unknown-conditions", lambda: many_questions(unknown_when, 124_000), False,
          "'when' names 'z0'"),
     Case("16000-unknown-conditions", lambda: many_questions(unknown_when, 250_000), False,
          "values"),
-    Case("70000-unknown-keys", lambda: GOOD.encode() + "".join(
-        f"k{i}: 1\n" for i in range(70_000)).encode(), False, "unknown key 'k0'"),
+    Case("60000-unknown-keys", lambda: GOOD.encode() + "".join(
+        f"k{i}: 1\n" for i in range(60_000)).encode(), False, "unknown key 'k0'"),
     Case("140000-unknown-keys", lambda: GOOD.encode() + "".join(
         f"k{i}: 1\n" for i in range(140_000)).encode(), False, "values"),
     # Numbers are read as YAML reads them; anything else is a problem, never a crash.
@@ -205,7 +205,7 @@ FLOW_CASES: list[Case] = [
           ("minus-inf", "-.inf", False, "yes_below"),
           ("float-tag-text", '!!float "abc"', False, "yes_below"))],
     # The largest reports a flow within the limits can ask for.
-    Case("7000-failing-checks", lambda: many_checks(7000), True),
+    Case("6000-failing-checks", lambda: many_checks(6000), True),
     Case("huge-report", lambda: huge_report_flow(), True),
     Case("id-trailing-newline", lambda: flow(question('"q-one\\n"')).encode(), False,
          "kebab-case"),
@@ -233,7 +233,7 @@ ANSWER_CASES: list[Case] = [
     Case("answers-deep", lambda: nested_lists(100_000), False, "nest"),
     Case("answers-20-mb", lambda: b"restart-done: yes\n#" + b"x" * 20_000_000, False,
          "larger than"),
-    Case("answers-35000-misspelt", lambda: misspelt_answers(35_000), False,
+    Case("answers-30000-misspelt", lambda: misspelt_answers(30_000), False,
          "unknown question id 'restart-dnoe-0'"),
     Case("answers-70000-misspelt", lambda: misspelt_answers(70_000), False, "values"),
     Case("answers-id-trailing-newline", lambda: b'"restart-done\\n": yes\n', False,
@@ -295,6 +295,9 @@ SURROUNDINGS: list[Surroundings] = [
     feed("wrong-shape", b'{"PublicAssetSets": {"iOS": [["x"]]}}', "VERSIONS"),
     feed("deep", b"[" * 400_000, "VERSIONS"),
     feed("huge-version", versions_feed("9" * 1_000_000), "VERSIONS"),
+    # An address that --verbose repeats, and the reason it cannot be read.
+    Surroundings("feed-address-with-escapes", {
+        "ICLOUD_FIX_STATUS_URL": "file://{here}/status" + TRICKS}),
     Surroundings("home-under-a-file", {"ICLOUD_FIX_HOME": "{here}/a-file/state"},
                  {"a-file": b""}),
     Surroundings("home-name-too-long", {"ICLOUD_FIX_HOME": "{here}/" + "x" * 300}),

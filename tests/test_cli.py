@@ -97,27 +97,30 @@ def test_missing_answers_name_every_id_and_the_flags() -> None:
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.count("\n") == 1
-    assert "no answer for restart-done, ios-update-current" in result.stderr
+    assert result.stderr.startswith("icloud-fix: no answer for restart-done, ios-update-current;")
     assert "--answer ID=VALUE" in result.stderr and "--answers FILE" in result.stderr
 
 
 def test_no_answers_and_no_terminal_never_hangs() -> None:
     result = invoke()
     assert result.exit_code == 2
-    assert "no answers given" in result.stderr and "'icloud-fix list'" in result.stderr
+    assert result.stderr.startswith("icloud-fix: no answers given")
+    assert "'icloud-fix list'" in result.stderr
 
 
 def test_unknown_id_suggests_the_closest() -> None:
     result = scripted({**PASSING, "restart-dne": "yes"})
     assert result.exit_code == 2
-    assert "unknown question id 'restart-dne' (did you mean 'restart-done'?)" in result.stderr
+    assert result.stderr == ("icloud-fix: --answer: unknown question id 'restart-dne' (did you "
+                             "mean 'restart-done'?); 'icloud-fix list' shows every question id\n")
 
 
 @pytest.mark.parametrize("value", ["maybe", "", "on", "1"])
 def test_bad_value_names_the_accepted_values(value: str) -> None:
     result = scripted({**PASSING, "restart-done": value})
     assert result.exit_code == 2
-    assert f"'{value}' is not an answer for 'restart-done'" in result.stderr
+    assert result.stderr.startswith(
+        f"icloud-fix: --answer: '{value}' is not an answer for 'restart-done'")
     assert "yes, no, y, n, true, false or skip" in result.stderr
 
 
@@ -158,9 +161,9 @@ def test_answers_file_errors_have_lines(tmp_path: Path) -> None:
     result = invoke("--answers", str(path))
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
-        f"{path}:2: unknown question id 'restart-dnoe' (did you mean 'restart-done'?); "
-        "'icloud-fix list' shows every question id",
-        f"{path}:3: 'maybe' is not an answer for 'ios-update-current'; "
+        f"icloud-fix: {path}:2: unknown question id 'restart-dnoe' (did you mean "
+        "'restart-done'?); 'icloud-fix list' shows every question id",
+        f"icloud-fix: {path}:3: 'maybe' is not an answer for 'ios-update-current'; "
         "use yes, no, y, n, true, false or skip",
     ]
 
@@ -170,13 +173,14 @@ def test_answers_file_that_is_not_a_mapping(tmp_path: Path) -> None:
     path.write_text("- restart-done\n")
     result = invoke("--answers", str(path))
     assert result.exit_code == 2
-    assert f"{path}:1: must be a mapping of question id to answer" in result.stderr
+    assert result.stderr.startswith(
+        f"icloud-fix: {path}:1: must be a mapping of question id to answer")
 
 
 def test_missing_answers_file() -> None:
     result = invoke("--answers", "no-such-answers.yaml")
     assert result.exit_code == 2
-    assert result.stderr == "no-such-answers.yaml: no such file\n"
+    assert result.stderr == "icloud-fix: no-such-answers.yaml: no such file\n"
 
 
 def test_list_json_for_script_authors() -> None:
@@ -207,7 +211,7 @@ def test_validate_good_and_bad_files(tmp_path: Path) -> None:
     result = invoke("validate", str(good), str(bad))
     assert result.exit_code == 2
     assert f"{good}: valid (7 checks, 24 questions)" in result.stdout
-    assert result.stderr.startswith(f"{bad}:13: unknown key 'promt'")
+    assert result.stderr.startswith(f"icloud-fix: {bad}:13: unknown key 'promt'")
     assert invoke("validate", str(good)).exit_code == 0
 
 
@@ -239,7 +243,7 @@ def test_bad_steps_file_is_exit_2_with_file_and_line(tmp_path: Path) -> None:
     path = write_flow(tmp_path, "format: 1\nid: x\ntitle: [\n")
     result = invoke("--steps", str(path))
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"{path}:")
+    assert result.stderr.startswith(f"icloud-fix: {path}:")
     assert "YAML syntax error" in result.stderr
 
 
@@ -263,7 +267,7 @@ def test_no_color_and_not_a_terminal_have_no_escape_codes() -> None:
 def test_options_before_a_command_are_not_silently_dropped(command: str) -> None:
     result = invoke("--steps", "other.yaml", command)
     assert result.exit_code == 2
-    assert f"--steps must come after '{command}'" in result.stderr
+    assert result.stderr.startswith(f"icloud-fix: --steps must come after '{command}'")
 
 
 def test_long_values_are_shortened_in_messages() -> None:
@@ -300,7 +304,7 @@ def test_answer_file_messages(tmp_path: Path, content: str, message: str) -> Non
     path.write_text(content, encoding="utf-8")
     result = invoke("--answers", str(path))
     assert result.exit_code == 2
-    assert result.stderr == f"{path}{message}\n"
+    assert result.stderr == f"icloud-fix: {path}{message}\n"
 
 
 def run_installed(*args: str, **kwargs) -> subprocess.CompletedProcess:
@@ -316,7 +320,7 @@ def test_closed_stdin_means_no_terminal() -> None:
     assert run.returncode == 0 and "Every check passed." in run.stdout
     plain = run_installed("--plain", "<&-")
     assert plain.returncode == 2
-    assert plain.stderr == "--plain reads answers from stdin, and stdin is closed\n"
+    assert plain.stderr == "icloud-fix: --plain reads answers from stdin, and stdin is closed\n"
 
 
 def test_closed_or_full_stdout() -> None:

@@ -98,7 +98,7 @@ def test_unwritable_output_is_exit_2_and_the_report_is_printed(tmp_path: Path,
     result = scripted("--output", str(path), "--format", "json")
     assert result.exit_code == 2
     message = result.stderr.splitlines()[0]
-    assert message.startswith(f"{path}: ")
+    assert message.startswith(f"icloud-fix: {path}: ")
     assert {"missing-folder": "does not exist", "read-only-folder": "cannot be written",
             "a-folder": "is a folder"}[where] in message
     # Nothing lost: the report that could not be written is on stdout.
@@ -137,4 +137,4 @@ def test_a_file_name_too_long(tmp_path: Path) -> None:
     path = tmp_path / ("x" * 300 + ".json")
     result = scripted("--output", str(path))
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"{path}: cannot be written: File name too long")
+    assert result.stderr.startswith(f"icloud-fix: {path}: cannot be written: File name too long")

@@ -96,7 +96,7 @@ def assert_refused(result: Run, path: Path, case: Case) -> None:
     assert result.code == 2, result.stderr
     lines = result.stderr.splitlines()
     assert lines, "no message"
-    assert all(line.startswith(f"{path.name}") for line in lines), lines
+    assert all(line.startswith(f"icloud-fix: {path.name}") for line in lines), lines
     assert case.message in lines[0]
 
 
@@ -179,7 +179,8 @@ def answers_without_readings(corpus: Path) -> Path:
 def test_hostile_surroundings(case: Surroundings, corpus: Path,
                               answers_without_readings: Path) -> None:
     """An iPhone, a feed or a state folder that misbehaves: the run still ends with one
-    of its codes, in bounded time and memory, and shows nothing raw."""
+    of its codes, in bounded time and memory, and shows nothing raw, not even in what
+    --verbose says of each command and feed."""
     here = corpus / case.name
     here.mkdir(exist_ok=True)
     for name, body in case.files.items():
@@ -189,10 +190,13 @@ def test_hostile_surroundings(case: Surroundings, corpus: Path,
            "ICLOUD_FIX_STATUS_URL": (feeds / "status-outage.js").as_uri(),
            "ICLOUD_FIX_VERSIONS_URL": (feeds / "pmv.json").as_uri(),
            **{key: value.replace("{here}", str(here)) for key, value in case.env.items()}}
-    result = run("--auto", "--non-interactive", "--answers", str(answers_without_readings),
-                 cwd=here, env=env)
+    result = run("--auto", "--non-interactive", "--verbose", "--answers",
+                 str(answers_without_readings), cwd=here, env=env)
     assert_sane(result)
     assert result.code in (0, 1, 2, 3), result.stderr
+    lines = result.stderr.splitlines()
+    assert any(line.startswith("icloud-fix: verbose: ") for line in lines), lines
+    assert all(line.startswith("icloud-fix: ") for line in lines), lines
 
 
 @pytest.mark.parametrize("case", ANSWER_CASES, ids=lambda c: c.name)

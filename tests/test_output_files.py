@@ -181,7 +181,7 @@ def test_two_options_naming_one_file_are_refused(tmp_path: Path, case: str) -> N
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
     result = invoke("--non-interactive", "--answer", "one-ok=yes", *args)
     assert result.exit_code == 2
-    assert result.stderr == message + "\n"
+    assert result.stderr == f"icloud-fix: {message}\n"
     assert result.stdout == ""
     # Nothing written, nothing replaced.
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == before
@@ -197,7 +197,8 @@ def test_refused_before_the_first_question(tmp_path: Path) -> None:
     seen = child.read()
     child.close()
     assert child.exitstatus == 2
-    assert seen == f"--steps and --output both name {steps}; give each its own file\r\n"
+    assert seen == (f"icloud-fix: --steps and --output both name {steps}; give each its own "
+                    "file\r\n")
     assert steps.read_text(encoding="utf-8").startswith("format: 1")
 
 
@@ -236,15 +237,15 @@ def test_a_pipe_nobody_writes_to_is_not_waited_on_forever(pipe: Path) -> None:
     result = invoke("--non-interactive", "--answers", str(pipe))
     assert time.monotonic() - began < 5
     assert result.exit_code == 2
-    assert result.stderr == (f"{pipe}: no one wrote to this pipe within 0.5 s; start the "
-                             "program that writes it first, or give a file\n")
+    assert result.stderr == (f"icloud-fix: {pipe}: no one wrote to this pipe within 0.5 s; "
+                             "start the program that writes it first, or give a file\n")
 
 
 def test_a_flow_pipe_nobody_writes_to_is_not_waited_on_forever(pipe: Path) -> None:
     result = invoke("--non-interactive", "--steps", str(pipe))
     assert result.exit_code == 2
-    assert result.stderr == (f"{pipe}: no one wrote to this pipe within 0.5 s; start the "
-                             "program that writes it first, or give a file\n")
+    assert result.stderr == (f"icloud-fix: {pipe}: no one wrote to this pipe within 0.5 s; "
+                             "start the program that writes it first, or give a file\n")
 
 
 def test_a_pipe_with_a_writer_is_read(pipe: Path) -> None:
@@ -263,7 +264,8 @@ def test_a_pipe_that_writes_too_much_is_stopped_while_reading(pipe: Path) -> Non
     result = invoke("--non-interactive", "--answers", str(pipe))
     assert writer.wait(10) != 0  # stopped by the closed pipe
     assert result.exit_code == 2
-    assert result.stderr == f"{pipe}: is larger than 4 MiB; icloud-fix reads no file that big\n"
+    assert result.stderr == (f"icloud-fix: {pipe}: is larger than 4 MiB; icloud-fix reads no "
+                             "file that big\n")
 
 
 def test_process_substitution_works(tmp_path: Path) -> None:
@@ -286,13 +288,13 @@ def test_process_substitution_works(tmp_path: Path) -> None:
 def test_a_device_is_no_answers_file(name: str, message: str) -> None:
     result = invoke("--non-interactive", "--answers", name)
     assert result.exit_code == 2
-    assert result.stderr == message + "\n"
+    assert result.stderr == f"icloud-fix: {message}\n"
 
 
 def test_a_folder_is_no_answers_file(tmp_path: Path) -> None:
     result = invoke("--non-interactive", "--answers", str(tmp_path))
     assert result.exit_code == 2
-    assert result.stderr == f"{tmp_path}: is a folder, not a file\n"
+    assert result.stderr == f"icloud-fix: {tmp_path}: is a folder, not a file\n"
 
 
 # -- names with control and invisible characters ------------------------------------------
@@ -310,7 +312,7 @@ def test_validate_spells_the_name_out(hostile_flow: Path) -> None:
     broken.write_text("format: 1\n", encoding="utf-8")
     result = invoke("validate", str(broken))
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"{broken.parent}/{SHOWN}-broken.yaml:1: ")
+    assert result.stderr.startswith(f"icloud-fix: {broken.parent}/{SHOWN}-broken.yaml:1: ")
     shown_safely(result.stdout, result.stderr)
 
 
@@ -321,7 +323,7 @@ def test_list_spells_the_name_out(hostile_flow: Path) -> None:
     missing = hostile_flow.with_name(HOSTILE + "-missing.yaml")
     result = invoke("list", "--steps", str(missing))
     assert result.exit_code == 2
-    assert result.stderr == f"{missing.parent}/{SHOWN}-missing.yaml: no such file\n"
+    assert result.stderr == f"icloud-fix: {missing.parent}/{SHOWN}-missing.yaml: no such file\n"
 
 
 def test_the_replay_command_spells_the_name_out_and_still_names_the_file(
@@ -377,9 +379,9 @@ def test_an_output_name_is_spelled_out(tmp_path: Path) -> None:
     shown_safely(result.stdout, result.stderr)
     result = scripted("--output", str(tmp_path / (HOSTILE + "-folder") / "report.txt"))
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"{tmp_path}/{SHOWN}-folder/report.txt: cannot be "
-                                    f"written: the folder '{tmp_path}/{SHOWN}-folder' does "
-                                    "not exist; here it is instead:\n")
+    assert result.stderr == (f"icloud-fix: {tmp_path}/{SHOWN}-folder/report.txt: cannot be "
+                             f"written: the folder '{tmp_path}/{SHOWN}-folder' does not "
+                             "exist; here it is instead:\n")
     shown_safely(result.stdout, result.stderr)
 
 

@@ -148,3 +148,4 @@ def test_any_answer_flags_give_a_clean_exit(flags: list[str], output_format: str
     assert "Traceback" not in result.stdout + result.stderr
     if result.exit_code == 2:
         assert result.stdout == "" and result.stderr.strip()
+        assert all(line.startswith("icloud-fix: ") for line in result.stderr.splitlines())

@@ -12,8 +12,9 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from icloud_fix import __version__
+from icloud_fix import __version__, stopping
 from icloud_fix.errors import (
+    ERROR_PREFIX,
     EXIT_BROKEN_PIPE,
     EXIT_INPUT_ERROR,
     EXIT_INTERNAL_ERROR,
@@ -23,11 +24,12 @@ from icloud_fix.errors import (
     IcloudFixError,
     InputFileError,
     Terminated,
+    error_lines,
 )
 from icloud_fix.flow import ACCEPTED_ANSWERS
 from icloud_fix.flowfile import loader
 from icloud_fix.report import Format
-from icloud_fix.safe_text import visible
+from icloud_fix.safe_text import one_line
 
 
 class ListFormat(str, enum.Enum):
@@ -45,7 +47,27 @@ app = typer.Typer(
         "1 a check failed, or Apple reports an outage; 2 bad input; 3 inconclusive (no "
         "check failed, but some were not sure or not reached); 130 interrupted."
     ),
-    add_completion=False,
+    # click keeps the line breaks of a paragraph that starts with a \b line.
+    epilog=(
+        "Examples:\n\n"
+        "\b\n"
+        "  Be asked one question at a time, in a terminal:\n"
+        "    icloud-fix\n\n"
+        "\b\n"
+        "  A script checks one thing, answered by flags (exit 1: it failed):\n"
+        "    icloud-fix --non-interactive --only restart --answer restart-done=no\n\n"
+        "\b\n"
+        "  Answers from a file ('icloud-fix list' shows the ids):\n"
+        "    icloud-fix --answers answers.yaml\n\n"
+        "\b\n"
+        "  A JSON report to attach to a help-desk ticket:\n"
+        "    icloud-fix --answers answers.yaml --format json > ticket.json\n\n"
+        "\b\n"
+        "  Your own flow file, checked first:\n"
+        "    icloud-fix validate printer.yaml && icloud-fix --steps printer.yaml"
+    ),
+    # --install-completion and --show-completion, for bash, zsh and fish (completion.py).
+    add_completion=True,
     pretty_exceptions_enable=False,
     # Plain click output: usage errors in a few plain lines, not a box drawn by rich,
     # and --help without loading rich.
@@ -55,13 +77,44 @@ app = typer.Typer(
 
 
 def _fail(message: str, code: int = EXIT_INPUT_ERROR) -> NoReturn:
-    # Messages quote what the user gave; spell out any control characters in it.
-    sys.stderr.write("\n".join(visible(line) for line in message.splitlines()) + "\n")
+    sys.stderr.write(error_lines(message))
     raise typer.Exit(code)
 
 
-def _show_version(value: bool) -> None:
-    if value:
+def _verbose(on: bool) -> None:
+    """--verbose or not, for this run. Off, the module is not even imported (a scripted
+    run must not pay for it), unless an earlier run in this process turned it on."""
+    if on:
+        from icloud_fix import verbose
+
+        verbose.turn_on()
+    elif "icloud_fix.verbose" in sys.modules:
+        sys.modules["icloud_fix.verbose"].turn_off()
+
+
+# Shell completion: the work, and its imports, happen in completion.py, only when a
+# shell asks (typer wants the functions themselves when the options are declared).
+def _complete_check_ids(ctx: typer.Context, incomplete: str) -> list[str]:
+    from icloud_fix import completion
+
+    return completion.check_ids(ctx, incomplete)
+
+
+def _complete_check_id_list(ctx: typer.Context, incomplete: str) -> list[str]:
+    from icloud_fix import completion
+
+    return completion.check_id_list(ctx, incomplete)
+
+
+def _complete_question_ids(ctx: typer.Context, incomplete: str) -> list[str]:
+    from icloud_fix import completion
+
+    return completion.question_ids(ctx, incomplete)
+
+
+def _show_version(ctx: typer.Context, value: bool) -> None:
+    # A shell completing a line that holds --version parses it too: print nothing then.
+    if value and not ctx.resilient_parsing:
         sys.stdout.write(f"icloud-fix {__version__}\n")
         raise typer.Exit(EXIT_OK)
 
@@ -74,6 +127,12 @@ StepsOption = Annotated[
         help="Run this flow file instead of the built-in iCloud Photos checks.",
         show_default=False,
     ),
+]
+# In list, validate and schema, the details of a bug: the internal error asks for them.
+VerboseDetailsOption = Annotated[
+    bool,
+    typer.Option("--verbose", help="If icloud-fix fails with an internal error, print its "
+                 "details, to attach to a report of it."),
 ]
 
 
@@ -90,6 +149,7 @@ def wizard(
             help=f"Answer a question ahead of time; repeatable. VALUE: {ACCEPTED_ANSWERS}. "
             "'icloud-fix list' shows the ids.",
             show_default=False,
+            autocompletion=_complete_question_ids,
         ),
     ] = None,
     answers_file: Annotated[
@@ -148,12 +208,13 @@ def wizard(
             help="Run just these checks (for a help desk that knows the cause); "
             "'icloud-fix list' shows the check ids.",
             show_default=False,
+            autocompletion=_complete_check_id_list,
         ),
     ] = None,
     from_id: Annotated[
         str | None,
         typer.Option("--from", metavar="ID", help="Start at this check and run the rest.",
-                     show_default=False),
+                     show_default=False, autocompletion=_complete_check_ids),
     ] = None,
     resolved_by: Annotated[
         str | None,
@@ -163,6 +224,7 @@ def wizard(
             help="The fix for this check solved the problem: the run ends there, as "
             "resolved. Used by the command printed at the end of a session.",
             show_default=False,
+            autocompletion=_complete_check_ids,
         ),
     ] = None,
     auto: Annotated[
@@ -200,6 +262,15 @@ def wizard(
             "answers from a pipe. Automatic when TERM=dumb.",
         ),
     ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            help="Say on stderr what the readings did: each ideviceinfo command and "
+            "each feed of Apple's, how it ended and how long it took (and, after an "
+            "internal error, its details).",
+        ),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option(
@@ -211,6 +282,7 @@ def wizard(
     ] = False,
 ) -> None:
     """Walk through the checks, show the fix for each one that fails."""
+    _verbose(verbose)
     if ctx.invoked_subcommand is not None:
         given_here = [name for name, value in (
             ("--steps", steps), ("--answer", answer), ("--answers", answers_file),
@@ -218,7 +290,8 @@ def wizard(
             ("--output", output), ("--save-answers", save_answers),
             ("--no-color", no_color), ("--plain", plain), ("--only", only_ids),
             ("--from", from_id), ("--resolved-by", resolved_by), ("--resume", resume),
-            ("--fresh", fresh), ("--auto", auto), ("--offline", offline)) if value]
+            ("--fresh", fresh), ("--auto", auto), ("--offline", offline),
+            ("--verbose", verbose)) if value]
         if given_here:
             # Silently dropping them would list or check the wrong thing.
             _fail(f"{', '.join(given_here)} must come after '{ctx.invoked_subcommand}': "
@@ -237,11 +310,20 @@ def wizard(
     try:
         code = session.run(options)
     except IcloudFixError as exc:
+        if verbose:
+            from icloud_fix import verbose as verbose_lines
+
+            verbose_lines.finish()  # what the readings did, before the error
         _fail(exc.message)
+    except Terminated as exc:
+        # A signal before the first question or after the last one: nothing to stop.
+        with contextlib.suppress(OSError):
+            sys.stderr.write(f"\nStopped: {exc.reason}.\n")
+        code = exc.exit_code
     raise typer.Exit(code)
 
 
-@app.command("list")
+@app.command("list", short_help="List the checks and question ids, and what passes them.")
 def list_checks(
     steps: StepsOption = None,
     output_format: Annotated[
@@ -250,8 +332,10 @@ def list_checks(
                      case_sensitive=False),
     ] = ListFormat.text,
     no_color: Annotated[bool, typer.Option("--no-color", help="No colour in the output.")] = False,
+    verbose: VerboseDetailsOption = False,
 ) -> None:
     """List every check and question id, its passing answer and its condition."""
+    _verbose(verbose)
     try:
         flow = loader.load_builtin() if steps is None else loader.load_file(steps)
     except IcloudFixError as exc:
@@ -266,24 +350,26 @@ def list_checks(
     render_text.print_flow(render_text.make_console(no_color=no_color), flow)
 
 
-@app.command()
+@app.command(short_help="Check flow files: FILE:LINE: message for each problem.")
 def validate(
     files: Annotated[
         list[Path],
         typer.Argument(metavar="FILE...", help="Flow files to check.", show_default=False),
     ],
+    verbose: VerboseDetailsOption = False,
 ) -> None:
     """Check flow files; print FILE:LINE: message for each problem (exit 2 if any)."""
+    _verbose(verbose)
     failed = False
     for path in files:
         try:
             flow = loader.load_file(path)
         except InputFileError as exc:
             failed = True
-            sys.stderr.write(exc.message + "\n")
+            sys.stderr.write(error_lines(exc.message))
             continue
         questions = sum(1 for _ in flow.all_questions())
-        sys.stdout.write(f"{path}: valid ({_count(len(flow.checks), 'check')}, "
+        sys.stdout.write(f"{one_line(str(path))}: valid ({_count(len(flow.checks), 'check')}, "
                          f"{_count(questions, 'question')})\n")
     if failed:
         raise typer.Exit(EXIT_INPUT_ERROR)
@@ -294,8 +380,9 @@ def _count(number: int, noun: str) -> str:
 
 
 @app.command("schema")
-def print_schema() -> None:
+def print_schema(verbose: VerboseDetailsOption = False) -> None:
     """Print the JSON Schema of flow files (for editor completion)."""
+    _verbose(verbose)
     from icloud_fix.flowfile import declaration
     from icloud_fix.report import json as render_json
 
@@ -309,17 +396,11 @@ def _silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
 
 
-def _raise_terminated(signum: int, frame: object) -> None:
-    raise Terminated(signum, signal.Signals(signum).name)
-
-
 def main() -> None:
     """Entry point of the icloud-fix command."""
-    # SIGTERM and SIGHUP end a session the way Ctrl-C does, so the prompt library
-    # restores the terminal and the answers so far are kept.
-    for name in ("SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), _raise_terminated)
+    # SIGINT, SIGTERM and SIGHUP end a session the way Ctrl-C does: the terminal is
+    # restored and the answers so far are kept. The first signal decides the exit code.
+    stopping.install()
     # A reader that went away (| head, | true) ends us quietly with 141, as it
     # would any Unix tool, instead of a BrokenPipeError or a misleading exit 1.
     if hasattr(signal, "SIGPIPE"):
@@ -335,6 +416,13 @@ def main() -> None:
     try:
         try:
             app()
+        except SystemExit as exc:
+            # A signal's code, whatever the session made of the stop (typer turns any
+            # KeyboardInterrupt into 130); see stopping.exit_code. Signals from here on
+            # would only land in Python's shutdown.
+            code = stopping.exit_code(exc.code)
+            stopping.ending()
+            raise SystemExit(code) from None
         finally:
             sys.stdout.flush()
     except BrokenPipeError:
@@ -344,7 +432,8 @@ def main() -> None:
         # stdout or stderr could not be written (a full disk, a closed stream).
         _silence_stdout()
         with contextlib.suppress(OSError):
-            sys.stderr.write(f"icloud-fix: cannot write the output: {exc.strerror or exc}\n")
+            sys.stderr.write(f"icloud-fix: cannot write the output: "
+                             f"{one_line(exc.strerror or str(exc))}\n")
         sys.exit(EXIT_OUTPUT_ERROR)
     except KeyboardInterrupt as exc:
         code = getattr(exc, "exit_code", EXIT_INTERRUPTED)
@@ -355,8 +444,16 @@ def main() -> None:
         # A bug, not a user's mistake: one line instead of a traceback, unless asked.
         if os.environ.get("ICLOUD_FIX_DEBUG"):
             raise
-        sys.stderr.write(
-            f"icloud-fix: internal error: {type(exc).__name__}: {exc}. Please report it; "
-            "set ICLOUD_FIX_DEBUG=1 to see the details.\n"
-        )
+        from icloud_fix import verbose
+
+        # No issue tracker yet: what a report of the bug needs is --verbose's output.
+        advice = ("attach everything printed here; the details follow" if verbose.is_on()
+                  else "run the same command again with --verbose and attach everything "
+                  "it prints")
+        with contextlib.suppress(OSError):
+            sys.stderr.write(f"{ERROR_PREFIX}internal error: {type(exc).__name__}: "
+                             f"{one_line(str(exc))}. This is a bug in icloud-fix: to report "
+                             f"it, {advice}.\n")
+            if verbose.is_on():
+                verbose.details(exc)
         sys.exit(EXIT_INTERNAL_ERROR)

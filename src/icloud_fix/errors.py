@@ -1,13 +1,14 @@
 """The errors a user can cause, and the exit codes they map to.
 
-Every message here is the sentence the user reads; the CLI prints it as it is.
+Every message here is the sentence the user reads; the CLI prints it as it is, each
+line after ERROR_PREFIX (see error_lines).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from icloud_fix.safe_text import one_line
+from icloud_fix.safe_text import one_line, visible
 
 EXIT_OK = 0
 EXIT_PROBLEMS_FOUND = 1
@@ -18,6 +19,18 @@ EXIT_HANGUP = 129  # 128 + SIGHUP
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a reader that went away
 EXIT_INTERNAL_ERROR = 70  # a bug in icloud-fix (EX_SOFTWARE)
 EXIT_OUTPUT_ERROR = 74  # stdout or stderr could not be written (EX_IOERR)
+
+# Every error line on stderr starts with the program's name, as Unix tools' do: in a
+# script's log or a pipeline it says which program complained. It is added where an
+# error is printed (error_lines), so a message stays a plain sentence to reuse.
+ERROR_PREFIX = "icloud-fix: "
+
+
+def error_lines(message: str) -> str:
+    """An error message as it is printed on stderr: each line after ERROR_PREFIX, with
+    any control character in it spelled out (messages quote what the user gave), and
+    each ending in a newline."""
+    return "".join(f"{ERROR_PREFIX}{visible(line)}\n" for line in message.splitlines())
 
 
 class IcloudFixError(Exception):
@@ -67,13 +80,17 @@ class InputFileError(IcloudFixError):
 
 
 class Terminated(KeyboardInterrupt):
-    """Raised from the handler of SIGTERM or SIGHUP, so a session ends like Ctrl-C:
+    """A signal that stops the run (see stopping.py), so a session ends like Ctrl-C:
     the terminal is restored and the answers so far are kept."""
 
     def __init__(self, signum: int, name: str) -> None:
         super().__init__(name)
         self.exit_code = 128 + signum
-        self.reason = {"SIGHUP": "the terminal was closed (SIGHUP)"}.get(name, f"stopped by {name}")
+        self.reason = {
+            # In a terminal in line mode (--plain), Ctrl-C is a SIGINT.
+            "SIGINT": "interrupted (Ctrl-C)",
+            "SIGHUP": "the terminal was closed (SIGHUP)",
+        }.get(name, f"stopped by {name}")
 
 
 class OutputError(IcloudFixError):

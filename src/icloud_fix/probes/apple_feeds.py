@@ -9,18 +9,22 @@ import os
 import re
 from typing import Any
 
+from icloud_fix import verbose
 from icloud_fix.engine import Outage
 from icloud_fix.safe_text import one_line, shorten
 
 STATUS_URL = "https://www.apple.com/support/systemstatus/data/system_status_en_US.js"
 VERSIONS_URL = "https://gdmf.apple.com/v2/pmv"
 TIMEOUT = 3.0
+# What is read of a feed at most: Apple's are a few hundred KiB.
+MAX_FEED = 2_000_000
 # Apple lists one or two events a service; a feed listing thousands would bury the
 # report (Apple's status page, which the report links to, has them all).
 MAX_OUTAGES = 5
 
 
 def _get(url: str, timeout: float) -> str | None:
+    step = verbose.begin(f"GET {url}")
     # Imported here: urllib.request costs more than the rest of a scripted run's imports,
     # and only these background lookups need it.
     import urllib.request
@@ -28,9 +32,28 @@ def _get(url: str, timeout: float) -> str | None:
     try:
         # Certificates are always verified: a failure means "not reachable".
         with urllib.request.urlopen(url, timeout=timeout) as response:
-            return response.read(2_000_000).decode("utf-8", "replace")
-    except Exception:  # any network, TLS or HTTP failure: the feed is not reachable
+            body = response.read(MAX_FEED)
+            status = getattr(response, "status", None)
+    except Exception as exc:  # any network, TLS or HTTP failure: the feed is not reachable
+        step.done(f"not reachable ({_failure(exc, timeout)})")
         return None
+    cut = " (the most read)" if len(body) >= MAX_FEED else ""
+    step.done(f"HTTP {status}, {len(body):,} bytes{cut}")
+    return body.decode("utf-8", "replace")
+
+
+def _failure(exc: Exception, timeout: float) -> str:
+    """Why a feed could not be read, in a few words, for --verbose."""
+    import urllib.error
+
+    if isinstance(exc, urllib.error.HTTPError):
+        return f"HTTP {exc.code} {shorten(str(exc.reason), 60)}"
+    reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+    if isinstance(reason, TimeoutError):  # socket.timeout too
+        return f"no answer within {timeout:g} s"
+    if isinstance(reason, str):
+        return shorten(reason, 120)
+    return shorten(f"{type(reason).__name__}: {reason}", 120)
 
 
 def parse_status(text: str, services: tuple[str, ...]) -> list[Outage] | None:

@@ -7,10 +7,12 @@ or untrusted device all come back as a DeviceUnavailable with a one-line reason.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from dataclasses import dataclass
 
+from icloud_fix import verbose
 from icloud_fix.safe_text import one_line, shorten
 
 TIMEOUT = 3.0
@@ -30,6 +32,8 @@ class DeviceReading:
 @dataclass(frozen=True)
 class DeviceUnavailable:
     reason: str
+    # No device tool: nothing to tell a person who did not ask (--verbose says it).
+    tool_missing: bool = False
 
 
 # What is read from ideviceinfo at most: its real answers are a few KiB.
@@ -38,7 +42,16 @@ MAX_OUTPUT = 256 * 1024
 
 def _run(args: list[str], timeout: float) -> tuple[int, str]:
     """The exit code and output (stdout and stderr) of a command, read for ``timeout``
-    seconds and ``MAX_OUTPUT`` bytes at most, decoded leniently; never raises."""
+    seconds and ``MAX_OUTPUT`` bytes at most, decoded leniently; never raises. With
+    --verbose, says how it ended: exit code, bytes read, time taken."""
+    step = verbose.begin(" ".join([os.path.basename(args[0]), *args[1:]]))
+    code, output, size, ended = _run_and_read(args, timeout)
+    step.done(f"{ended}, {size:,} bytes read")
+    return code, output
+
+
+def _run_and_read(args: list[str], timeout: float) -> tuple[int, str, int, str]:
+    """_run's exit code and output, with the bytes read and how the command ended."""
     import select
     import time
 
@@ -46,33 +59,35 @@ def _run(args: list[str], timeout: float) -> tuple[int, str]:
         child = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                  stderr=subprocess.STDOUT)
     except OSError as exc:
-        return 1, str(exc)
+        return 1, str(exc), 0, f"could not be started ({exc})"
     deadline = time.monotonic() + timeout
     chunks: list[bytes] = []
     size = 0
+    late = (1, "ideviceinfo did not answer in time")
     try:
         assert child.stdout is not None
         while size <= MAX_OUTPUT:
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([child.stdout], [], [], left)[0]:
-                return 1, "ideviceinfo did not answer in time"
+                return *late, size, f"no answer within {timeout:g} s, stopped"
             chunk = child.stdout.read1(65536)
             if not chunk:
                 break
             chunks.append(chunk)
             size += len(chunk)
         if size > MAX_OUTPUT:
-            return 1, "ideviceinfo printed far more than expected"
+            return (1, "ideviceinfo printed far more than expected", size,
+                    f"printed more than {MAX_OUTPUT:,} bytes, stopped")
         code = child.wait(max(deadline - time.monotonic(), 0.01))
     except (OSError, ValueError, subprocess.TimeoutExpired):
-        return 1, "ideviceinfo did not answer in time"
+        return *late, size, f"no answer within {timeout:g} s, stopped"
     finally:
         if child.poll() is None:
             child.kill()
             child.wait()
         if child.stdout is not None:
             child.stdout.close()
-    return code, b"".join(chunks).decode("utf-8", "replace")
+    return code, b"".join(chunks).decode("utf-8", "replace"), size, f"exit {code}"
 
 
 def _fields(text: str) -> dict[str, str]:
@@ -112,7 +127,10 @@ def read(timeout: float = TIMEOUT) -> DeviceReading | DeviceUnavailable:
     """What the connected iPhone reports, or why nothing could be read."""
     tool = shutil.which("ideviceinfo")
     if tool is None:
-        return DeviceUnavailable("ideviceinfo is not installed (libimobiledevice)")
+        verbose.say("ideviceinfo: not installed (libimobiledevice), so no readings from "
+                    "an iPhone")
+        return DeviceUnavailable("ideviceinfo is not installed (libimobiledevice)",
+                                 tool_missing=True)
     code, version = _run([tool, "-k", "ProductVersion"], timeout)
     if code != 0 or not version.strip() or ":" in version:
         return DeviceUnavailable(_why(version))
