@@ -190,6 +190,38 @@ def flows(draw: st.DrawFn, fmt: int = 1, rich: bool = False) -> dict[str, Any]:
     return document
 
 
+class TerminalScreen:
+    """A prompt_toolkit output drawn on a terminal emulator (pyte): what a prompt shows,
+    as a person sees it. Pass ``output`` to a prompter; read ``lines()``."""
+
+    encoding = "utf-8"
+
+    def __init__(self, columns: int = 80, rows: int = 40) -> None:
+        import pyte
+        from prompt_toolkit.data_structures import Size
+        from prompt_toolkit.output.vt100 import Vt100_Output
+
+        self.screen = pyte.Screen(columns, rows)
+        self._stream = pyte.Stream(self.screen)
+        self.output = Vt100_Output(
+            self, lambda: Size(rows=self.screen.lines, columns=self.screen.columns),
+            term="xterm", enable_cpr=False)  # nothing here would answer a position request
+
+    def write(self, data: str) -> int:
+        self._stream.feed(data)
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def lines(self) -> list[str]:
+        """The screen's lines, without the spaces that end them or the empty ones below."""
+        lines = [line.rstrip() for line in self.screen.display]
+        while lines and not lines[-1]:
+            lines.pop()
+        return lines
+
+
 def read_to_the_end(child, save_report: str = "n") -> str:
     """Everything a pexpect-driven session prints until it exits, answering the offer to
     save the report (made after a session that found problems) with ``save_report``."""

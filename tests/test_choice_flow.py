@@ -14,7 +14,14 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from helpers import installed_command, invoke, read_to_the_end, statuses, write_flow
+from helpers import (
+    TerminalScreen,
+    installed_command,
+    invoke,
+    read_to_the_end,
+    statuses,
+    write_flow,
+)
 
 PRINTER = """
 format: 2
@@ -186,9 +193,9 @@ def test_a_condition_on_a_list_of_choices_holds_for_each(printer: Path, state: s
                       *flags(light="steady", paper_state=state, power_on="yes"))
     assert result.exit_code == 2  # paper-jam-cleared is now asked, and has no answer
     assert result.stderr == (
-        "no answer for paper-jam-cleared; with --non-interactive every question reached "
-        "needs one: add --answer ID=VALUE (yes, no, y, n, true, false or skip) or put it in "
-        "--answers FILE\n")
+        "icloud-fix: no answer for paper-jam-cleared; with --non-interactive every question "
+        "reached needs one: add --answer ID=VALUE (yes, no, y, n, true, false or skip) or put "
+        "it in --answers FILE\n")
     code, doc = report(printer, *flags(light="steady", paper_state=state, power_on="yes",
                                        paper_jam_cleared="yes"))
     assert code == 1
@@ -250,19 +257,20 @@ def test_an_unknown_choice_is_refused_with_the_ids_and_a_suggestion(printer: Pat
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr == (
-        "--answer: 'blinking' is not an answer for 'light' (did you mean 'blinking-orange'?); "
-        "use steady, blinking-orange, off or skip\n"
-        "--answer: 'fulll' is not an answer for 'paper-state' (did you mean 'full'?); "
-        "use full, empty, jammed or skip\n")
+        "icloud-fix: --answer: 'blinking' is not an answer for 'light' (did you mean "
+        "'blinking-orange'?); use steady, blinking-orange, off or skip\n"
+        "icloud-fix: --answer: 'fulll' is not an answer for 'paper-state' (did you mean "
+        "'full'?); use full, empty, jammed or skip\n")
 
 
 def test_a_label_or_yes_is_no_choice(printer: Path) -> None:
     result = scripted(printer, "--answer", "light=Steady green", "--answer", "paper-state=yes")
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
-        "--answer: 'Steady green' is not an answer for 'light' (did you mean 'steady'?); "
-        "use steady, blinking-orange, off or skip",
-        "--answer: 'yes' is not an answer for 'paper-state'; use full, empty, jammed or skip"]
+        "icloud-fix: --answer: 'Steady green' is not an answer for 'light' (did you mean "
+        "'steady'?); use steady, blinking-orange, off or skip",
+        "icloud-fix: --answer: 'yes' is not an answer for 'paper-state'; use full, empty, "
+        "jammed or skip"]
 
 
 def test_a_choice_id_in_any_case_is_taken(printer: Path) -> None:
@@ -276,17 +284,17 @@ def test_a_flag_without_a_value_gets_an_example_that_works(printer: Path) -> Non
     result = scripted(printer, "--answer", "light")
     assert result.exit_code == 2
     # The first question is a choice question: its example is a choice id, not yes.
-    assert result.stderr == ("--answer: 'light' must look like ID=VALUE, for example "
-                             "--answer light=steady\n")
+    assert result.stderr == ("icloud-fix: --answer: 'light' must look like ID=VALUE, for "
+                             "example --answer light=steady\n")
 
 
 def test_a_missing_choice_answer_names_the_ids_it_takes(printer: Path) -> None:
     result = scripted(printer, *flags(light="off", power_on="no"))
     assert result.exit_code == 2
     assert result.stderr == (
-        "no answer for paper-state; with --non-interactive every question reached needs one: "
-        "add --answer ID=VALUE (paper-state takes full, empty, jammed or skip) or put it in "
-        "--answers FILE\n")
+        "icloud-fix: no answer for paper-state; with --non-interactive every question reached "
+        "needs one: add --answer ID=VALUE (paper-state takes full, empty, jammed or skip) or "
+        "put it in --answers FILE\n")
 
 
 def test_choices_in_an_answers_file(printer: Path, tmp_path: Path) -> None:
@@ -310,8 +318,8 @@ def test_an_unknown_choice_in_an_answers_file(printer: Path, tmp_path: Path) -> 
     answers.write_text("power-on: yes\nlight: offf\n", encoding="utf-8")
     result = scripted(printer, "--answers", str(answers))
     assert result.exit_code == 2
-    assert result.stderr == (f"{answers}:2: 'offf' is not an answer for 'light' (did you mean "
-                             "'off'?); use steady, blinking-orange, off or skip\n")
+    assert result.stderr == (f"icloud-fix: {answers}:2: 'offf' is not an answer for 'light' "
+                             "(did you mean 'off'?); use steady, blinking-orange, off or skip\n")
 
 
 def test_saved_answers_are_choice_ids_that_read_back_to_the_same_result(
@@ -499,7 +507,7 @@ def test_not_sure_and_help_on_a_choice_question(session, printer: Path) -> None:
     triage(child, "h")
     child.expect_exact("The light is on the front, next to the power button.")
     child.expect_exact("Blinking orange: Usually the paper.")
-    triage(child, "s")  # asked again after the help; not sure routes nowhere
+    child.send("s")  # the help is under the question, still asked; not sure routes nowhere
     answer(child, "Check 1 of 2 - Power", "y")
     answer(child, "Check 2 of 2 - Paper", "1")
     code, out = finish(child)
@@ -567,23 +575,28 @@ def test_plain_takes_a_number_or_an_id_and_h(printer: Path, tmp_path: Path) -> N
     run = run_plain(printer, "h\n2\njammed\nn\nn\ny\n", tmp_path)
     assert run.returncode == 1
     out = run.stdout
-    assert ("Before the checks\n"
+    # The keys are said once, at the start, for the kinds of question this flow has.
+    assert ("How to answer: type y for yes or n for no (for a question with a numbered "
+            "list, the number of your answer), then press Enter. Type s if you are not sure: "
+            "the question is skipped. Type h to have a question explained, where there is "
+            "more to say. Before the checks") in " ".join(out.split())
+    assert ("more to say.\n"
+            "\n"
+            "Before the checks\n"
             "  1. Steady green (steady)\n"
             "  2. Blinking orange (blinking-orange)\n"
             "  3. Off (off)\n"
-            "What does the light on the printer show? (the number or id, s = not sure, "
-            "h = explain): h\n"
+            "What does the light on the printer show? h\n"
             "  The light is on the front, next to the power button.\n"
             "  Blinking orange: Usually the paper.\n"
-            "What does the light on the printer show? (the number or id, s = not sure, "
-            "h = explain): 2\n"
+            "What does the light on the printer show? 2\n"
             "\n"
             "Check 1 of 2 - Paper\n"
             "  1. A stack of paper (full)\n"
             "  2. Nothing (empty)\n"
             "  3. A crumpled sheet (jammed)\n"
-            "What is in the paper tray? (the number or id, s = not sure): jammed\n"
-            "Did you open the back cover? (y = yes, n = no, s = not sure): n\n") in out
+            "What is in the paper tray? jammed\n"
+            "Did you open the back cover? n\n") in out
     assert "How to fix: Paper" in out
     assert "Check 2 of 2 - Power" in out
     assert "What does the light on the printer show? Blinking orange" in out
@@ -592,8 +605,8 @@ def test_plain_takes_a_number_or_an_id_and_h(printer: Path, tmp_path: Path) -> N
 def test_plain_asks_again_for_what_is_no_choice(printer: Path, tmp_path: Path) -> None:
     run = run_plain(printer, "4\nOff\ny\n1\n", tmp_path)
     assert run.returncode == 0
-    again = ("Please type a number from the list, or one of steady, blinking-orange, off or "
-             "skip, then Enter.\n")
+    again = ("Please type a number from 1 to 3, the word in brackets after a choice, "
+             "s (not sure) or h (help).\n")
     assert run.stdout.count(again) == 1  # 4 is not on the list; Off is taken as off
     assert run.stdout.index("Check 1 of 2 - Power") < run.stdout.index("Check 2 of 2 - Paper")
     assert "Every check passed." in run.stdout
@@ -619,9 +632,8 @@ def one_question_flow(tmp_path: Path, choices: list[str], question_help: str = "
 
 def rich_ask(flow_path: Path, typed: str) -> tuple[str, str]:
     """Ask the flow's first question in the rich prompter, with keys typed; returns the
-    answer and what the screen showed around the prompt."""
+    answer and what the screen showed around the prompt and in it."""
     from prompt_toolkit.input import create_pipe_input
-    from prompt_toolkit.output import DummyOutput
 
     from icloud_fix.engine import Position
     from icloud_fix.flowfile.loader import load_file
@@ -631,12 +643,13 @@ def rich_ask(flow_path: Path, typed: str) -> tuple[str, str]:
     flow = load_file(flow_path)
     check = flow.checks[0]
     screen = io.StringIO()
+    terminal = TerminalScreen()
     with create_pipe_input() as pipe:
         pipe.send_text(typed)
         prompter = RichPrompter(flow, make_console(screen, no_color=True), input=pipe,
-                                output=DummyOutput())
+                                output=terminal.output)
         reply = prompter.ask(check.questions[0], Position(1, 1, check))
-    return str(reply), " ".join(screen.getvalue().split())
+    return str(reply), " ".join((screen.getvalue() + "\n".join(terminal.lines())).split())
 
 
 @pytest.mark.parametrize(("typed", "picked"), [("j", "jam"), ("k", "kettle"), ("a", "apple")])
@@ -663,8 +676,7 @@ def test_the_help_of_choices_is_offered_without_help_on_the_question(tmp_path: P
     assert "Apple: A fruit." in screen
     run = run_plain(flow, "h\n1\n", tmp_path)
     assert run.returncode == 0
-    assert ("Which one? (the number or id, s = not sure, h = explain): h\n"
-            "  Apple: A fruit.\n") in run.stdout
+    assert "Which one? h\n  Apple: A fruit.\n" in run.stdout
 
 
 def test_a_choice_id_that_is_a_number_alone_is_refused(tmp_path: Path) -> None:
@@ -688,10 +700,10 @@ def test_a_choice_id_that_is_a_number_alone_is_refused(tmp_path: Path) -> None:
     result = invoke("validate", str(path))
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
-        f"{path}:13: 'id' cannot be a number alone ('2'): a typed number picks a choice by "
-        "its place in the list; use a word, such as 'one-bar'",
-        f"{path}:13: 'id' cannot be 's': it is reserved for the keys every question has (s "
-        "and skip for \"not sure\", h for help)",
+        f"icloud-fix: {path}:13: 'id' cannot be a number alone ('2'): a typed number picks a "
+        "choice by its place in the list; use a word, such as 'one-bar'",
+        f"icloud-fix: {path}:13: 'id' cannot be 's': it is reserved for the keys every question "
+        "has (s and skip for \"not sure\", h for help)",
     ]
 
 

@@ -3,6 +3,7 @@ served from fixture files on 127.0.0.1."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -101,7 +102,7 @@ def test_device_connected() -> None:
 def test_no_device_tool(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", "/nonexistent")
     assert device.read() == device.DeviceUnavailable(
-        "ideviceinfo is not installed (libimobiledevice)")
+        "ideviceinfo is not installed (libimobiledevice)", tool_missing=True)
 
 
 @pytest.mark.skipif(shutil.which("ideviceinfo") is None,
@@ -160,8 +161,8 @@ def test_without_a_readable_iphone_scripts_behave_as_before(
     monkeypatch.setenv("FAKE_IDEVICE", state)
     result = invoke("--non-interactive", "--auto", "--offline", *answer_flags(OPEN))
     assert result.exit_code == 2
-    assert result.stderr.startswith(
-        "no answer for device-storage-full, ios-update-current, charging-wifi-plugged-in")
+    assert result.stderr.startswith("icloud-fix: no answer for device-storage-full, "
+                                    "ios-update-current, charging-wifi-plugged-in")
 
 
 @pytest.mark.usefixtures("iphone")
@@ -206,8 +207,11 @@ def spawn(tmp_path: Path, feeds: str, status: str, *args: str, **env: str) -> pe
                    "PATH": f"{FAKES}{os.pathsep}{os.environ['PATH']}",
                    "ICLOUD_FIX_STATUS_URL": f"{feeds}/{status}",
                    "ICLOUD_FIX_VERSIONS_URL": f"{feeds}/pmv.json", **env}
-    return pexpect.spawn(installed_command(), list(args), env=environment, cwd=str(tmp_path),
-                         dimensions=(40, 200), encoding="utf-8", timeout=15)
+    child = pexpect.spawn(installed_command(), list(args), env=environment, cwd=str(tmp_path),
+                          dimensions=(40, 200), encoding="utf-8", timeout=15)
+    child.screen_log = io.StringIO()  # everything the terminal received
+    child.logfile_read = child.screen_log
+    return child
 
 
 def test_an_outage_is_said_first_and_the_person_may_stop(tmp_path: Path, feeds: str) -> None:
@@ -240,8 +244,11 @@ def test_suggestions_are_shown_and_confirmed_with_enter(tmp_path: Path, feeds: s
     flags = [f"--answer={q}={a}" for q, a in PASSING.items() if not q.startswith(
         ("device-storage", "restart", "ios-update", "charging-wifi"))]
     child = spawn(tmp_path, feeds, "status-healthy.js", *flags, "--output", "report.json")
+    # Said once, where check 1 would have been: nothing was asked in the first three.
+    child.expect_exact("Checks 1 to 3 answered from the command line.")
     child.expect_exact("Check 4 of 7 - iPhone storage")
-    child.expect_exact("From your iPhone: Your iPhone reports 0.6 GB free of 128 GB")
+    child.expect_exact("From your iPhone: Your iPhone reports 0.6 GB free of 128 GB; below "
+                       "1 GB counts as almost full.")
     child.expect_exact("Suggested answer: yes.")
     child.expect_exact("Explain this question")
     child.send("\r")  # Enter: the pre-selected, suggested answer
@@ -249,7 +256,10 @@ def test_suggestions_are_shown_and_confirmed_with_enter(tmp_path: Path, feeds: s
     child.send("n")
     child.expect_exact("Check 5 of 7")
     child.send("y")
-    child.expect_exact("the latest for iPhone15,2 is 18.1")
+    # The model by the name its owner knows; Apple's identifier stays in the report.
+    child.expect_exact("From your iPhone: Your iPhone 14 Pro has iOS 17.5.1; the latest for "
+                       "it is 18.1.")
+    child.expect_exact("Suggested answer: no.")
     child.expect_exact("Explain this question")
     child.send("y")  # overrides the suggested "no"
     child.expect_exact("Check 7 of 7")
@@ -259,12 +269,18 @@ def test_suggestions_are_shown_and_confirmed_with_enter(tmp_path: Path, feeds: s
     child.expect_exact("Since the problem began")  # the past: nothing to suggest
     assert "Suggested answer" not in child.before
     child.send("y")
-    child.expect(pexpect.EOF)
+    out = child.before + child.read()
     child.close()
     assert child.exitstatus == 1
+    seen = child.screen_log.getvalue()
+    assert seen.count("answered from the command line") == 1
+    assert "iPhone15,2" not in seen and "com.apple" not in seen and "ideviceinfo" not in seen
+    assert "Summary" in out
     found = questions(json.loads((tmp_path / "report.json").read_text(encoding="utf-8")))
     assert found["device-storage-full"]["source"] == "probe"
     assert found["device-storage-full"]["answer"] == "yes"
+    assert found["device-storage-full"]["evidence"].endswith(
+        "(ideviceinfo -q com.apple.disk_usage).")
     assert found["ios-update-current"] == {"id": "ios-update-current", "answer": "yes",
                                            "passed": True, "source": "prompt"}
     assert found["charging-wifi-plugged-in"]["source"] == "probe"
@@ -272,20 +288,59 @@ def test_suggestions_are_shown_and_confirmed_with_enter(tmp_path: Path, feeds: s
     assert found["apple-id-same-account"]["source"] == "flag"
 
 
-def test_no_iphone_is_one_quiet_line(tmp_path: Path, feeds: str) -> None:
+CONNECT = ("Connect your iPhone with a cable to let icloud-fix read its iOS version, "
+           "storage and battery.")
+HEALTHY = "Apple reports no problem with iCloud Photos right now."
+
+
+def notes_before(screen: str, heading: str) -> list[str]:
+    """The notes said just before a check's heading: the indented lines between two
+    blank lines above it, without terminal control sequences."""
+    lines = [line.rstrip() for line in re.sub(
+        r"\x1b\[[0-9;?]*[a-zA-Z]", "", screen).replace("\r", "").split("\n")]
+    at = lines.index(heading)
+    assert lines[at - 1] == "", "a blank line before the heading"
+    notes: list[str] = []
+    for line in reversed(lines[:at - 1]):
+        if not line:
+            return notes
+        if not line.startswith("  "):
+            return []  # the end of what came before: no notes
+        notes.insert(0, line.strip())
+    return notes
+
+
+def test_no_iphone_is_said_once_before_the_first_check_it_concerns(
+        tmp_path: Path, feeds: str) -> None:
     flags = [f"--answer={q}={a}" for q, a in PASSING.items() if not q.startswith(
-        ("device-storage", "ios-update", "charging-wifi", "restart"))]
+        ("photos-status", "device-storage", "ios-update", "charging-wifi", "restart"))]
     child = spawn(tmp_path, feeds, "status-healthy.js", *flags, FAKE_IDEVICE="not-connected")
-    child.expect_exact("(No readings from an iPhone: no iPhone is connected by USB.)")
+    child.expect_exact("What does the iCloud status line")
     child.expect_exact("Explain this question")
-    child.send("n")
-    child.expect_exact("Check 5 of 7")
-    child.send("y")
-    child.expect_exact("Check 6 of 7")
-    assert "No readings" not in child.before  # said once, not at every question
-    child.sendcontrol("c")
-    child.expect(pexpect.EOF)
+    # A person takes a moment: the iPhone and Apple's status are read meanwhile (from
+    # when the first question is on the screen), and said at the next check.
+    child.expect(pexpect.TIMEOUT, timeout=1.5)
+    child.send("1")
+    for heading in ("Check 4 of 7", "Check 5 of 7", "Check 6 of 7", "Check 7 of 7"):
+        answer_once(child, heading, "y" if heading != "Check 4 of 7" else "n")
+    answer_once(child, "Since the problem began", "y")
+    read_to_the_end(child)
     child.close()
+    assert child.exitstatus == 0
+    screen = child.screen_log.getvalue()
+    assert notes_before(screen, "Check 4 of 7 - iPhone storage") == [
+        "Checks 1 to 3 answered from the command line.", HEALTHY, CONNECT]
+    assert notes_before(screen, "Check 5 of 7 - Restart") == []
+    assert notes_before(screen, "Check 6 of 7 - iOS update") == []
+    assert notes_before(screen, "Check 7 of 7 - Time to catch up on power and Wi-Fi") == []
+    # Each said once, in words: no tool, no identifier, no "readings".
+    assert screen.count("Connect your iPhone") == screen.count(HEALTHY) == 1
+    assert "ideviceinfo" not in screen and "No readings" not in screen
+
+
+def answer_once(child: pexpect.spawn, expected: str, key: str) -> None:
+    child.expect_exact(expected)
+    child.send(key)
 
 
 def test_plain_mode_offers_the_suggestion_on_enter(tmp_path: Path, feeds: str) -> None:
@@ -293,25 +348,148 @@ def test_plain_mode_offers_the_suggestion_on_enter(tmp_path: Path, feeds: str) -
 
     env = {**os.environ, "PATH": f"{FAKES}{os.pathsep}{os.environ['PATH']}",
            "ICLOUD_FIX_STATUS_URL": f"{feeds}/status-healthy.js",
-           "ICLOUD_FIX_VERSIONS_URL": f"{feeds}/pmv.json"}
+           "ICLOUD_FIX_VERSIONS_URL": f"{feeds}/pmv.json", "COLUMNS": "300"}
     flags = [f"--answer={q}={a}" for q, a in PASSING.items() if q not in (
         "device-storage-full", "ios-update-current", "charging-wifi-plugged-in")]
-    # Enter takes the suggestion (almost full), n to "sync now?", Enter (not up to
-    # date) and n, then n overrides the suggested "yes" for plugged in, and n.
-    keys = "\nn\n\nn\nn\nn\n"
+    # "maybe" is no answer; Enter takes the suggestion (almost full), n to "sync now?",
+    # Enter (not up to date) and n, then n overrides the suggested "yes" for plugged
+    # in, and n.
+    keys = "maybe\n\nn\n\nn\nn\nn\n"
     run = subprocess.run([installed_command(), "--plain", *flags, "--output", "r.json"],
                          input=keys, capture_output=True, text=True, env=env, cwd=tmp_path,
                          check=False)
     assert run.returncode == 1, run.stderr
-    assert "From your iPhone: Your iPhone reports 0.6 GB free of 128 GB" in run.stdout
-    assert "Enter = yes as suggested" in run.stdout
+    out = run.stdout
+    assert ("  From your iPhone: Your iPhone reports 0.6 GB free of 128 GB; below 1 GB counts "
+            "as almost full. Suggested answer: yes.\n") in out
+    asked = ('Is this iPhone almost out of space (Settings > General > iPhone Storage shows '
+             'the bar nearly full, or you saw "iPhone Storage Full")? (Enter = yes as '
+             'suggested) ')
+    # The reply names Enter too, the one key that takes the suggestion.
+    assert (f"{asked}maybe\nPlease type y (yes), n (no), s (not sure), h (help) or Enter "
+            f"(yes, as suggested).\n{asked}\n") in out
+    assert ("  From your iPhone: Your iPhone 14 Pro has iOS 17.5.1; the latest for it is "
+            "18.1. Suggested answer: no.\n") in out
+    assert ("  From your iPhone: Your iPhone reports it is plugged in and charging, battery "
+            "at 54%. Suggested answer: yes.\n") in out
+    # The person reads the model's name and no command; the report keeps both.
+    assert "iPhone15,2" not in out and "ideviceinfo" not in out and "com.apple" not in out
     found = questions(json.loads((tmp_path / "r.json").read_text(encoding="utf-8")))
+    assert found["ios-update-current"]["evidence"] == (
+        "Your iPhone reports iOS 17.5.1; the latest for iPhone15,2 is 18.1 (ideviceinfo -k "
+        "ProductVersion, Apple's software update feed).")
+    assert found["device-storage-full"]["evidence"] == (
+        "Your iPhone reports 0.6 GB free of 128 GB; below 1 GB counts as almost full "
+        "(ideviceinfo -q com.apple.disk_usage).")
     assert (found["device-storage-full"]["answer"], found["device-storage-full"]["source"]) == (
         "yes", "probe")
     assert (found["ios-update-current"]["answer"], found["ios-update-current"]["source"]) == (
         "no", "probe")
     assert (found["charging-wifi-plugged-in"]["answer"],
             found["charging-wifi-plugged-in"]["source"]) == ("no", "prompt")
+
+
+# The checks a reading could answer (4, 6 and 7) left to ask; 1 to 3 answered ahead.
+LEFT_TO_ASK = [f"--answer={q}={a}" for q, a in PASSING.items() if not q.startswith(
+    ("device-storage", "ios-update", "charging-wifi", "restart"))]
+
+
+def plain_session(tmp_path: Path, *args: str, typed: str = "n\n", later: str = "",
+                  **env: str) -> tuple[str, str]:
+    """icloud-fix --plain with the recorded ideviceinfo, answers piped in: typed at once,
+    then later, after a person's moment (Apple's status is read meanwhile)."""
+    import subprocess
+    import time
+
+    environment = {**os.environ, "PATH": f"{FAKES}{os.pathsep}{os.environ['PATH']}",
+                   "COLUMNS": "200", **env}
+    child = subprocess.Popen([installed_command(), "--plain", *args], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env=environment, cwd=tmp_path)
+    assert child.stdin is not None
+    child.stdin.write(typed)
+    child.stdin.flush()
+    if later:
+        time.sleep(1.5)
+        child.stdin.write(later)
+    out, err = child.communicate(timeout=60)
+    return out, err
+
+
+@pytest.mark.parametrize(("state", "note"), [
+    ("not-connected", CONNECT),
+    ("untrusted", "Your iPhone has not trusted this computer yet: unlock it and tap Trust, "
+                  "to let icloud-fix read its iOS version, storage and battery."),
+    ("locked", "Your iPhone is locked: unlock it, and keep it unlocked, to let icloud-fix "
+               "read its iOS version, storage and battery."),
+    ("hostile", "icloud-fix could not read your iPhone, so it asks instead."),
+])
+def test_why_the_iphone_is_not_read_is_said_in_words_at_its_first_check(
+        tmp_path: Path, state: str, note: str) -> None:
+    # The triage first, answered after a moment: the iPhone is read meanwhile.
+    flags = [flag for flag in LEFT_TO_ASK if "photos-status" not in flag]
+    out, _ = plain_session(tmp_path, "--offline", *flags, typed="",
+                           later="synced\nn\ny\nn\nn\ny\ny\n", FAKE_IDEVICE=state)
+    assert notes_before(out, "Check 4 of 7 - iPhone storage") == [
+        "Checks 1 to 3 answered from the command line.", note]
+    assert out.count(note) == 1  # not again at checks 6 and 7, which a reading answers too
+    assert notes_before(out, "Check 6 of 7 - iOS update") == []
+    assert "\x1b" not in out and "ERROR" not in out
+
+
+def test_without_a_device_tool_nothing_is_said_but_with_verbose(tmp_path: Path) -> None:
+    empty = tmp_path / "bin"
+    empty.mkdir()  # a PATH with no ideviceinfo, as on most computers
+    out, err = plain_session(tmp_path, "--offline", *LEFT_TO_ASK, PATH=str(empty))
+    assert notes_before(out, "Check 4 of 7 - iPhone storage") == [
+        "Checks 1 to 3 answered from the command line."]
+    assert "iPhone with a cable" not in out and "ideviceinfo" not in out + err
+    out, err = plain_session(tmp_path, "--offline", "--verbose", *LEFT_TO_ASK,
+                             PATH=str(empty))
+    assert "ideviceinfo" in err and "ideviceinfo" not in out
+
+
+@pytest.mark.parametrize(("status", "said"), [
+    ("status-healthy.js", [HEALTHY]),
+    ("status-outage.js", []),  # the outage is said instead, at the next question
+    ("status-malformed.js", []),  # not known: nothing to say (--verbose says why)
+    ("offline", []),
+])
+def test_a_healthy_apple_status_is_one_line(tmp_path: Path, feeds: str, status: str,
+                                           said: list[str]) -> None:
+    args = ["--offline"] if status == "offline" else []
+    # The triage at once; check 1 (passing) after a moment, when Apple's status is known;
+    # then the first question of check 2.
+    out, _ = plain_session(tmp_path, *args, typed="synced\n",
+                           later="n\nn\nn\ny\nn\nn\ny\n",
+                           ICLOUD_FIX_STATUS_URL=f"{feeds}/{status}",
+                           ICLOUD_FIX_VERSIONS_URL=f"{feeds}/pmv.json")
+    assert out.count(HEALTHY) == len(said)
+    if status == "status-outage.js":
+        # Said at the next question, which asks whether to go on (no: the session stops).
+        assert "Apple reports a problem with its own service right now:" in out
+        return
+    assert notes_before(out, "Check 2 of 7 - Apple Account and iCloud Photos") == said
+
+
+def test_evidence_in_words_for_a_model_the_table_does_not_know() -> None:
+    from icloud_fix.flow import Suggest
+    from icloud_fix.probes.readings import READINGS
+
+    def reading(model: str, version: str) -> device.DeviceReading:
+        return device.DeviceReading(version, model, None, None, None, None, None)
+
+    judge = READINGS["ios-up-to-date"].judge
+    rule = Suggest("ios-up-to-date", yes_when=True)
+    newer = judge(rule, reading("iPhone99,9", "18.0"), lambda model: "19.0")
+    assert newer is not None and newer.yes is False
+    assert newer.said == "Your iPhone (iPhone99,9) has iOS 18.0; the latest for it is 19.0."
+    current = judge(rule, reading("iPhone17,1", "19.0"), lambda model: "19.0")
+    assert current is not None and current.yes is True
+    assert current.said == "Your iPhone 16 Pro has iOS 19.0, the latest for it."
+    assert current.detail == ("Your iPhone reports iOS 19.0; the latest for iPhone17,1 is "
+                              "19.0 (ideviceinfo -k ProductVersion, Apple's software update "
+                              "feed).")
 
 
 @pytest.mark.parametrize("state", ["hostile", "binary", "flood"])

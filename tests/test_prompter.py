@@ -9,9 +9,16 @@ import pytest
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from helpers import PASSING
+from helpers import PASSING, TerminalScreen
 from icloud_fix.answers import GivenAnswers, ScriptedAnswers, parse_flags
-from icloud_fix.engine import Outcome, Position, PromptUnavailable, SessionInterrupted, run
+from icloud_fix.engine import (
+    Outcome,
+    Position,
+    PromptUnavailable,
+    Reply,
+    SessionInterrupted,
+    run,
+)
 from icloud_fix.flow import Answer, Flow
 from icloud_fix.flowfile.loader import load_builtin
 from icloud_fix.prompts.rich_prompter import RichPrompter
@@ -68,11 +75,37 @@ def test_position_is_shown(flow: Flow, keys, screen: io.StringIO) -> None:
             in screen.getvalue())
 
 
-def test_help_is_shown_then_the_question_asked_again(flow: Flow, keys, screen) -> None:
+def asked_on(terminal: TerminalScreen, flow: Flow, typed: str) -> str | Reply:
+    """The first question asked with keys typed, drawn on terminal."""
     question, position = first(flow)
-    assert keys("hn").ask(question, position) == Answer.NO
-    assert "Low Power Mode saves battery by pausing iCloud Photos" in " ".join(
-        screen.getvalue().split())
+    with create_pipe_input() as pipe:
+        pipe.send_text(typed)
+        prompter = RichPrompter(flow, make_console(io.StringIO(), no_color=True), input=pipe,
+                                output=terminal.output)
+        return prompter.ask(question, position)
+
+
+def test_help_appears_under_the_question_which_keeps_its_one_answer(flow: Flow) -> None:
+    terminal = TerminalScreen(columns=50)
+    assert asked_on(terminal, flow, "hn") == Answer.NO
+    assert terminal.lines() == [
+        "? Is Low Power Mode on? (The battery icon at the",
+        "  top of the screen is yellow.) No",
+        "  Low Power Mode saves battery by pausing iCloud",
+        "  Photos, among other things. If it turned on by",
+        "  itself, it turns off again once the battery is",
+        "  charged to 80%.",
+    ]
+
+
+def test_a_narrow_terminal_breaks_the_answered_question_between_words(flow: Flow) -> None:
+    terminal = TerminalScreen(columns=30)
+    assert asked_on(terminal, flow, "y") == Answer.YES
+    assert terminal.lines() == [
+        "? Is Low Power Mode on? (The",
+        "  battery icon at the top of",
+        "  the screen is yellow.) Yes",
+    ]
 
 
 @pytest.mark.parametrize("typed", [CTRL_C, CTRL_D])

@@ -339,7 +339,7 @@ def test_only_and_from(tmp_path: Path) -> None:
 def test_selection_errors(args: list[str], message: str) -> None:
     result = invoke("--non-interactive", *args)
     assert result.exit_code == 2
-    assert result.stderr.startswith(message)
+    assert result.stderr.startswith(f"icloud-fix: {message}")
 
 
 def test_resolved_by_ends_the_run_resolved() -> None:

@@ -235,16 +235,17 @@ def test_cursor_and_line_mode_come_back_after_a_whole_session(session) -> None:
 
 def test_dumb_terminal_asks_one_line_at_a_time(session) -> None:
     child = session(TERM="dumb")
-    answer(child, "(the number or id, s = not sure, h = explain): ", NOTHING_SHOWN + "\r")
-    child.expect_exact("Sync this iPhone")  # its prompt is wrapped before "= not sure"
-    answer(child, "h = explain): ", "y\r")
+    # The keys are said once, before the first question, and not after each one.
+    child.expect_exact("How to answer: type y for yes or n for no")
+    answer(child, "Photos app say? ", NOTHING_SHOWN + "\r")
+    answer(child, "(the switch is green)? ", "y\r")  # Sync this iPhone is on
     answer(child, "At the top of Settings", "maybe\r")
-    answer(child, "Please type y for yes, n for no or s for not sure", "y\r")  # fails
+    answer(child, "Please type y (yes), n (no), s (not sure) or h (help).", "y\r")  # fails
     answer(child, "Can you tap your name", "y\r")
     answer(child, "On a computer, sign in", "n\r")
     answer(child, "Do you use an iCloud Shared Library", "n\r")
     answer(child, "Is this iPhone signed in", "y\r")
-    answer(child, "w = not yet): ", "y\r")  # "(y = yes, n = no, w = not yet)" may wrap
+    answer(child, "w for not yet): ", "y\r")
     code, out = end(child)
     assert code == 0
     assert "Resolved: the fix for 'Apple Account and iCloud Photos'" in out

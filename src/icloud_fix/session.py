@@ -14,17 +14,18 @@ from typing import TYPE_CHECKING, Any
 from icloud_fix import answers, engine, report
 from icloud_fix.answers import GivenAnswers, ScriptedAnswers
 from icloud_fix.engine import PromptUnavailable, SessionInterrupted, SessionResult
-from icloud_fix.errors import EXIT_INPUT_ERROR, IcloudFixError
+from icloud_fix.errors import EXIT_INPUT_ERROR, IcloudFixError, error_lines
 from icloud_fix.flow import ACCEPTED_ANSWERS, Flow
 from icloud_fix.flowfile import loader
 from icloud_fix.report import EXTENSIONS, Format
-from icloud_fix.safe_text import one_line, shorten, visible
+from icloud_fix.safe_text import one_line, shorten
 from icloud_fix.spelling import did_you_mean
 
 if TYPE_CHECKING:
     from rich.console import Console  # noqa: TID251 (a type only)
 
     from icloud_fix.probes.background import BackgroundReadings
+    from icloud_fix.prompts.asking import Asking
     from icloud_fix.prompts.base import Prompter
     from icloud_fix.resume import SavedSession
 
@@ -92,6 +93,7 @@ class _Session:
         self.console = self._console()
         self.readings = self._background_readings()
         self.prompter = self._prompter()
+        self.asking: Asking | None = None  # the prompter as the engine asks it
         self.steps_word = str(options.steps) if options.steps is not None else None
         # Marks the state this session keeps, so that it clears only that (or the
         # state it continued), never what another session of the flow kept meanwhile.
@@ -165,7 +167,9 @@ class _Session:
 
             if sys.stdin is None:
                 raise IcloudFixError("--plain reads answers from stdin, and stdin is closed")
-            return PlainPrompter(self.flow, self.console, sys.stdin, self.readings)
+            plain = PlainPrompter(self.flow, self.console, sys.stdin, self.readings)
+            plain.explain_keys()  # once, here, rather than after every question
+            return plain
         from icloud_fix.prompts.rich_prompter import RichPrompter
 
         return RichPrompter(self.flow, self.console, no_color=self.o.no_color,
@@ -219,7 +223,15 @@ class _Session:
         if self.readings is not None and not self.asks:
             readings = self.readings
             suggest = lambda question: readings.suggestion(question, wait=2 * TIMEOUT)  # noqa: E731
-        return ScriptedAnswers(given, fallback=self.prompter,
+        self.asking = None
+        if self.prompter is not None:
+            from icloud_fix.prompts.asking import Asking
+
+            assert self.console is not None
+            # The prompter, saying where a check begins what the person should know first.
+            self.asking = Asking(self.flow, self.prompter, self.console, self.readings, given,
+                                 self.only)
+        return ScriptedAnswers(given, fallback=self.asking,
                                resolved_by=resolved_by or self.o.resolved_by,
                                not_fixed=saved.not_fixed if saved else (),
                                waiting=saved.waiting if saved else (), suggest=suggest)
@@ -273,6 +285,8 @@ class _Session:
         status = self._status(wait=0 if self.asks else TIMEOUT)
         result = self._with_outages(result)
         saved = self._write_files(result, status)
+        if self.asking is not None:
+            self.asking.finish()  # checks answered ahead, if no question has said so
         self._print_report(result, status)
         if self.asks:
             self._keep_waiting(result, source)
@@ -347,7 +361,7 @@ class _Session:
         try:
             atomic_file.write_atomically(path, report.render(result, Format.markdown, status))
         except IcloudFixError as exc:
-            sys.stderr.write(visible(exc.message) + "\n")
+            sys.stderr.write(error_lines(exc.message))
             return
         sys.stderr.write(f"Report saved: {one_line(str(path.resolve()))}\n")
 
@@ -381,13 +395,17 @@ class _Session:
                 atomic_file.write_atomically(path, text)
             except IcloudFixError as exc:
                 ok = False
-                sys.stderr.write(visible(exc.message) + "; here it is instead:\n")
+                sys.stderr.write(error_lines(exc.message + "; here it is instead:"))
                 sys.stdout.write(text)
                 continue
             sys.stderr.write(f"{what} written to {one_line(str(path))}\n")
         return ok
 
     def _print_report(self, result: SessionResult, status: dict[str, Any] | None) -> None:
+        if self.readings is not None:
+            from icloud_fix import verbose
+
+            verbose.finish()  # --verbose: the readings' lines come before the report
         sys.stdout.write(report.render(result, self.stdout_format, status, self.console))
 
     def _print_replay(self, result: SessionResult, finished: bool) -> None:
@@ -395,6 +413,12 @@ class _Session:
         command = answers.replay_command(result, self.steps_word, self.only, scripted=finished)
         intro = ("The same answers as one command (to share, or to run again without "
                  "questions):" if finished else "To start again from these answers:")
+        if self.console is not None:
+            from icloud_fix.report.paragraphs import reflow
+
+            # Wrapped like everything else on the screen; the command is not, so that it
+            # can be copied whole.
+            intro = reflow(intro, self.console.width)
         stream = sys.stdout if self.stdout_format is Format.text else sys.stderr
         stream.write(f"\n{intro}\n  {command}\n")
 

@@ -9,16 +9,39 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from icloud_fix.engine import Reply
+
 if TYPE_CHECKING:
     from icloud_fix.flow import Suggest
-    from icloud_fix.probes.iphone import DeviceReading
+    from icloud_fix.probes.iphone import DeviceReading, DeviceUnavailable
 
 VERSION_COMMAND = "ideviceinfo -k ProductVersion"
 DISK_COMMAND = "ideviceinfo -q com.apple.disk_usage"
 BATTERY_COMMAND = "ideviceinfo -q com.apple.mobile.battery"
+# What a person is told when no iPhone is connected: what connecting one gives them.
+CONNECT_NOTE = ("Connect your iPhone with a cable to let icloud-fix read its iOS version, "
+                "storage and battery.")
 
-# (yes?, evidence) for a question, or None when the reading cannot settle it.
-Verdict = tuple[bool, str] | None
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a reading says about a question: yes or no, said twice. ``said`` is for the
+    person at the screen ("your iPhone 14 Pro"); ``detail`` is for the JSON report and
+    whoever checks it, with Apple's identifier ("iPhone15,2") and the command read."""
+
+    yes: bool
+    said: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class Suggestion(Reply):
+    """A reading's suggested answer. Its evidence (the verdict's detail) is what the
+    reports keep; ``said`` is the same evidence in a person's words, for the screen."""
+
+    said: str = ""
+
+
 # The latest iOS for a model, looked up (and waited for) only by the reading that needs it.
 LatestIos = Callable[[str], "str | None"]
 
@@ -28,20 +51,22 @@ class Reading:
     name: str
     numeric: bool  # a number compared with yes_below, or a yes/no compared with yes_when
     doc: str
-    judge: Callable[[Suggest, DeviceReading, LatestIos], Verdict]
+    # The verdict for a question, or None when the reading cannot settle it.
+    judge: Callable[[Suggest, DeviceReading, LatestIos], Verdict | None]
 
 
-def _free_space(rule: Suggest, reading: DeviceReading, latest: LatestIos) -> Verdict:
+def _free_space(rule: Suggest, reading: DeviceReading, latest: LatestIos) -> Verdict | None:
     if reading.free_bytes is None:
         return None
     free = reading.free_bytes / 1e9
     below = rule.yes_below or 0
     capacity = f" of {reading.capacity_bytes / 1e9:.0f} GB" if reading.capacity_bytes else ""
-    return free < below, (f"Your iPhone reports {free:.1f} GB free{capacity}; below {below:g} "
-                          f"GB counts as almost full ({DISK_COMMAND}).")
+    said = (f"Your iPhone reports {free:.1f} GB free{capacity}; below {below:g} GB counts "
+            f"as almost full.")
+    return Verdict(free < below, said, f"{said[:-1]} ({DISK_COMMAND}).")
 
 
-def _plugged_in(rule: Suggest, reading: DeviceReading, latest: LatestIos) -> Verdict:
+def _plugged_in(rule: Suggest, reading: DeviceReading, latest: LatestIos) -> Verdict | None:
     if reading.external_power is None and reading.charging is None:
         return None
     plugged = bool(reading.external_power or reading.charging)
@@ -49,23 +74,49 @@ def _plugged_in(rule: Suggest, reading: DeviceReading, latest: LatestIos) -> Ver
         else "not plugged in"
     battery = (f", battery at {reading.battery_percent}%"
                if reading.battery_percent is not None else "")
-    return plugged == rule.yes_when, f"Your iPhone reports it is {state}{battery} " \
-        f"({BATTERY_COMMAND})."
+    said = f"Your iPhone reports it is {state}{battery}."
+    return Verdict(plugged == rule.yes_when, said, f"{said[:-1]} ({BATTERY_COMMAND}).")
 
 
-def _ios_up_to_date(rule: Suggest, reading: DeviceReading, latest: LatestIos) -> Verdict:
+def _ios_up_to_date(rule: Suggest, reading: DeviceReading, latest: LatestIos
+                    ) -> Verdict | None:
     if reading.product_version is None or reading.product_type is None:
         return None
     newest = latest(reading.product_type)
     if newest is None:
         return None
     from icloud_fix.probes.apple_feeds import newer
+    from icloud_fix.probes.models import model_name
 
-    current = not newer(newest, reading.product_version)
-    return current == rule.yes_when, (
-        f"Your iPhone reports iOS {reading.product_version}; the latest for "
-        f"{reading.product_type} is {newest} ({VERSION_COMMAND}, Apple's software update "
-        f"feed).")
+    version, identifier = reading.product_version, reading.product_type
+    current = not newer(newest, version)
+    # A model too new for the table is named by its identifier, which is still right.
+    phone = model_name(identifier) or f"iPhone ({identifier})"
+    said = (f"Your {phone} has iOS {version}, the latest for it." if current else
+            f"Your {phone} has iOS {version}; the latest for it is {newest}.")
+    return Verdict(current == rule.yes_when, said, (
+        f"Your iPhone reports iOS {version}; the latest for {identifier} is {newest} "
+        f"({VERSION_COMMAND}, Apple's software update feed)."))
+
+
+def device_note(unavailable: DeviceUnavailable) -> str | None:
+    """Why nothing was read from an iPhone, as one line for the person at the screen;
+    None when there is nothing they need to hear (no device tool on this computer: most
+    people have none, and --verbose says so)."""
+    if unavailable.tool_missing:
+        return None
+    reason = unavailable.reason
+    # The reasons are iphone.py's (_why); what is not one of these is an error of the
+    # tool, whose wording helps nobody here (--verbose shows how each command ended).
+    if reason.startswith("no iPhone is connected"):
+        return CONNECT_NOTE
+    if "not trusted this computer" in reason:
+        return ("Your iPhone has not trusted this computer yet: unlock it and tap Trust, to "
+                "let icloud-fix read its iOS version, storage and battery.")
+    if "is locked" in reason:
+        return ("Your iPhone is locked: unlock it, and keep it unlocked, to let icloud-fix "
+                "read its iOS version, storage and battery.")
+    return "icloud-fix could not read your iPhone, so it asks instead."
 
 
 READINGS: dict[str, Reading] = {r.name: r for r in (

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Protocol
 
-from icloud_fix import kinds
+from icloud_fix import kinds, stopping
 from icloud_fix.engine import CheckResult, Fix, Position, PromptUnavailable, Reply
 from icloud_fix.errors import EXIT_HANGUP, EXIT_PROBLEMS_FOUND, Terminated
 from icloud_fix.flow import Answer, Question
@@ -58,9 +58,11 @@ def leaving_ends_the_session() -> Iterator[None]:
     """Turn every way a person can leave a prompt into PromptUnavailable.
 
     Ctrl-C may land while a prompt draws, before it reads keys (a SIGINT then), so
-    the whole asking is covered, not only the key reading.
+    the whole asking is covered, not only the key reading. A signal that came since
+    the last prompt stops the session here, before anything of this one is shown.
     """
     try:
+        stopping.check()
         yield
     except Terminated as exc:
         raise PromptUnavailable(exc.reason, exc.exit_code) from None

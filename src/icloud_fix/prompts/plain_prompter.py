@@ -3,15 +3,22 @@
 Used with --plain and when TERM=dumb. It needs no cursor movement, works with a
 screen reader and over the simplest serial or remote terminal, and reads answers
 from stdin lines, so ``printf 'y\\nn\\n' | icloud-fix --plain`` works as a script too.
+
+The keys are said once, at the start (explain_keys), not after every question: a screen
+reader reads the whole line each time. Everything is wrapped at the console's width
+here, so no line is cut where the terminal happens to end it.
 """
 
 from __future__ import annotations
 
+import io
+import os
+import select
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, TextIO
 
-from icloud_fix import kinds
+from icloud_fix import kinds, stopping
 from icloud_fix.engine import CheckResult, Fix, Position, PromptUnavailable, Reply
 from icloud_fix.errors import EXIT_INTERRUPTED
 from icloud_fix.flow import Answer, Flow, Question, parse_answer
@@ -24,6 +31,7 @@ from icloud_fix.prompts.base import (
     options,
 )
 from icloud_fix.report import text as render_text
+from icloud_fix.report.paragraphs import reflow
 
 if TYPE_CHECKING:
     from rich.console import Console  # noqa: TID251 (a type only)
@@ -46,19 +54,37 @@ class PlainPrompter:
         self.readings = readings
         self.heading = Heading(console)
 
+    def explain_keys(self) -> None:
+        """How to answer, said once before the first question."""
+        self._say(_keys(self.flow))
+
+    def _say(self, text: str) -> None:
+        self.console.print(reflow(text, self.console.width), markup=False, highlight=False,
+                           soft_wrap=True)
+
     def _read(self, prompt: str) -> str:
-        self.console.print(prompt, end="", markup=False, highlight=False)
+        # The prompt is a paragraph like any other; the answer is typed after its last
+        # line, one space on, which the line leaves room for.
+        lines = reflow(prompt, self.console.width - 1).split("\n")
+        self.console.print("\n".join(lines) + " ", end="", markup=False, highlight=False,
+                           soft_wrap=True)
         self.console.file.flush()
         if self.readings is not None:
             self.readings.start()  # the question is on the screen: now read the iPhone
-        line = self.stdin.readline()
+        # The one place a signal may raise at once: it ends the wait for the line.
+        with stopping.interruptible():
+            _wait_for_a_line(self.stdin)
+            line = self.stdin.readline()
         if not line:
             self.console.print()
             raise PromptUnavailable("end of input", EXIT_INTERRUPTED)
         if not self.stdin.isatty():
             # Answers from a pipe are not echoed by a terminal; show them so the
-            # transcript reads as a conversation.
-            self.console.print(line.strip(), markup=False, highlight=False)
+            # transcript reads as a conversation (on a line of their own when they would
+            # not fit after the prompt).
+            if len(lines[-1]) + 1 + len(line.strip()) > self.console.width:
+                self.console.print()
+            self.console.print(line.strip(), markup=False, highlight=False, soft_wrap=True)
         return line.strip()
 
     def ask(self, question: Question, position: Position) -> str | Reply:
@@ -69,6 +95,7 @@ class PlainPrompter:
         with leaving_ends_the_session():
             self.heading.show(position)
             render_text.print_fix(self.console, result)
+            self.console.print()  # the question is not part of the fix
             return self._ask_fix(self.flow.after_fix_question.strip())
 
     def ask_fix(self, text: str) -> Fix:
@@ -77,39 +104,39 @@ class PlainPrompter:
             return self._ask_fix(text)
 
     def _ask_fix(self, text: str) -> Fix:
+        # Not yet is this question's own answer: its keys are said here.
         while True:
-            reply = self._read(f"{text} (y = yes, n = no, w = not yet): ").lower()
+            reply = self._read(f"{text} (y for yes, n for no, w for not yet):").lower()
             if reply in ("w", "wait", "not yet", "later"):
                 return Fix.NOT_YET
             answer = parse_answer(reply)
             if answer in (Answer.YES, Answer.NO):
                 return Fix.WORKED if answer == Answer.YES else Fix.DID_NOT_WORK
-            self.console.print("Please type y for yes, n for no or w for not yet, then Enter.",
-                               markup=False, highlight=False)
+            self._say("Please type y (yes), n (no) or w (not yet).")
 
     @contextmanager
     def holding_terminal(self) -> Iterator[None]:
-        """Nothing to hold: a line-mode terminal sends Ctrl-C as SIGINT while
-        readline() waits, which is where this front end spends its time."""
-        yield
+        """No terminal mode to hold: a line-mode terminal sends Ctrl-C as SIGINT while
+        readline() waits, which is where this front end spends its time, and where a
+        signal ends the session (_read). Between two prompts a signal waits for the
+        next one (stopping.deferred): raised there it could land in a lock."""
+        with stopping.deferred(deliver=False):
+            yield
 
     def _ask(self, question: Question, position: Position) -> str | Reply:
         self.heading.show(position)
         suggestion = look_before(self.readings, question, self.console, self._confirm)
         picks = options(question)
-        if question.kind == "yes_no":
-            keys = "y = yes, n = no, s = not sure"
-        else:
+        if question.kind != "yes_no":
             # Each choice on its own line, numbered: type the number or the id.
             for number, option in enumerate(picks[:-1], start=1):
                 render_text.print_numbered_choice(self.console, number, option)
-            keys = "the number or id, s = not sure"
-        keys += ", h = explain" if has_help(question) else ""
+        # The keys were said at the start; only what is this question's own is said here.
+        prompt = question.prompt.strip()
         if suggestion is not None:
-            shown = kinds.label(question, suggestion.answer)
-            keys += f", Enter = {shown} as suggested"
+            prompt += f" (Enter = {kinds.label(question, suggestion.answer)} as suggested)"
         while True:
-            reply = self._read(f"{question.prompt.strip()} ({keys}): ")
+            reply = self._read(prompt)
             if has_help(question) and reply.lower() in _HELP_WORDS:
                 render_text.print_help(self.console, question)
                 continue
@@ -118,7 +145,7 @@ class PlainPrompter:
                 return suggestion  # confirmed: the answer comes from the iPhone
             if answer is not None:
                 return answer
-            self.console.print(_again(question), markup=False, highlight=False)
+            self._say(_again(question, len(picks) - 1, suggestion))
 
     def confirm(self, text: str, default: bool) -> bool:
         """A yes/no question outside the flow, such as 'Continue where you stopped?'."""
@@ -128,13 +155,32 @@ class PlainPrompter:
     def _confirm(self, text: str, default: bool) -> bool:
         keys = "Y/n" if default else "y/N"
         while True:
-            reply = self._read(f"{text} ({keys}): ")
+            reply = self._read(f"{text} ({keys}):")
             answer = parse_answer(reply)
             if answer in (Answer.YES, Answer.NO):
                 return answer == Answer.YES
             if reply == "":
                 return default
-            self.console.print("Please type y for yes or n for no, then Enter.")
+            self._say(f"Please type y (yes), n (no) or Enter ({'yes' if default else 'no'}).")
+
+
+def _wait_for_a_line(stdin: TextIO) -> None:
+    """Wait until a terminal has a line to give, a tenth of a second at a time.
+
+    A signal interrupts a blocking read, but one that comes just before the read
+    starts does not: its Python handler runs only once Python code runs again, which
+    a read that nobody answers never lets it. Each turn of this loop does. (A terminal
+    in line mode gives one line per read, so nothing waits in stdin's buffer unseen;
+    from a pipe, the answers are there already or a script sends them.)
+    """
+    try:
+        fd = stdin.fileno()
+        if not os.isatty(fd):
+            return
+        while not select.select([fd], [], [], 0.1)[0]:
+            pass
+    except (OSError, ValueError, io.UnsupportedOperation):  # no file descriptor to wait on
+        return
 
 
 def _pick(question: Question, picks: tuple[Option, ...], reply: str) -> str | None:
@@ -145,8 +191,42 @@ def _pick(question: Question, picks: tuple[Option, ...], reply: str) -> str | No
     return kinds.parse(question, reply)
 
 
-def _again(question: Question) -> str:
+def _again(question: Question, choices: int, suggestion: Reply | None) -> str:
+    """The reply to what a question does not take: every key it does take."""
     if question.kind == "yes_no":
-        return "Please type y for yes, n for no or s for not sure, then Enter."
-    return (f"Please type a number from the list, or one of {kinds.of(question).accepted(question)}"
-            ", then Enter.")
+        keys = ["y (yes)", "n (no)"]
+    else:
+        numbers = "1 or 2" if choices == 2 else f"a number from 1 to {choices}"
+        keys = [numbers, "the word in brackets after a choice"]
+    keys.append("s (not sure)")
+    if has_help(question):
+        keys.append("h (help)")
+    if suggestion is not None:
+        keys.append(f"Enter ({kinds.label(question, suggestion.answer)}, as suggested)")
+    return f"Please type {_either(keys)}."
+
+
+def _either(words: list[str]) -> str:
+    """'a, b or c'."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+
+
+def _keys(flow: Flow) -> str:
+    """How to answer this flow's questions, in a few sentences, said once at the start."""
+    questions = list(flow.all_questions())
+    yes_no = any(q.kind == "yes_no" for q in questions)
+    choice = any(q.kind != "yes_no" for q in questions)
+    if yes_no and choice:
+        ways = ("y for yes or n for no (for a question with a numbered list, the number of "
+                "your answer)")
+    elif yes_no:
+        ways = "y for yes or n for no"
+    else:
+        ways = "the number of your answer from the list"
+    said = [f"How to answer: type {ways}, then press Enter.",
+            "Type s if you are not sure: the question is skipped."]
+    if any(has_help(q) for q in questions):
+        said.append("Type h to have a question explained, where there is more to say.")
+    if any(q.suggest is not None for q in questions):
+        said.append("Where your iPhone suggests an answer, Enter alone takes it.")
+    return " ".join(said)

@@ -10,17 +10,25 @@ import contextlib
 import logging
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import questionary
+from prompt_toolkit.application import get_app
+from prompt_toolkit.filters import Condition, is_done
+from prompt_toolkit.formatted_text import StyleAndTextTuples, to_formatted_text
 from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 from prompt_toolkit.keys import Keys
+from prompt_toolkit.layout import ConditionalContainer, HSplit, Layout, Window
+from prompt_toolkit.layout.controls import FormattedTextControl
 from prompt_toolkit.output import ColorDepth
+from prompt_toolkit.utils import get_cwidth
 from questionary.prompts.common import InquirerControl
 
+from icloud_fix import stopping
 from icloud_fix.engine import CheckResult, Fix, Position, PromptUnavailable, Reply
+from icloud_fix.errors import Terminated
 from icloud_fix.flow import Flow, Question
 from icloud_fix.prompts.base import (
     FIX_OPTIONS,
@@ -84,49 +92,178 @@ def _pick_keys(keys: list[str], unkeyed: int) -> str:
     return f"press {said} or use arrows + Enter" if unkeyed else f"press {said} to pick"
 
 
-def _ask_until_signal(question: questionary.Question) -> Any:
-    """Ask, ending the prompt cleanly when SIGTERM or SIGHUP arrives while it waits.
+# questionary writes a question as one long line, which the terminal cuts at its last
+# column, in the middle of a word. The prompter draws the question itself instead, broken
+# between words; these are where the lines it is broken into start: under the question's
+# first word (after "? "), under a choice's label (after " » y) ", or " » " without
+# keys), under the help's first word.
+_QUESTION_INDENT = 2
+_CHOICE_INDENT = 6
+_UNKEYED_CHOICE_INDENT = 3
+_HELP_INDENT = 2
+_ZERO_WIDTH = "[ZeroWidthEscape]"
 
-    A signal handler that raises lands wherever Python is, which inside the prompt's
-    event loop can be a callback whose exception asyncio swallows, or the middle of a
-    lock; while the prompt runs, the loop itself receives the signal and ends the
-    prompt with the same Terminated the handler would raise.
+
+def _wrapped(fragments: StyleAndTextTuples, indent: int) -> StyleAndTextTuples:
+    """fragments with each line broken between words to the terminal's width, read now:
+    called at each redraw, so a resized terminal gets the lines broken again. The lines
+    a line is broken into start with indent spaces; a word longer than a whole line is
+    cut where the line ends, as nothing else would fit it.
+
+    One column stays free: the cursor waits after the question's last word, and at the
+    last column it would start a line of its own.
     """
-    import signal
-
-    from icloud_fix.errors import Terminated
-
-    app = question.application
-    restore: list[tuple[int, Any]] = []
-
-    def install() -> None:
-        import asyncio
-
-        loop = asyncio.get_running_loop()
-        for name in ("SIGTERM", "SIGHUP"):
-            signum = getattr(signal, name, None)
-            if signum is None:
+    width = get_app().output.get_size().columns - 1
+    out: StyleAndTextTuples = []
+    column = 0
+    space = -1  # where in out the last space of this line is (past the indent): a break
+    for fragment in fragments:  # mouse handlers are dropped: the prompter sets none
+        style, text = fragment[0], fragment[1]
+        if _ZERO_WIDTH in style or not text:  # escapes and the cursor's mark
+            out.append((style, text))
+            continue
+        for char in text:
+            if char == "\n":
+                out.append((style, char))
+                column, space = 0, -1
                 continue
-            restore.append((signum, signal.getsignal(signum)))
+            cells = get_cwidth(char)
+            if column + cells > width and column > indent:
+                if char == " ":  # the line ends at a space: the space goes
+                    out.append(("", "\n" + " " * indent))
+                    column, space = indent, -1
+                    continue
+                tail = out[space + 1:] if space >= 0 else []
+                tail_cells = sum(get_cwidth(t) for s, t in tail if _ZERO_WIDTH not in s)
+                if space >= 0 and indent + tail_cells + cells <= width:
+                    del out[space:]  # the word starts the next line; its space goes
+                    out.append(("", "\n" + " " * indent))
+                    out.extend(tail)
+                    column = indent + tail_cells
+                else:
+                    out.append(("", "\n" + " " * indent))
+                    column = indent
+                space = -1
+            if char == " " and column > indent:
+                space = len(out)
+            out.append((style, char))
+            column += cells
+    return out
 
-            def end(signum: int = signum, name: str = name) -> None:
-                if not app.future or not app.future.done():
-                    app.exit(exception=Terminated(signum, name), style="class:aborting")
 
-            try:
-                loop.add_signal_handler(signum, end)
-            except (RuntimeError, ValueError, NotImplementedError):  # not the main thread
-                restore.pop()
+def _prompt_window(line: Callable[[], StyleAndTextTuples]) -> Window:
+    """The question's line ('? question (keys)', then '? question answer'), wrapped;
+    the cursor waits after it, where questionary's own prompt keeps it."""
+    return Window(FormattedTextControl(
+        lambda: _wrapped([*line(), ("[SetCursorPosition]", "")], _QUESTION_INDENT)),
+        wrap_lines=True, dont_extend_height=True)
 
-    app.pre_run_callables.append(install)
-    try:
-        return question.unsafe_ask()
-    finally:
-        # Closing the prompt's loop resets these signals to their defaults: put the
-        # session's own handlers back.
-        for signum, previous in restore:
-            with contextlib.suppress(ValueError, OSError, TypeError):
-                signal.signal(signum, previous)
+
+class _Help:
+    """A question's help, drawn under the question once asked for: the question stays
+    on the screen once, and the help with it after the answer."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.shown = False
+
+    def show(self) -> None:
+        self.shown = True
+
+    def window(self) -> ConditionalContainer:
+        def text() -> StyleAndTextTuples:
+            indent = " " * _HELP_INDENT
+            lines = [part for line in self.lines for part in line.splitlines()]
+            return _wrapped([("italic", "\n".join(indent + line for line in lines))],
+                            _HELP_INDENT)
+
+        return ConditionalContainer(
+            Window(FormattedTextControl(text), wrap_lines=True, dont_extend_height=True),
+            filter=Condition(lambda: self.shown))
+
+
+def _choices(question: questionary.Question) -> InquirerControl:
+    return next(control for control in question.application.layout.find_all_controls()
+                if isinstance(control, InquirerControl))
+
+
+def _lay_out_select(question: questionary.Question, message: str, instruction: str,
+                    below_question: list[ConditionalContainer] | None = None) -> None:
+    """Draw questionary's select with its question and choices wrapped between words,
+    and anything below_question (the help) between them.
+
+    questionary builds the choices and their keys; only the layout is replaced, around
+    its own choice list, so the keys it binds act on what is drawn."""
+    control = _choices(question)
+
+    def line() -> StyleAndTextTuples:
+        tokens: StyleAndTextTuples = [("class:qmark", "?"), ("class:question", f" {message} ")]
+        if control.is_answered:
+            title = control.get_pointed_at().title
+            tokens.append(("class:answer", title if isinstance(title, str)
+                           else "".join(fragment[1] for fragment in title)))
+        else:
+            tokens.append(("class:instruction", instruction))
+        return tokens
+
+    choice_lines = control.text
+    indent = _CHOICE_INDENT if control.use_shortcuts else _UNKEYED_CHOICE_INDENT
+    control.text = lambda: _wrapped(to_formatted_text(choice_lines), indent)
+    question.application.layout = Layout(HSplit([
+        _prompt_window(line),
+        *(below_question or []),
+        ConditionalContainer(Window(control, dont_extend_height=True), filter=~is_done),
+    ]))
+
+
+def _lay_out_confirm(question: questionary.Question, message: str, default: bool) -> None:
+    """Draw questionary's confirm with its question wrapped between words."""
+    app = question.application
+
+    def line() -> StyleAndTextTuples:
+        tokens: StyleAndTextTuples = [("class:qmark", "?"), ("class:question", f" {message} ")]
+        future = app.future
+        if future is None or not future.done():
+            tokens.append(("class:instruction", "(Y/n) " if default else "(y/N) "))
+        elif not future.cancelled() and future.exception() is None:
+            tokens.append(("class:answer", "Yes" if future.result() else "No"))
+        return tokens
+
+    app.layout = Layout(HSplit([_prompt_window(line)]))
+
+
+def _ask_until_signal(question: questionary.Question) -> Any:
+    """Ask, ending the prompt cleanly when a signal (SIGINT, SIGTERM, SIGHUP, SIGPIPE)
+    arrives while it waits: the prompt's own event loop ends it, and it raises the
+    signal's Terminated as Ctrl-C raises KeyboardInterrupt (see stopping.py).
+
+    A signal that came before the prompt stops it before it is drawn; one that came as
+    it was answered wins over the answer.
+    """
+    app = question.application
+
+    def leave(stop: Terminated) -> None:
+        if app.future is not None and not app.future.done():
+            app.exit(exception=stop, style="class:aborting")
+
+    def end(stop: Terminated) -> None:
+        # Called from the signal handler, between two bytecodes of this thread and
+        # maybe inside the loop's own code: only schedule the end there.
+        loop = app.loop
+        if loop is not None:
+            with contextlib.suppress(RuntimeError):  # the loop is closing: asking raises it
+                loop.call_soon_threadsafe(leave, stop)
+
+    def end_at_once() -> None:  # a signal between asking() and the loop's start
+        stop = stopping.pending()
+        if stop is not None:
+            leave(stop)
+
+    app.pre_run_callables.append(end_at_once)
+    with stopping.asking(end):
+        # prompt_toolkit's own SIGINT handling would replace the handler of stopping.py
+        # for the prompt's duration, and asyncio's reset it to the default after.
+        return app.run(handle_sigint=False)
 
 
 def _answer_keys(question: questionary.Question, keys: dict[str, Any]) -> None:
@@ -158,16 +295,38 @@ def _answer_keys(question: questionary.Question, keys: dict[str, Any]) -> None:
     def _end_of_input(event: Any) -> None:
         event.app.exit(exception=EOFError, style="class:aborting")
 
-    # Ctrl-C pressed while the prompt starts, before the terminal is in raw mode,
-    # arrives as a SIGINT that prompt_toolkit turns into this key; questionary
-    # does not bind it, so without this it would be lost.
-    @bindings.add(Keys.SIGINT, eager=True)
-    def _interrupt(event: Any) -> None:
-        event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
+    # The terminal sends Ctrl-Z as a key, not as SIGTSTP, while a prompt (or the
+    # session, holding_terminal) reads keys: suspend as the shell would. prompt_toolkit
+    # erases the prompt, puts the terminal back in line mode with echo and the cursor
+    # shown, stops the process group, and on `fg` takes the keys again and redraws.
+    @bindings.add(Keys.ControlZ, eager=True)
+    def _suspend(event: Any) -> None:
+        event.app.suspend_to_background()
 
     app = question.application
     own = app.key_bindings
     app.key_bindings = merge_key_bindings([own, bindings]) if own else bindings
+
+
+def _explain_keys(question: questionary.Question, explain: Callable[[], None]) -> None:
+    """h, or Enter on "Explain this question", shows the help and keeps asking: the
+    question stays on the screen once, with the answer given after reading the help."""
+    control = _choices(question)
+    bindings = KeyBindings()
+
+    @bindings.add("h", eager=True)
+    @bindings.add("H", eager=True)
+    def _explain(event: Any) -> None:
+        explain()
+
+    # Enter on any other choice answers with it (questionary's own binding).
+    @bindings.add(Keys.ControlM, eager=True,
+                  filter=Condition(lambda: control.get_pointed_at().value == _HELP))
+    def _explain_pointed(event: Any) -> None:
+        explain()
+
+    app = question.application
+    app.key_bindings = merge_key_bindings([app.key_bindings, bindings])
 
 
 def _terminal_mode() -> list[Any] | None:
@@ -216,29 +375,36 @@ class RichPrompter:
 
     @contextmanager
     def holding_terminal(self) -> Iterator[None]:
-        """For the whole session, Ctrl-C reaches the prompts as a key, not as SIGINT.
+        """For the whole session, keys typed between two prompts wait for the next one,
+        and a signal between two prompts stops the session at the next one.
 
-        A SIGINT becomes a KeyboardInterrupt wherever Python happens to be, and
-        between two prompts that can be inside a finaliser, where it is swallowed
-        and the press lost. As a key it waits for the next prompt, which then ends
-        the session as it should.
+        The terminal sends Ctrl-C and Ctrl-Z as keys, not as SIGINT and SIGTSTP: the next
+        prompt ends the session or suspends it, with the terminal put back as it should
+        be, where a SIGTSTP would stop the process with the terminal in this quiet mode.
+        Signals from elsewhere (kill, a closed terminal) wait too (stopping.deferred): a
+        handler that raised between prompts would land in a lock or a finaliser. SIGPIPE
+        stops the session like SIGTERM while it holds the terminal, which its default
+        action would leave in this mode.
         """
-        saved = _terminal_mode()
-        if saved is not None and termios is not None:
-            quiet = list(saved)
-            # No line mode between prompts either: a key typed before the next prompt
-            # is drawn (Ctrl-D too, which line mode would swallow as "end of file") is
-            # kept for that prompt, and not echoed over the output.
-            quiet[3] &= ~(termios.ISIG | termios.ICANON | termios.ECHO)
-            quiet[6] = list(quiet[6])
-            quiet[6][termios.VMIN] = 1
-            quiet[6][termios.VTIME] = 0
-            with contextlib.suppress(termios.error, OSError, ValueError):
-                termios.tcsetattr(sys.stdin.fileno(), termios.TCSANOW, quiet)
-        try:
-            yield
-        finally:
-            _restore_terminal_mode(saved)
+        # Deferring first: a signal between setting the mode and the try below would
+        # leave the terminal in it.
+        with stopping.deferred(deliver=False), stopping.catching("SIGPIPE"):
+            saved = _terminal_mode()
+            if saved is not None and termios is not None:
+                quiet = list(saved)
+                # No line mode between prompts either: a key typed before the next
+                # prompt is drawn (Ctrl-D too, which line mode would swallow as "end of
+                # file") is kept for that prompt, and not echoed over the output.
+                quiet[3] &= ~(termios.ISIG | termios.ICANON | termios.ECHO)
+                quiet[6] = list(quiet[6])
+                quiet[6][termios.VMIN] = 1
+                quiet[6][termios.VTIME] = 0
+                with contextlib.suppress(termios.error, OSError, ValueError):
+                    termios.tcsetattr(sys.stdin.fileno(), termios.TCSANOW, quiet)
+            try:
+                yield
+            finally:
+                _restore_terminal_mode(saved)
 
     @contextmanager
     def _leaving(self) -> Iterator[None]:
@@ -274,15 +440,17 @@ class RichPrompter:
             return self._ask_fix(text)
 
     def _ask_fix(self, text: str) -> Fix:
+        instruction = "(y = yes, n = no, w = not yet)"
         prompt = questionary.select(
             text,
             choices=[questionary.Choice(o.label, o.value, shortcut_key=o.key)
                      for o in FIX_OPTIONS],
             use_shortcuts=True,
-            instruction="(y = yes, n = no, w = not yet)",
+            instruction=instruction,
             qmark="?",
             **self.prompt_kwargs,
         )
+        _lay_out_select(prompt, text, instruction)
         _answer_keys(prompt, {o.key: o.value for o in FIX_OPTIONS if o.key})
         return Fix(_ask_until_signal(prompt))
 
@@ -294,6 +462,7 @@ class RichPrompter:
     def _confirm(self, text: str, default: bool) -> bool:
         prompt = questionary.confirm(text, default=default, auto_enter=True,
                                      **self.prompt_kwargs)
+        _lay_out_confirm(prompt, text, default)
         _answer_keys(prompt, {})
         return bool(_ask_until_signal(prompt))
 
@@ -308,33 +477,37 @@ class RichPrompter:
         choices = [questionary.Choice(o.label, o.value, shortcut_key=o.key or False)
                    for o in picks]
         keys: dict[str, Any] = {o.key: o.value for o in picks if o.key}
-        if has_help(question):
+        explained = has_help(question)
+        if explained:
             choices.append(questionary.Choice(_HELP_LABEL, _HELP, shortcut_key="h"))
-            keys["h"] = _HELP
-        while True:
-            prompt = questionary.select(
-                question.prompt.strip(),
-                choices=choices,
-                # questionary draws at most 36 shortcuts and refuses more choices; past
-                # that the keys still work (bound below), they are just not drawn.
-                use_shortcuts=len(choices) <= len(InquirerControl.SHORTCUT_KEYS),
-                # j and k would move the pointer; a choice may start with either letter.
-                use_jk_keys=not {"j", "k"} & set(keys),
-                instruction=_instruction(question, [(o.key, o.label) for o in picks if o.key],
-                                         sum(1 for o in picks if not o.key)),
-                qmark="?",
-                # The suggested answer is pre-selected: Enter confirms it.
-                default=next((c for c in choices if suggestion and c.value ==
-                              suggestion.answer), None),
-                **self.prompt_kwargs,
-            )
-            _answer_keys(prompt, keys)
-            if self.readings is not None:
-                # Readings start once this question is drawn, never before it.
-                prompt.application.after_render += self._start_readings
-            value = _ask_until_signal(prompt)
-            if suggestion is not None and value == suggestion.answer:
-                return suggestion  # confirmed: the answer comes from the iPhone
-            if value != _HELP:
-                return str(value)
-            render_text.print_help(self.console, question)
+        message = question.prompt.strip()
+        instruction = _instruction(question, [(o.key, o.label) for o in picks if o.key],
+                                   sum(1 for o in picks if not o.key))
+        prompt = questionary.select(
+            message,
+            choices=choices,
+            # questionary draws at most 36 shortcuts and refuses more choices; past
+            # that the keys still work (bound below), they are just not drawn.
+            use_shortcuts=len(choices) <= len(InquirerControl.SHORTCUT_KEYS),
+            # j and k would move the pointer; a choice may start with either letter.
+            use_jk_keys=not {"j", "k"} & set(keys),
+            instruction=instruction,
+            qmark="?",
+            # The suggested answer is pre-selected: Enter confirms it.
+            default=next((c for c in choices if suggestion and c.value ==
+                          suggestion.answer), None),
+            **self.prompt_kwargs,
+        )
+        explanation = _Help(render_text.help_lines(question))
+        _lay_out_select(prompt, message, instruction,
+                        [explanation.window()] if explained else [])
+        _answer_keys(prompt, keys)
+        if explained:
+            _explain_keys(prompt, explanation.show)
+        if self.readings is not None:
+            # Readings start once this question is drawn, never before it.
+            prompt.application.after_render += self._start_readings
+        value = _ask_until_signal(prompt)
+        if suggestion is not None and value == suggestion.answer:
+            return suggestion  # confirmed: the answer comes from the iPhone
+        return str(value)

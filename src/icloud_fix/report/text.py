@@ -31,6 +31,7 @@ from icloud_fix import kinds
 from icloud_fix.engine import CheckResult, Outcome, Position, Reply, SessionResult, Status
 from icloud_fix.flow import Flow, Question
 from icloud_fix.report import wording
+from icloud_fix.report.paragraphs import reflow
 
 # Each status is said in words; the symbol and colour only repeat it.
 _STATUS = {
@@ -191,7 +192,9 @@ def _markdown(console: Console, text: str, budget: _Budget, left: int = 0
     if not budget.spend(text):
         return _Literal(text, left)
     if isinstance(console, PlainConsole):
-        return Text(_BOLD.sub(r"\1", text.strip()))
+        # Wrapped here, at the width left of the indent: a numbered step's later lines
+        # under its text, and lines the flow file wrapped by hand joined again.
+        return Text(reflow(_BOLD.sub(r"\1", text.strip()), console.width - left))
     from rich.markdown import Markdown
 
     markdown = Markdown(text, hyperlinks=False)
@@ -294,26 +297,35 @@ def _outages(outages: list[Outage] | tuple[Outage, ...]) -> Iterator[RenderableT
 
 def print_suggestion(console: Console, question: Question, reply: Reply) -> None:
     """What a connected iPhone says about the question, and the answer it suggests."""
-    line = Text("  From your iPhone: ", style="cyan")
-    line.append(reply.evidence or "")
+    line = Text("From your iPhone: ", style="cyan")
+    # A reading's evidence in a person's words (probes.readings.Suggestion); the
+    # reports keep the technical one.
+    line.append(getattr(reply, "said", None) or reply.evidence or "")
     line.append(f" Suggested answer: {kinds.label(question, reply.answer)}.", style="bold")
-    console.print(line)
+    console.print(_indent(line, 2))
 
 
 def print_note(console: Console, note: str) -> None:
-    console.print(Text(f"  {note}", style="dim"))
+    console.print(_indent(Text(note, style="dim"), 2))
+
+
+def help_lines(question: Question) -> list[str]:
+    """The question's help, then each choice's own ('label: help'), a line each."""
+    lines = [question.help.strip()] if question.help else []
+    lines += [f"{c.label}: {c.help.strip()}" for c in question.choices if c.help]
+    return lines
 
 
 def print_help(console: Console, question: Question) -> None:
     """The question's help, and each choice's own, under the question."""
-    lines = [question.help.strip()] if question.help else []
-    lines += [f"{c.label}: {c.help.strip()}" for c in question.choices if c.help]
-    console.print(_indent(Text("\n".join(lines), style="italic"), 2))
+    console.print(_indent(Text("\n".join(help_lines(question)), style="italic"), 2))
 
 
 def print_numbered_choice(console: Console, number: int, option: Option) -> None:
-    """One choice of a plain-mode question: '  1. Up to date (up-to-date)'."""
-    console.print(Text(f"  {number}. {option.label} ({option.value})"))
+    """One choice of a plain-mode question: '  1. Up to date (up-to-date)', its later
+    lines under its label."""
+    console.print(Text(reflow(f"{number}. {option.label} ({option.value})", console.width,
+                              indent=2)))
 
 
 def _fix(console: Console, result: CheckResult, left: int, budget: _Budget
@@ -446,9 +458,9 @@ def _summary(console: Console, result: SessionResult, budget: _Budget
         yield from _escalation(console, result, budget)
     for q in result.triage:
         if q.answer is not None:
-            answer = Text(f"  {q.question.prompt.strip()} ")
+            answer = Text(f"{q.question.prompt.strip()} ")
             answer.append(kinds.label(q.question, q.answer), style="bold")
-            yield answer
+            yield _indent(answer, 2)
     large = len(result.checks) > LARGE_REPORT
     yield _plain_table(console, result) if large else summary_table(console, result)
     if outcome is Outcome.RESOLVED:
@@ -471,7 +483,9 @@ def _summary(console: Console, result: SessionResult, budget: _Budget
             yield _plain_fixes(to_try)
         for number, c in enumerate([] if large else to_try, start=1):
             yield Text()
-            yield Text(f"{number}. {c.check.title}", style="bold")
+            title = f"{number}. {c.check.title}"
+            yield Text(reflow(title, console.width) if isinstance(console, PlainConsole)
+                       else title, style="bold")
             yield from _fix(console, c, 3, budget)
     step = wording.next_step(result)
     if step:
@@ -529,41 +543,48 @@ def _escalation(console: Console, result: SessionResult, budget: _Budget
 
 def print_flow(console: Console, flow: Flow) -> None:
     """Every triage question, check and question id, for script authors."""
-    # One Text for the whole listing: rich's cost is per print, and flows can be long.
-    out = Text()
-    out.append(f"{flow.title} ({flow.id} {flow.version})\n", style="bold")
     width = max(console.width, 20)
+    pieces: list[tuple[str, str | None]] = [
+        (f"{flow.title} ({flow.id} {flow.version})\n", "bold")]
     if flow.checked_against:
-        out.append(_wrap(f"Wording checked against: {flow.checked_against}", 0, width),
-                   style="dim")
+        pieces.append((_wrap(f"Wording checked against: {flow.checked_against}", 0, width),
+                       "dim"))
     if flow.triage:
-        out.append("\nBefore the checks\n", style="bold")
+        pieces.append(("\nBefore the checks\n", "bold"))
         for q in flow.triage:
-            _list_question(out, q, width)
+            _list_question(pieces, q, width)
     for number, check in enumerate(flow.checks, start=1):
-        out.append(f"\n{number}. {check.title}  [{check.id}]\n", style="bold")
+        pieces.append((f"\n{number}. {check.title}  [{check.id}]\n", "bold"))
         for q in check.questions:
-            _list_question(out, q, width)
+            _list_question(pieces, q, width)
+    if len(flow.checks) > LARGE_REPORT:
+        # Plain text, written as it is: rich's cost is per line and style, 2 s for a
+        # flow of 7,000 checks. The lines are wrapped to the width already.
+        console.file.write("".join(text for text, _ in pieces))
+        console.file.flush()
+        return
+    # One Text for the whole listing: rich's cost is per print.
+    out = Text()
+    for text, style in pieces:
+        out.append(text, style=style)
     console.print(out, soft_wrap=True, end="")
 
 
-def _list_question(out: Text, q: Question, width: int) -> None:
+def _list_question(pieces: list[tuple[str, str | None]], q: Question, width: int) -> None:
     if q.pass_answer:
         passes = f"passes on {q.pass_answer}"
     elif q.pass_choices:
         passes = f"passes on {' or '.join(q.pass_choices)}"
     else:
         passes = "informational"
-    out.append("   ")
-    out.append(q.id, style="cyan")
-    out.append(f"  ({passes})\n")
+    pieces += [("   ", None), (q.id, "cyan"), (f"  ({passes})\n", None)]
     if q.when:
         cond = ", ".join(f"{c.question}={'|'.join(c.answers)}" for c in q.when)
-        out.append(_wrap(f"asked only when {cond}", 6, width), style="dim")
-    out.append(_wrap(q.prompt.strip(), 6, width))
+        pieces.append((_wrap(f"asked only when {cond}", 6, width), "dim"))
+    pieces.append((_wrap(q.prompt.strip(), 6, width), None))
     for choice in q.choices:
         then = f" -> check {choice.check}" if choice.check else ""
-        out.append(_wrap(f"{choice.id}: {choice.label}{then}", 8, width))
+        pieces.append((_wrap(f"{choice.id}: {choice.label}{then}", 8, width), None))
 
 
 def _wrap(text: str, indent: int, width: int) -> str:

@@ -1,0 +1,187 @@
+"""The prompter as the engine asks it, and what a person hears before a check begins.
+
+The engine asks a prompter only what was not answered ahead, so a check answered with
+``--answer`` goes by without a word, and nothing in a check tells the prompter that
+the iPhone could answer the next one. ``Asking`` stands between the two and, where a
+check begins, says (each at most once in a session):
+
+- which checks were answered from the command line;
+- that Apple reports no problem with the service, once its status is known;
+- why nothing is read from the iPhone, before the first check a reading could answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import TYPE_CHECKING
+
+from icloud_fix.engine import CheckResult, Fix, Origin, Position, Reply, Status
+from icloud_fix.engine import run as walk
+from icloud_fix.flow import Answer, Flow, Question
+from icloud_fix.prompts.base import SUGGESTION_WAIT, leaving_ends_the_session
+from icloud_fix.report import text as render_text
+
+if TYPE_CHECKING:
+    from rich.console import Console  # noqa: TID251 (a type only)
+
+    from icloud_fix.answers import GivenAnswers
+    from icloud_fix.probes.background import BackgroundReadings
+    from icloud_fix.prompts.base import Prompter
+
+# Where answers given ahead come from, for "answered from the command line" (answers
+# kept from an interrupted session are the person's own, and not said again).
+_COMMAND_LINE = (Origin.FLAG, Origin.FILE)
+
+
+class Asking:
+    """The engine's answer source for what was not given ahead: the prompter, with the
+    notes said where a check begins."""
+
+    def __init__(self, flow: Flow, prompter: Prompter, console: Console,
+                 readings: BackgroundReadings | None, given: GivenAnswers,
+                 only: Collection[str] | None) -> None:
+        self.flow = flow
+        self.prompter = prompter
+        self.console = console
+        self.readings = readings
+        self.given = given
+        self.only = only
+        self._at: object = ()  # the check (its id, None for the triage) begun last
+        self._ahead_said = False
+        self._status_said = False
+        self._said: dict[str, str] = {}  # the person's answers so far
+
+    def ask(self, question: Question, position: Position) -> str | Reply:
+        with leaving_ends_the_session():  # a closed terminal or a signal, as at a prompt
+            self._begin(position)
+        reply = self.prompter.ask(question, position)
+        self._said[question.id] = reply.answer if isinstance(reply, Reply) else reply
+        return reply
+
+    def fixed_now(self, result: CheckResult, position: Position) -> Fix | bool:
+        with leaving_ends_the_session():
+            self._begin(position)
+        return self.prompter.fixed_now(result, position)
+
+    def finish(self) -> None:
+        """The session asked its last question: say which checks were answered from the
+        command line, if no check the person was asked has said it yet."""
+        self._print(self._ahead())
+
+    def _begin(self, position: Position) -> None:
+        """Before the prompter shows a check's heading: the notes that belong there."""
+        where = position.check.id if position.check is not None else None
+        if where == self._at:
+            return
+        self._at = where
+        notes = self._ahead() if position.check is not None else []
+        notes += self._readings(position)
+        self._print(notes)
+
+    def _print(self, notes: list[str]) -> None:
+        if notes:
+            self.console.print()
+            for note in notes:
+                render_text.print_note(self.console, note)
+
+    def _ahead(self) -> list[str]:
+        if self._ahead_said:
+            return []
+        self._ahead_said = True
+        numbers = answered_ahead(self.flow, self.given, self._said, self.only)
+        if not numbers:
+            return []
+        checks = "Check" if len(numbers) == 1 else "Checks"
+        return [f"{checks} {_numbers(numbers)} answered from the command line."]
+
+    def _readings(self, position: Position) -> list[str]:
+        readings = self.readings
+        if readings is None:
+            return []
+        notes = []
+        if not self._status_said and readings.checks_status and self.flow.service_status:
+            known, outages = readings.status(0)  # never waits: said at a later check
+            if known and outages == []:  # None: not reachable, which --verbose says
+                self._status_said = True
+                notes.append(f"Apple reports no problem with "
+                             f"{_service(self.flow.service_status)} right now.")
+        questions = (position.check.questions if position.check is not None
+                     else self.flow.triage)
+        if any(q.suggest is not None and q.id not in self.given.answers for q in questions):
+            # This check's question will wait this long for the reading anyway: waiting
+            # here puts the note at the check's heading, not in the middle of it. If it
+            # takes longer still, the question says it (prompts.base.look_before).
+            readings.start()
+            readings.reading(SUGGESTION_WAIT)
+            note = readings.take_note()
+            if note:
+                notes.append(note)
+        return notes
+
+
+def _service(services: tuple[str, ...]) -> str:
+    # The first service is the one the flow is about. Apple's status page calls iCloud
+    # Photos "Photos"; a person knows it by its full name.
+    return "iCloud Photos" if services[0] == "Photos" else services[0]
+
+
+def _numbers(numbers: list[int]) -> str:
+    """'1', '1 and 3', '1 to 4 and 6': three or more in a row as a range."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    parts: list[str] = []
+    for run in runs:
+        parts += [f"{run[0]} to {run[-1]}"] if len(run) >= 3 else [str(n) for n in run]
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
+def answered_ahead(flow: Flow, given: GivenAnswers, said: dict[str, str],
+                   only: Collection[str] | None) -> list[int]:
+    """The numbers (as this session numbers them) of the checks that no question will be
+    asked in, every answer coming from the command line.
+
+    Found by walking the flow with the answers given ahead and the person's so far, the
+    others left open. A question whose condition names an open one may yet be asked,
+    so its check is not counted; nor is a check the person already answered in.
+    """
+    left_open: set[str] = set()
+
+    class Ahead:
+        def known(self, question: Question) -> Reply | None:
+            if question.id in given.answers:
+                return Reply(given.answers[question.id],
+                             given.origins.get(question.id, Origin.FLAG))
+            if question.id in said:
+                return Reply(said[question.id])
+            return None
+
+        def ask(self, question: Question, position: Position) -> Reply:
+            reply = self.known(question)
+            if reply is None:
+                left_open.add(question.id)
+                return Reply(Answer.SKIP)  # routes nowhere, and decides no condition
+            return reply
+
+        def fixed_now(self, result: CheckResult, position: Position) -> Fix:
+            return Fix.NOT_ASKED  # the walk goes on, as it does when a fix did not help
+
+    result = walk(flow, Ahead(), only)
+    asked = {q.question.id for c in result.checks for q in c.questions if q.answer}
+    uncertain = set(left_open)
+    for question in flow.all_questions():  # a condition names an earlier question
+        if question.id not in asked and any(c.question in uncertain for c in question.when):
+            uncertain.add(question.id)
+    may_ask = left_open | {q for q in uncertain if q not in given.answers and q not in said}
+    numbers = []
+    for number, check in enumerate(result.checks, start=1):
+        if check.status in (Status.NOT_RUN, Status.NOT_REACHED):
+            continue
+        answered = [q for q in check.questions if q.answer is not None]
+        if (answered and not any(q.question.id in may_ask for q in check.questions)
+                and all(q.source in _COMMAND_LINE for q in answered)):
+            numbers.append(number)
+    return numbers
