@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 from pathlib import Path
 
 import pytest
@@ -76,6 +77,49 @@ def test_every_command_and_option_has_help(name: str | None) -> None:
     assert result.exit_code == 0 and "Usage:" in result.stdout
 
 
+def main_help(monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("COLUMNS", "80")
+    result = invoke("--help")
+    assert result.exit_code == 0
+    return result.stdout
+
+
+def test_help_lists_the_commands_without_cutting_them_short(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    listing = main_help(monkeypatch).split("\nCommands:\n")[1].split("\n\n")[0]
+    assert listing.splitlines() == [
+        "  list      List the checks and question ids, and what passes them.",
+        "  validate  Check flow files: FILE:LINE: message for each problem.",
+        "  schema    Print the JSON Schema of flow files (for editor completion).",
+    ]
+
+
+def help_examples(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The examples at the end of --help, as (what, command) lines."""
+    text = main_help(monkeypatch)
+    assert max(len(line) for line in text.splitlines()) <= 80
+    return [line for line in text.split("\n  Examples:\n\n")[1].splitlines() if line]
+
+
+def test_help_ends_with_examples_one_a_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    examples = help_examples(monkeypatch)
+    assert examples[:4] == [
+        "    Be asked one question at a time, in a terminal:",
+        "      icloud-fix",
+        "    A script checks one thing, answered by flags (exit 1: it failed):",
+        "      icloud-fix --non-interactive --only restart --answer restart-done=no",
+    ]
+    assert len(examples) == 10
+    # As it says: the scripted example runs, and its one check fails.
+    result = invoke(*shlex.split(examples[3])[1:])
+    assert result.exit_code == 1, result.stderr
+
+
+def test_readme_shows_the_examples_of_help(monkeypatch: pytest.MonkeyPatch) -> None:
+    block = next(b for b in code_blocks("text") if "Be asked one question" in b)
+    assert block.splitlines() == [line[4:] for line in help_examples(monkeypatch)]
+
+
 def test_readme_reliability_counts_are_true() -> None:
     from test_properties import SETTINGS
 
@@ -104,3 +148,14 @@ def test_readme_picture_is_drawn_by_the_current_renderer() -> None:
                          text=True, check=False)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "![" in README and "(docs/session.svg)" in README
+
+
+def test_readme_transcript_is_what_a_session_shows() -> None:
+    # Print the whole session with: python scripts/readme_transcript.py
+    import subprocess
+    import sys
+
+    script = Path(__file__).parent.parent / "scripts" / "readme_transcript.py"
+    run = subprocess.run([sys.executable, str(script), "--check"], capture_output=True,
+                         text=True, check=False, timeout=120)
+    assert run.returncode == 0, run.stdout + run.stderr
