@@ -396,3 +396,22 @@ def test_markdown_report_says_whether_it_was_resolved() -> None:
     assert "### Restart" in out and "Settings > General > Shut Down" in out
     out = invoke("--non-interactive", *answer_flags(answers), "--format", "markdown").stdout
     assert "- Resolved: no" in out
+
+
+@pytest.mark.parametrize(("args", "line"), [
+    (["--format", "xml"], "icloud-fix: Invalid value for '--format' / '-f': 'xml' is not one "
+     "of 'text', 'json', 'markdown'. (see 'icloud-fix --help')"),
+    (["validate"], "icloud-fix: Missing argument 'FILE...'. (see 'icloud-fix validate --help')"),
+    (["list", "--zzzz"], "icloud-fix: No such option: --zzzz (see "
+     "'icloud-fix list --help')"),
+])
+def test_usage_errors_are_one_line_like_every_error(args: list[str], line: str) -> None:
+    import subprocess
+
+    from helpers import installed_command
+
+    run = subprocess.run([installed_command(), *args], capture_output=True, text=True,
+                         stdin=subprocess.DEVNULL, check=False, timeout=30)
+    assert run.returncode == 2
+    assert run.stderr == line + "\n"
+    assert run.stdout == ""

@@ -396,8 +396,27 @@ def _silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
 
 
+def _show_click_error(self: Exception, file: object = None) -> None:
+    """A usage error (an unknown option, a bad value) as one line like every other
+    error, instead of click's usage block ending in "Error: ..."."""
+    ctx = getattr(self, "ctx", None)
+    hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+    message = self.format_message()  # type: ignore[attr-defined]
+    sys.stderr.write(error_lines(one_line(message) + hint))
+
+
+def _one_line_usage_errors() -> None:
+    # typer vendors click (typer<0.29) and prints its errors with show(); these two
+    # classes are every error click reports.
+    from typer._click import exceptions
+
+    exceptions.ClickException.show = _show_click_error  # type: ignore[method-assign]
+    exceptions.UsageError.show = _show_click_error  # type: ignore[method-assign]
+
+
 def main() -> None:
     """Entry point of the icloud-fix command."""
+    _one_line_usage_errors()
     # SIGINT, SIGTERM and SIGHUP end a session the way Ctrl-C does: the terminal is
     # restored and the answers so far are kept. The first signal decides the exit code.
     stopping.install()
