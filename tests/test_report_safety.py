@@ -337,7 +337,9 @@ PIECES = st.sampled_from([
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(PIECES, min_size=1, max_size=20).map("".join).filter(str.strip))
+# At most 200 characters: the text also goes into a check title and a choice label.
+@given(st.lists(PIECES, min_size=1, max_size=20).map("".join)
+       .filter(lambda text: text.strip() and len(text) <= 200))
 def test_any_markdown_in_the_flow_is_shown_as_text(hostile: str) -> None:
     flow = load_text(hostile_flow(hostile), "demo.yaml")
     answers = parse_flags(["triage-q=odd", "q-one=no", "q-two=odd"], flow)
