@@ -167,3 +167,19 @@ def test_fish_completes_the_ids() -> None:
     assert (run.returncode, run.stdout, run.stderr) == (0, "ios-update\n", "")
     run = asked_by("fish", "icloud-fix --answer restart", _TYPER_COMPLETE_FISH_ACTION="get-args")
     assert run.stdout == "restart-done=\n"
+
+
+def test_completion_options_are_built_only_where_they_can_be_used(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """They look up the parent shell when built (about 13 ms): a scripted run skips them;
+    --help, the two options themselves and a shell asking for completions get them."""
+    from icloud_fix.cli import _completion_options_wanted
+
+    monkeypatch.delenv("_ICLOUD_FIX_COMPLETE", raising=False)
+    assert not _completion_options_wanted(["icloud-fix", "--non-interactive", "-a", "x=yes"])
+    for argv in (["icloud-fix", "--help"], ["icloud-fix", "list", "-h"],
+                 ["icloud-fix", "--install-completion", "bash"],
+                 ["icloud-fix", "--show-completion=zsh"]):
+        assert _completion_options_wanted(argv), argv
+    monkeypatch.setenv("_ICLOUD_FIX_COMPLETE", "complete_bash")
+    assert _completion_options_wanted(["icloud-fix"])

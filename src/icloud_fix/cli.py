@@ -414,8 +414,18 @@ def _one_line_usage_errors() -> None:
     exceptions.UsageError.show = _show_click_error  # type: ignore[method-assign]
 
 
+def _completion_options_wanted(argv: list[str]) -> bool:
+    """Whether this run may use typer's --install-completion / --show-completion (or
+    show them in --help): building them looks up the parent shell, about 13 ms that a
+    scripted run must not pay."""
+    words = ("--install-completion", "--show-completion", "--help", "-h")
+    return (any(arg.split("=", 1)[0] in words for arg in argv[1:])
+            or "_ICLOUD_FIX_COMPLETE" in os.environ)
+
+
 def main() -> None:
     """Entry point of the icloud-fix command."""
+    app._add_completion = _completion_options_wanted(sys.argv)
     _one_line_usage_errors()
     # SIGINT, SIGTERM and SIGHUP end a session the way Ctrl-C does: the terminal is
     # restored and the answers so far are kept. The first signal decides the exit code.
