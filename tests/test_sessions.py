@@ -165,35 +165,6 @@ def interrupted_after_first_check(cwd: Path, *args: str) -> None:
     assert finish(child)[0] == 130
 
 
-def test_resume_and_fresh_without_asking(tmp_path: Path) -> None:
-    steps = write_flow(tmp_path, """
-        format: 1
-        id: two
-        title: Two
-        version: "1"
-        checks:
-          - id: one
-            title: One
-            questions:
-              - {id: one-ok, prompt: One fine?, pass_answer: "yes", remediation: Fix one.}
-          - id: two
-            title: Two
-            questions:
-              - {id: two-ok, prompt: Two fine?, pass_answer: "yes", remediation: Fix two.}
-    """)
-    interrupted_after_first_check(tmp_path, "--steps", str(steps))
-    child = start(tmp_path, "--steps", str(steps), "--resume")
-    child.expect_exact("Check 2 of 2")
-    assert "Continue where" not in child.before and "Check 1 of 2" not in child.before
-    child.send(CTRL_C)
-    finish(child)
-    child = start(tmp_path, "--steps", str(steps), "--fresh")
-    child.expect_exact("Check 1 of 2")
-    assert "Continue where" not in child.before
-    child.send(CTRL_C)
-    finish(child)
-
-
 TWO_CHECKS = """
     format: 1
     id: two
@@ -209,6 +180,21 @@ TWO_CHECKS = """
         questions:
           - {id: two-ok, prompt: Two fine?, pass_answer: "yes", remediation: Fix two.}
 """
+
+
+def test_resume_and_fresh_without_asking(tmp_path: Path) -> None:
+    steps = write_flow(tmp_path, TWO_CHECKS)
+    interrupted_after_first_check(tmp_path, "--steps", str(steps))
+    child = start(tmp_path, "--steps", str(steps), "--resume")
+    child.expect_exact("Check 2 of 2")
+    assert "Continue where" not in child.before and "Check 1 of 2" not in child.before
+    child.send(CTRL_C)
+    finish(child)
+    child = start(tmp_path, "--steps", str(steps), "--fresh")
+    child.expect_exact("Check 1 of 2")
+    assert "Continue where" not in child.before
+    child.send(CTRL_C)
+    finish(child)
 
 
 def test_a_session_that_finishes_leaves_another_sessions_answers(
