@@ -20,6 +20,9 @@ def icloud_fix_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
     # No test reaches Apple: port 9 on this machine refuses at once.
     monkeypatch.setenv("ICLOUD_FIX_STATUS_URL", "http://127.0.0.1:9/status.js")
     monkeypatch.setenv("ICLOUD_FIX_VERSIONS_URL", "http://127.0.0.1:9/pmv")
+    # A session may save a report in the folder it runs in: never in the checkout.
+    work = tmp_path_factory.mktemp("cwd")
+    monkeypatch.chdir(work)
     return home
 
 

@@ -138,7 +138,8 @@ def test_a_routing_choice_asks_its_check_first_and_the_report_says_so(printer: P
     assert code == 1
     assert doc["outcome"] == "problems_found"
     assert doc["triage"] == [
-        {"id": "light", "answer": "blinking-orange", "passed": None, "source": "flag"}]
+        {"id": "light", "text": "What does the light on the printer show?",
+         "answer": "blinking-orange", "passed": None, "source": "flag"}]
     assert [c["id"] for c in doc["checks"]] == ["paper", "power"]
     assert statuses(doc) == [
         ("paper", "failed", [("paper-state", "jammed", False), ("paper-jam-cleared", "no", False)]),
@@ -173,7 +174,8 @@ def test_checks_not_reached_come_after_those_asked(printer: Path) -> None:
     assert [(c["id"], c["status"]) for c in doc["checks"]] == [
         ("paper", "fixed"), ("power", "not_reached")]
     assert doc["checks"][1]["questions"] == [
-        {"id": "power-on", "answer": None, "passed": None, "source": None}]
+        {"id": "power-on", "text": "Is the printer switched on?", "answer": None,
+         "passed": None, "source": None}]
 
 
 def test_a_pass_choice_passes_and_skips_the_question_that_needs_another(printer: Path) -> None:
@@ -183,8 +185,9 @@ def test_a_pass_choice_passes_and_skips_the_question_that_needs_another(printer:
     paper = doc["checks"][1]
     assert paper["status"] == "passed" and paper["remediation"] == []
     # `when: {paper-state: [jammed, empty]}` does not hold for full: not asked.
-    assert paper["questions"][1] == {"id": "paper-jam-cleared", "answer": None, "passed": None,
-                                     "source": None}
+    assert paper["questions"][1] == {"id": "paper-jam-cleared",
+                                     "text": "Did you open the back cover?", "answer": None,
+                                     "passed": None, "source": None}
 
 
 @pytest.mark.parametrize("state", ["jammed", "empty"])
@@ -211,7 +214,9 @@ def test_a_condition_on_one_choice(router: Path, lamp: str, asked: bool) -> None
     code, doc = report(router, *given)
     power = next(c for c in doc["checks"] if c["id"] == "power")
     assert power["questions"][0]["answer"] == ("no" if asked else None)
-    assert (power["status"], code) == (("failed", 1) if asked else ("passed", 0))
+    # Not asked: nothing was checked, so the check did not run rather than pass.
+    assert (power["status"], power["ruled_out"], code) == (
+        ("failed", False, 1) if asked else ("not_run", True, 0))
 
 
 def test_a_failing_choice_shows_the_fix_and_its_label_in_the_text_report(printer: Path) -> None:
@@ -249,7 +254,10 @@ def test_the_markdown_report_shows_each_choice_by_its_label(printer: Path) -> No
     assert ("### Paper\n\n- What is in the paper tray? **A crumpled sheet**\n"
             "- Did you open the back cover? **no**\n") in md
     assert "blinking-orange" not in md and "jammed" not in md
-    assert "## Fixes shown\n\n### Paper\n\n1. Clear the tray and load fresh paper.\n" in md
+    assert ("## Fixes to try, in order\n\n### Paper\n\n"
+            "You answered: What is in the paper tray? **A crumpled sheet**\n\n"
+            "You answered: Did you open the back cover? **no**\n\n"
+            "1. Clear the tray and load fresh paper.\n") in md
 
 
 def test_an_unknown_choice_is_refused_with_the_ids_and_a_suggestion(printer: Path) -> None:
@@ -303,7 +311,8 @@ def test_choices_in_an_answers_file(printer: Path, tmp_path: Path) -> None:
     answers.write_text("light: off\npower-on: no\npaper-state: full\n", encoding="utf-8")
     code, doc = report(printer, "--answers", str(answers))
     assert code == 1
-    assert doc["triage"] == [{"id": "light", "answer": "off", "passed": None, "source": "file"}]
+    assert doc["triage"] == [{"id": "light", "text": "What does the light on the printer show?",
+                              "answer": "off", "passed": None, "source": "file"}]
     assert statuses(doc) == [("power", "failed", [("power-on", "no", False)]),
                              ("paper", "passed", [("paper-state", "full", True),
                                                   ("paper-jam-cleared", None, None)])]
@@ -439,7 +448,7 @@ def asked(child: pexpect.spawn, question: str, keys: str) -> None:
 
 
 TRIAGE = ("What does the light on the printer show?",
-          "(press 1-3 to pick, s = not sure, h = explain)")
+          "(press 1-3 to pick, s = not sure, h = explain, b = back)")
 
 
 def triage(child: pexpect.spawn, key: str) -> None:
@@ -458,7 +467,7 @@ def test_the_triage_is_asked_first_with_numbers_and_routes_to_its_check(
     child.send("2")
     child.expect_exact("Check 1 of 2 - Paper")
     asked(child, "What is in the paper tray?",
-          "(press 1-3 to pick, s = not sure, arrows + Enter also work)")
+          "(press 1-3 to pick, s = not sure, b = back, arrows + Enter also work)")
     answer(child, "3) A crumpled sheet", "3")
     answer(child, "Did you open the back cover?", "n")
     child.expect_exact("How to fix: Paper")
@@ -474,7 +483,8 @@ def test_the_triage_is_asked_first_with_numbers_and_routes_to_its_check(
             "--answer=paper-jam-cleared=no --answer=power-on=yes") in " ".join(out.split())
     doc = json.loads((Path(child.cwd) / "report.json").read_text(encoding="utf-8"))
     assert doc["triage"] == [
-        {"id": "light", "answer": "blinking-orange", "passed": None, "source": "prompt"}]
+        {"id": "light", "text": "What does the light on the printer show?",
+         "answer": "blinking-orange", "passed": None, "source": "prompt"}]
     assert [c["id"] for c in doc["checks"]] == ["paper", "power"]
 
 
@@ -492,9 +502,9 @@ def test_a_fix_that_works_ends_the_session_resolved(session, printer: Path) -> N
 
 def test_arrows_and_enter_pick_a_choice(session, printer: Path) -> None:
     child = session("--steps", str(printer))
-    triage(child, DOWN + DOWN + ENTER)  # Off: the power check first
+    triage(child, DOWN + DOWN + DOWN + ENTER)  # Off: arrow 1 = 1st choice
     answer(child, "Check 1 of 2 - Power", "y")
-    answer(child, "Check 2 of 2 - Paper", DOWN + ENTER)  # Nothing: fails
+    answer(child, "Check 2 of 2 - Paper", DOWN + DOWN + ENTER)  # Nothing: fails
     answer(child, "Did you open the back cover?", "y")
     answer(child, "Is the problem solved now?", "n")
     code, out = finish(child)
@@ -521,7 +531,7 @@ def test_labels_with_different_initials_are_picked_by_letter(
         session, router: Path, key: str) -> None:
     child = session("--steps", str(router))
     asked(child, "Which lamp is lit on the router?",
-          "(press g, r or n to pick, s = not sure, arrows + Enter also work)")
+          "(press g, r or n to pick, s = not sure, b = back, arrows + Enter also work)")
     for line in ("g) Green lamp", "r) Red lamp", "n) No lamp", "s) Not sure / skip"):
         child.expect_exact(line)
     child.send(key)
@@ -533,7 +543,8 @@ def test_labels_with_different_initials_are_picked_by_letter(
     assert "Which lamp is lit on the router? Red lamp" in out
     # plugged-in is asked only for a dark lamp: Power has nothing to ask.
     assert "Check 2 of 2" not in out and "Is the router plugged in?" not in out
-    assert re.search(r"1\s+Cable\s+✗ FAILED", out) and re.search(r"2\s+Power\s+✓ passed", out)
+    assert re.search(r"1\s+Cable\s+✗ FAILED", out) and re.search(r"2\s+Power\s+· did not apply",
+                                                                  out)
 
 
 def test_ctrl_c_after_the_triage_keeps_the_answer_for_the_next_run(
@@ -579,8 +590,9 @@ def test_plain_takes_a_number_or_an_id_and_h(printer: Path, tmp_path: Path) -> N
     assert ("How to answer: type y for yes or n for no (for a question with a numbered "
             "list, the number of your answer), then press Enter. Type s if you are not sure: "
             "the question is skipped. Type h to have a question explained, where there is "
-            "more to say. Before the checks") in " ".join(out.split())
-    assert ("more to say.\n"
+            "more to say. Type b to go back one question and answer it again. Before the "
+            "checks") in " ".join(out.split())
+    assert ("answer it again.\n"
             "\n"
             "Before the checks\n"
             "  1. Steady green (steady)\n"
@@ -606,7 +618,7 @@ def test_plain_asks_again_for_what_is_no_choice(printer: Path, tmp_path: Path) -
     run = run_plain(printer, "4\nOff\ny\n1\n", tmp_path)
     assert run.returncode == 0
     again = ("Please type a number from 1 to 3, the word in brackets after a choice, "
-             "s (not sure) or h (help).\n")
+             "s (not sure), h (help) or b (back one question).\n")
     assert run.stdout.count(again) == 1  # 4 is not on the list; Off is taken as off
     assert run.stdout.index("Check 1 of 2 - Power") < run.stdout.index("Check 2 of 2 - Paper")
     assert "Every check passed." in run.stdout
@@ -665,13 +677,13 @@ def test_a_question_with_forty_choices_is_asked(tmp_path: Path) -> None:
     # More choices than questionary can draw shortcuts for: it used to crash (exit 70).
     flow = one_question_flow(tmp_path, [f"{{id: c{n}, label: Same {n}}}" for n in range(40)])
     assert rich_ask(flow, "3")[0] == "c2"
-    assert rich_ask(flow, DOWN * 12 + ENTER)[0] == "c12"
+    assert rich_ask(flow, DOWN * 13 + ENTER)[0] == "c12"
 
 
 def test_the_help_of_choices_is_offered_without_help_on_the_question(tmp_path: Path) -> None:
     flow = one_question_flow(tmp_path, ["{id: apple, label: Apple, help: A fruit.}",
                                         "{id: bread, label: Bread}"])
-    answer_, screen = rich_ask(flow, "hb")
+    answer_, screen = rich_ask(flow, "h2")
     assert answer_ == "bread"
     assert "Apple: A fruit." in screen
     run = run_plain(flow, "h\n1\n", tmp_path)
@@ -703,7 +715,7 @@ def test_a_choice_id_that_is_a_number_alone_is_refused(tmp_path: Path) -> None:
         f"icloud-fix: {path}:13: 'id' cannot be a number alone ('2'): a typed number picks a "
         "choice by its place in the list; use a word, such as 'one-bar'",
         f"icloud-fix: {path}:13: 'id' cannot be 's': it is reserved for the keys every question "
-        "has (s and skip for \"not sure\", h for help)",
+        "has (s and skip for \"not sure\", h for help, b and back to go back a question)",
     ]
 
 

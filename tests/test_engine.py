@@ -177,9 +177,40 @@ def test_a_check_left_unasked_by_a_not_sure_answer_is_skipped(tmp_path: Path) ->
     """))
     not_sure = run(flow, FakeSource({"uses-wifi": S}))
     assert statuses(not_sure) == {"setup": "skipped", "wifi": "skipped"}
-    # A real "no" settles it: the Wi-Fi question does not apply, nothing is wrong.
+    # A real "no" settles it: the Wi-Fi question does not apply. Nothing was asked in
+    # that check, so it was not run (never "passed"), and nothing is wrong.
     no = run(flow, FakeSource({"uses-wifi": N}))
-    assert statuses(no) == {"setup": "passed", "wifi": "passed"}
+    assert statuses(no) == {"setup": "passed", "wifi": "not_run"}
+    assert no.checks[1].ruled_out and no.outcome is Outcome.NO_PROBLEM_FOUND
+
+
+def test_a_check_where_nothing_applied_is_not_run_and_alone_is_inconclusive(
+        tmp_path: Path) -> None:
+    flow = load_file(write_flow(tmp_path, """
+        format: 1
+        id: demo
+        title: Demo
+        version: "1"
+        checks:
+          - id: setup
+            title: Setup
+            questions:
+              - id: uses-wifi
+                prompt: On Wi-Fi?
+                informational: true
+          - id: wifi
+            title: Wi-Fi
+            questions:
+              - id: wifi-light
+                prompt: Light on?
+                when: {uses-wifi: "yes"}
+                pass_answer: "yes"
+                remediation: Turn on Wi-Fi.
+    """))
+    # --only wifi, with the question it depends on answered "no" ahead: nothing asked.
+    result = run(flow, FakeSource({"uses-wifi": N}), only={"wifi"})
+    assert statuses(result) == {"setup": "not_run", "wifi": "not_run"}
+    assert result.outcome is Outcome.INCONCLUSIVE and result.exit_code == 3
 
 
 ROUTED = """

@@ -366,8 +366,8 @@ def test_plain_mode_offers_the_suggestion_on_enter(tmp_path: Path, feeds: str) -
              'the bar nearly full, or you saw "iPhone Storage Full")? (Enter = yes as '
              'suggested) ')
     # The reply names Enter too, the one key that takes the suggestion.
-    assert (f"{asked}maybe\nPlease type y (yes), n (no), s (not sure), h (help) or Enter "
-            f"(yes, as suggested).\n{asked}\n") in out
+    assert (f"{asked}maybe\nPlease type y (yes), n (no), s (not sure), h (help), b (back one "
+            f"question) or Enter (yes, as suggested).\n{asked}\n") in out
     assert ("  From your iPhone: Your iPhone 14 Pro has iOS 17.5.1; the latest for it is "
             "18.1. Suggested answer: no.\n") in out
     assert ("  From your iPhone: Your iPhone reports it is plugged in and charging, battery "

@@ -12,11 +12,16 @@ from prompt_toolkit.output import DummyOutput
 from helpers import PASSING, TerminalScreen
 from icloud_fix.answers import GivenAnswers, ScriptedAnswers, parse_flags
 from icloud_fix.engine import (
+    CheckResult,
+    Fix,
+    GoBack,
     Outcome,
     Position,
     PromptUnavailable,
+    QuestionResult,
     Reply,
     SessionInterrupted,
+    Status,
     run,
 )
 from icloud_fix.flow import Answer, Flow
@@ -58,14 +63,52 @@ def first(flow: Flow) -> tuple:
     return check.questions[0], Position(1, len(flow.checks), check)
 
 
+UP = "\x1b[A"
+
+
 @pytest.mark.parametrize(
     ("typed", "answer"),
     [("y", Answer.YES), ("n", Answer.NO), ("s", Answer.SKIP), ("Y", Answer.YES),
-     (ENTER, Answer.YES), (DOWN + ENTER, Answer.NO), (DOWN + DOWN + ENTER, Answer.SKIP)],
+     # The pointer starts on no answer: Enter alone answers nothing, the next key does.
+     (ENTER + "n", Answer.NO), (ENTER + ENTER + "y", Answer.YES),
+     # The first arrow puts it on the first answer (down) or the last (up).
+     (DOWN + ENTER, Answer.YES), (DOWN + DOWN + ENTER, Answer.NO),
+     (DOWN + DOWN + DOWN + ENTER, Answer.SKIP), (UP + UP + ENTER, Answer.SKIP)],
 )
 def test_one_key_answers(flow: Flow, keys, typed: str, answer: Answer) -> None:
     question, position = first(flow)
     assert keys(typed).ask(question, position) == answer
+
+
+def test_enter_alone_says_which_keys_answer(flow: Flow) -> None:
+    terminal = TerminalScreen(columns=80)
+    assert asked_on(terminal, flow, ENTER + "n") == Answer.NO
+    # Once answered, the question and its answer stay; the hint Enter drew goes.
+    shown = " ".join(" ".join(terminal.lines()).split())
+    assert shown == "? Is Low Power Mode on? (The battery icon at the top of the screen is " \
+        "yellow.) No"
+
+
+@pytest.mark.parametrize(("typed", "fix"), [(ENTER + ENTER + "n", Fix.DID_NOT_WORK),
+                                            (DOWN + ENTER, Fix.WORKED),
+                                            (ENTER + "w", Fix.NOT_YET)])
+def test_the_sync_now_question_has_no_preselected_answer(flow: Flow, keys, typed: str,
+                                                         fix: Fix) -> None:
+    question, position = first(flow)
+    failed = CheckResult(position.check, Status.FAILED,
+                         (QuestionResult(question, Answer.YES, False),))
+    assert keys(typed).fixed_now(failed, position) is fix
+
+
+@pytest.mark.parametrize("typed", ["b", "B"])
+def test_b_goes_back(flow: Flow, keys, typed: str) -> None:
+    question, position = first(flow)
+    with pytest.raises(GoBack):
+        keys(typed).ask(question, position)
+    failed = CheckResult(position.check, Status.FAILED,
+                         (QuestionResult(question, Answer.YES, False),))
+    with pytest.raises(GoBack):
+        keys(typed).fixed_now(failed, position)
 
 
 def test_position_is_shown(flow: Flow, keys, screen: io.StringIO) -> None:

@@ -161,7 +161,8 @@ class Asked:
 
 def keys_line(question: Question) -> str:
     """The keys line of a question of the built-in flow, as a person reads it."""
-    explain = "h = explain" if has_help(question) else "arrows + Enter also work"
+    explain = "h = explain, b = back" if has_help(question) else \
+        "b = back, arrows + Enter also work"
     if question.kind == "choice":
         return f"(press 1-{len(question.choices)} to pick, s = not sure, {explain})"
     return f"(y = yes, n = no, s = not sure, {explain})"
@@ -182,7 +183,8 @@ def the_questions(flow: Flow) -> dict[str, Asked]:
         asked[question.id] = Asked(question.prompt.strip(), keys_line(question), picks,
                                    help_of(question))
     asked["sync-now"] = Asked(" ".join(flow.after_fix_question.split()),
-                              "(y = yes, n = no, w = not yet)", list(FIX_OPTIONS), [])
+                              "(y = yes, n = no, w = not yet, b = back)", list(FIX_OPTIONS),
+                              [])
     asked["save"] = Asked(SAVE, "(Y/n)", [], [])
     return asked
 

@@ -54,13 +54,18 @@ def replay(printed: str, cwd: Path) -> dict:
     return report
 
 
-def same_result(session: dict, replayed: dict) -> None:
+def same_result(session: dict, replayed: dict, given_by: str = "flag") -> None:
     assert replayed["outcome"] == session["outcome"]
     assert replayed["resolved_by"] == session["resolved_by"]
     assert statuses(replayed) == statuses(session)
     # The session's answers were typed; the replay's come from flags.
     assert {q["source"] for c in session["checks"] for q in c["questions"]} <= {"prompt", None}
-    assert {q["source"] for c in replayed["checks"] for q in c["questions"]} <= {"flag", None}
+    assert {q["source"] for c in replayed["checks"] for q in c["questions"]} <= {given_by, None}
+    # What was said of each fix tried, and what to do next, come back the same.
+    assert [c.get("fix_tried") for c in replayed["checks"]] == \
+        [c.get("fix_tried") for c in session["checks"]]
+    assert replayed["next_step"] == session["next_step"]
+    assert replayed["escalation"] == session["escalation"]
 
 
 # Each session: the keys typed in order (question by question), and the exit code. The
@@ -82,16 +87,26 @@ SESSIONS = {
 @pytest.mark.parametrize("name", SESSIONS)
 def test_the_printed_command_replays_the_session(tmp_path: Path, name: str) -> None:
     keys, code = SESSIONS[name]
-    child = start(tmp_path, "--output", "session.json")
+    child = start(tmp_path, "--output", "session.json", "--save-answers", "answers.yaml")
     for key in keys:
         child.expect(r"\? ")  # every prompt, flow question or "sync now?", starts so
         child.send(key)
     exit_code, out = finish(child)
     assert exit_code == code
     session = json.loads((tmp_path / "session.json").read_text(encoding="utf-8"))
-    replayed = replay(out, tmp_path)
-    assert replayed["exit_code"] == code
-    same_result(session, replayed)
+    if name == "resolved":
+        # Nothing left to do: no command to run again is shown.
+        assert "without questions" not in out and "--non-interactive" not in out
+    else:
+        replayed = replay(out, tmp_path)
+        assert replayed["exit_code"] == code
+        same_result(session, replayed)
+    # The saved answers, fixes tried and "resolved by" included, replay it as well.
+    run = subprocess.run([installed_command(), "--non-interactive", "--answers",
+                          "answers.yaml", "--format", "json"], cwd=tmp_path,
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == code, run.stderr
+    same_result(session, json.loads(run.stdout), given_by="file")
 
 
 def test_replay_of_a_custom_flow_and_only(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from icloud_fix.engine import (
     AnswerSource,
     CheckResult,
     Fix,
+    Helped,
     Origin,
     Position,
     Reply,
@@ -29,16 +30,28 @@ LIST_HINT = "'icloud-fix list' shows every question id"
 _SUGGESTIONS = 20
 
 
+# The keys of an answers file that are not question ids (ids are kebab-case, so no
+# question can have these names): the fixes tried, as --fix-tried and --resolved-by.
+FIXES_KEY = "fixes_tried"
+RESOLVED_KEY = "resolved_by"
+# What --fix-tried and an answers file's fixes_tried take, and what each means.
+HELPED_WORDS = {"no": Helped.NO, "not_yet": Helped.NOT_YET, "not-yet": Helped.NOT_YET}
+HELPED_ACCEPTED = "no (tried, it did not help) or not_yet (tried, it takes time to show)"
+
+
 @dataclass(frozen=True)
 class GivenAnswers:
-    """Answers given ahead, by question id, with where each came from."""
+    """Answers given ahead, by question id, with where each came from, and the fixes
+    already tried, by check id, with whether they helped."""
 
     answers: dict[str, str] = field(default_factory=dict)
     origins: dict[str, Origin] = field(default_factory=dict)
+    fixes: dict[str, Helped] = field(default_factory=dict)
 
     def __or__(self, later: GivenAnswers) -> GivenAnswers:
         """These answers, with ``later`` winning where both answer a question."""
-        return GivenAnswers({**self.answers, **later.answers}, {**self.origins, **later.origins})
+        return GivenAnswers({**self.answers, **later.answers}, {**self.origins, **later.origins},
+                            {**self.fixes, **later.fixes})
 
 
 class _Questions:
@@ -101,6 +114,52 @@ def parse_flags(flags: list[str], flow: Flow) -> GivenAnswers:
     return GivenAnswers(answers, dict.fromkeys(answers, Origin.FLAG))
 
 
+def parse_fix_flags(flags: list[str], resolved_by: str | None, flow: Flow) -> GivenAnswers:
+    """Fixes tried, from repeated ``--fix-tried CHECK=no|not_yet`` and ``--resolved-by
+    CHECK`` (whose fix solved the problem)."""
+    fixes: dict[str, Helped] = {}
+    problems: list[Problem] = []
+    for flag in flags:
+        check, sep, word = flag.partition("=")
+        check = check.strip()
+        helped = HELPED_WORDS.get(word.strip().lower())
+        problem = _fix_problem(flow, check, word, helped, sep == "=")
+        if problem is not None:
+            problems.append(Problem("--fix-tried", None, problem))
+        elif helped is not None:
+            fixes[check] = helped
+    if resolved_by is not None:
+        problem = _unknown_check(flow, resolved_by)
+        if problem is not None:
+            problems.append(Problem("--resolved-by", None, problem))
+        else:
+            fixes[resolved_by] = Helped.YES
+    if problems:
+        raise InputFileError(problems)
+    return GivenAnswers(fixes=fixes)
+
+
+def _unknown_check(flow: Flow, check: str) -> str | None:
+    known = flow.check_ids()
+    if check in known:
+        return None
+    return (f"unknown check id '{shorten(check)}'{did_you_mean(check, known)}; the checks "
+            f"are {', '.join(known[:20])}{', ...' if len(known) > 20 else ''}")
+
+
+def _fix_problem(flow: Flow, check: str, word: str, helped: Helped | None, has_sep: bool
+                 ) -> str | None:
+    if not has_sep or not check:
+        return (f"'{shorten(check + ('=' if has_sep else '') + word)}' must look like "
+                f"CHECK=no or CHECK=not_yet, for example --fix-tried {flow.check_ids()[0]}=no")
+    unknown = _unknown_check(flow, check)
+    if unknown is not None:
+        return unknown
+    if helped is None:
+        return f"{shorten(word)!r} is not how a fix helped; use {HELPED_ACCEPTED}"
+    return None
+
+
 def load_file(path: Path, flow: Flow) -> GivenAnswers:
     """Answers from a YAML or JSON mapping of question id to answer."""
     source = str(path)
@@ -113,8 +172,12 @@ def load_file(path: Path, flow: Flow) -> GivenAnswers:
             f"'{': '.join(_example(flow))}'; found {describe(document)}"))])
     questions = _Questions(flow)
     answers: dict[str, str] = {}
+    fixes: dict[str, Helped] = {}
     problems: list[Problem] = []
     for qid, entry in document.entries.items():
+        if qid in (FIXES_KEY, RESOLVED_KEY):
+            problems += _file_fixes(source, flow, qid, entry.value, fixes)
+            continue
         question = questions.by_id.get(qid)
         if question is None:
             problems.append(Problem(source, entry.key_line, questions.unknown(qid)))
@@ -133,7 +196,38 @@ def load_file(path: Path, flow: Flow) -> GivenAnswers:
         answers[qid] = answer
     if problems:
         raise InputFileError(problems)
-    return GivenAnswers(answers, dict.fromkeys(answers, Origin.FILE))
+    return GivenAnswers(answers, dict.fromkeys(answers, Origin.FILE), fixes)
+
+
+def _file_fixes(source: str, flow: Flow, key: str, value: object,
+                fixes: dict[str, Helped]) -> list[Problem]:
+    """An answers file's ``resolved_by: CHECK`` or ``fixes_tried: {CHECK: no|not_yet}``,
+    into fixes; the problems found."""
+    line = getattr(value, "line", None)
+    if key == RESOLVED_KEY:
+        if not isinstance(value, Scalar):
+            return [Problem(source, line, f"'{RESOLVED_KEY}' must be a check id, such as "
+                            f"'{flow.check_ids()[0]}'; found {describe(value)}")]  # type: ignore[arg-type]
+        problem = _unknown_check(flow, value.text)
+        if problem is not None:
+            return [Problem(source, value.line, f"'{RESOLVED_KEY}': {problem}")]
+        fixes[value.text] = Helped.YES
+        return []
+    if not isinstance(value, Mapping):
+        return [Problem(source, line, f"'{FIXES_KEY}' must be a mapping of check id to "
+                        f"{HELPED_ACCEPTED}, such as '{flow.check_ids()[0]}: no'; found "
+                        f"{describe(value)}")]  # type: ignore[arg-type]
+    problems = []
+    for check, entry in value.entries.items():
+        word = entry.value.text if isinstance(entry.value, Scalar) else describe(entry.value)
+        helped = HELPED_WORDS.get(word.strip().lower()) if isinstance(entry.value, Scalar) \
+            else None
+        problem = _fix_problem(flow, check, word, helped, True)
+        if problem is not None:
+            problems.append(Problem(source, entry.key_line, f"'{FIXES_KEY}': {problem}"))
+        elif helped is not None:
+            fixes[check] = helped
+    return problems
 
 
 def dump(result: SessionResult) -> str:
@@ -142,12 +236,20 @@ def dump(result: SessionResult) -> str:
     lines = [f"# Answers for {flow.id} {one_line(flow.version)} ({one_line(flow.title)})",
              "# Run again with: icloud-fix --answers THIS-FILE"]
     lines += [f"{qid}: {answer}" for qid, answer in result.answers().items()]
+    tried = [(c.check.id, helped) for c, helped in result.fixes_tried
+             if helped is not Helped.YES]
+    if tried:
+        lines.append(f"{FIXES_KEY}:")
+        lines += [f"  {check}: {helped.value}" for check, helped in tried]
+    if result.resolved_by is not None:
+        lines.append(f"{RESOLVED_KEY}: {result.resolved_by}")
     return "\n".join(lines) + "\n"
 
 
 class ScriptedAnswers:
     """Answers from flags, files and a resumed session; asks ``fallback`` (a prompter)
-    for the rest, if any.
+    for the rest, if any, and keeps what the person said, in order, so that they can go
+    back a question (``back``) and the session be walked again.
 
     Without a fallback, a question with no answer is recorded in ``missing`` and
     treated as skipped, so one run can name every missing id at once.
@@ -167,48 +269,89 @@ class ScriptedAnswers:
         # --auto: a reading from the iPhone answers what nothing else did.
         self.suggest = suggest
         self.missing: list[str] = []
-        # "Does it work now?" answered ahead: yes after this check's fix (--resolved-by),
-        # no after these (a resumed session, where the person already said so).
-        self.resolved_by = resolved_by
-        self.not_fixed: set[str] = set(not_fixed)
-        self.waiting: set[str] = set(waiting)  # "not yet": the fix takes time
+        # "Does it work now?" answered ahead (flags, a file, an earlier session).
+        self.fixes: dict[str, Helped] = {
+            **dict.fromkeys(not_fixed, Helped.NO), **dict.fromkeys(waiting, Helped.NOT_YET),
+            **given.fixes}
+        if resolved_by is not None:
+            self.fixes[resolved_by] = Helped.YES
+        # What the person said in this session, and in which order: ("question", id) or
+        # ("fix", check id).
+        self.said: dict[str, Reply] = {}
+        self.said_fixes: dict[str, Helped] = {}
+        self.steps: list[tuple[str, str]] = []
+
+    @property
+    def not_fixed(self) -> set[str]:
+        return {c for c, h in self._all_fixes().items() if h is Helped.NO}
+
+    @property
+    def waiting(self) -> set[str]:
+        return {c for c, h in self._all_fixes().items() if h is Helped.NOT_YET}
+
+    def _all_fixes(self) -> dict[str, Helped]:
+        return {**self.fixes, **self.said_fixes}
 
     def known(self, question: Question) -> Reply | None:
-        """The answer given ahead for a question, without asking anyone."""
+        """The answer given ahead or already said for a question, without asking anyone."""
+        if question.id in self.said:
+            return self.said[question.id]
         if question.id not in self.given.answers:
             return None
         return Reply(self.given.answers[question.id],
                      self.given.origins.get(question.id, Origin.FLAG))
 
+    def known_fix(self, check: str) -> Fix | None:
+        """Whether the fix of a check helped, if said already (ahead or in this session)."""
+        helped = self._all_fixes().get(check)
+        return None if helped is None else _FIX[helped]
+
+    def back(self) -> bool:
+        """Forget the last thing the person said, to ask it again; False when they have
+        said nothing yet in this session."""
+        if not self.steps:
+            return False
+        what, key = self.steps.pop()
+        if what == "question":
+            del self.said[key]
+        else:
+            del self.said_fixes[key]
+        return True
+
     def ask(self, question: Question, position: Position) -> str | Reply:
-        if question.id in self.given.answers:
-            return Reply(self.given.answers[question.id],
-                         self.given.origins.get(question.id, Origin.FLAG))
+        known = self.known(question)
+        if known is not None:
+            return known
         if self.fallback is not None:
-            return self.fallback.ask(question, position)
+            reply = self.fallback.ask(question, position)
+            if not isinstance(reply, Reply):
+                reply = Reply(reply)
+            self.said[question.id] = reply
+            self.steps.append(("question", question.id))
+            return reply
         suggestion = self.suggest(question) if self.suggest is not None else None
         if suggestion is not None:
             return suggestion
         self.missing.append(question.id)
-        return "skip"
+        return Reply("skip", Origin.UNANSWERED)
 
     def fixed_now(self, result: CheckResult, position: Position) -> Fix:
         check = result.check.id
-        if check == self.resolved_by:
-            return Fix.WORKED
-        if check in self.waiting:
-            return Fix.NOT_YET  # said before the session was resumed
-        if check in self.not_fixed:
-            return Fix.DID_NOT_WORK  # the person said so before the session was resumed
+        known = self.known_fix(check)
+        if known is not None:
+            return known
         if self.fallback is None:
             return Fix.NOT_ASKED
         fixed = self.fallback.fixed_now(result, position)
         fixed = Fix.WORKED if fixed is True else Fix.DID_NOT_WORK if fixed is False else fixed
-        if fixed is Fix.NOT_YET:
-            self.waiting.add(check)
-        elif fixed is not Fix.WORKED:
-            self.not_fixed.add(check)
+        helped = {Fix.WORKED: Helped.YES, Fix.NOT_YET: Helped.NOT_YET}.get(fixed, Helped.NO)
+        if fixed is not Fix.WORKED:  # a fix that worked ends the session
+            self.said_fixes[check] = helped
+            self.steps.append(("fix", check))
         return fixed
+
+
+_FIX = {Helped.YES: Fix.WORKED, Helped.NO: Fix.DID_NOT_WORK, Helped.NOT_YET: Fix.NOT_YET}
 
 
 def replay_command(
@@ -227,6 +370,8 @@ def replay_command(
     if only is not None:
         words += ["--only", ",".join(c for c in result.flow.check_ids() if c in only)]
     words += [f"--answer={qid}={answer}" for qid, answer in result.answers().items()]
+    words += [f"--fix-tried={c.check.id}={helped.value}" for c, helped in result.fixes_tried
+              if helped is not Helped.YES]
     if result.resolved_by is not None:
         words += ["--resolved-by", result.resolved_by]
     return " ".join(shell_word(word) for word in words)

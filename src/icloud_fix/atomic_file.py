@@ -65,6 +65,45 @@ def write_atomically(path: Path, text: str) -> None:
         raise refuse(f"cannot be written: {exc.strerror or exc}") from None
 
 
+def write_new(stem: str, suffix: str, text: str, folder: Path | None = None) -> Path:
+    """Write text to a new file in folder (the current one by default) named stem +
+    suffix, or stem-2 + suffix and so on: never over a file that exists, even one made
+    a moment ago by another session. Written whole to a temporary file first, then
+    given its name by a hard link, which fails rather than replace. Raises OutputError.
+    """
+    where = folder or Path(".")
+    first = where / f"{stem}{suffix}"
+    try:
+        fd, temporary = tempfile.mkstemp(prefix=f".{stem}.", suffix=".tmp", dir=where)
+    except OSError as exc:
+        raise OutputError(str(first), f"cannot be written: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o666 & ~_umask())
+        for number in range(1, 10_000):
+            path = first if number == 1 else where / f"{stem}-{number}{suffix}"
+            try:
+                os.link(temporary, path)
+            except FileExistsError:
+                continue
+            except OSError:  # no hard links here (FAT, some network shares)
+                try:
+                    with open(path, "x", encoding="utf-8", newline="\n") as stream:
+                        stream.write(text)
+                except FileExistsError:
+                    continue
+            return path
+        raise OutputError(str(first), "cannot be written: every name like it is taken")
+    except OSError as exc:
+        raise OutputError(str(first), f"cannot be written: {exc.strerror or exc}") from None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+
+
 def _write_in_place(target: Path, text: str) -> None:
     """Write over the file itself rather than rename a new one over it.
 

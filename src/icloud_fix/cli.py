@@ -37,6 +37,13 @@ class ListFormat(str, enum.Enum):
     json = "json"
 
 
+class Unanswered(str, enum.Enum):
+    """What a scripted run does with a question that nothing answered."""
+
+    error = "error"
+    skip = "skip"
+
+
 app = typer.Typer(
     name="icloud-fix",
     help=(
@@ -227,6 +234,27 @@ def wizard(
             autocompletion=_complete_check_ids,
         ),
     ] = None,
+    fix_tried: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fix-tried",
+            metavar="ID=no|not_yet",
+            help="The fix for this check was already tried: no = it did not help, not_yet "
+            "= it takes time to show. Repeatable; the report lists it under 'Fixes "
+            "already tried'. Used by the command printed at the end of a session.",
+            show_default=False,
+        ),
+    ] = None,
+    unanswered: Annotated[
+        Unanswered,
+        typer.Option(
+            "--unanswered",
+            help="What a scripted run does with a question nothing answered: error "
+            "(exit 2, naming every missing id) or skip (take it as 'not sure', so a "
+            "partial call still gives an honest inconclusive report).",
+            case_sensitive=False,
+        ),
+    ] = Unanswered.error,
     auto: Annotated[
         bool,
         typer.Option(
@@ -289,7 +317,8 @@ def wizard(
             ("--non-interactive", non_interactive), ("--format", output_format),
             ("--output", output), ("--save-answers", save_answers),
             ("--no-color", no_color), ("--plain", plain), ("--only", only_ids),
-            ("--from", from_id), ("--resolved-by", resolved_by), ("--resume", resume),
+            ("--from", from_id), ("--resolved-by", resolved_by), ("--fix-tried", fix_tried),
+            ("--unanswered", unanswered is not Unanswered.error), ("--resume", resume),
             ("--fresh", fresh), ("--auto", auto), ("--offline", offline),
             ("--verbose", verbose)) if value]
         if given_here:
@@ -304,8 +333,9 @@ def wizard(
         steps=steps, answer_flags=tuple(answer or ()), answers_file=answers_file,
         non_interactive=non_interactive, output_format=output_format, output=output,
         save_answers=save_answers, only_ids=only_ids, from_id=from_id,
-        resolved_by=resolved_by, auto=auto, offline=offline, resume=resume, fresh=fresh,
-        no_color=no_color, plain=plain,
+        resolved_by=resolved_by, fix_flags=tuple(fix_tried or ()),
+        unanswered_skip=unanswered is Unanswered.skip, auto=auto, offline=offline,
+        resume=resume, fresh=fresh, no_color=no_color, plain=plain, verbose=verbose,
     )
     try:
         code = session.run(options)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from icloud_fix import kinds
@@ -30,7 +31,7 @@ class Status(str, enum.Enum):
     SKIPPED = "skipped"
     IN_PROGRESS = "in_progress"  # the session stopped in the middle of it
     NOT_REACHED = "not_reached"  # selected, but the session ended before it
-    NOT_RUN = "not_run"  # left out by --only or --from
+    NOT_RUN = "not_run"  # left out by --only or --from, or no question of it applied
 
 
 class Outcome(str, enum.Enum):
@@ -61,6 +62,14 @@ class Fix(str, enum.Enum):
     NOT_ASKED = "not_asked"  # a script: nobody tried it
 
 
+class Helped(str, enum.Enum):
+    """Whether a fix the person tried helped, as every report keeps it."""
+
+    YES = "yes"  # photos sync now
+    NO = "no"  # tried, and it did not help
+    NOT_YET = "not_yet"  # tried; it takes time to show
+
+
 class Origin(str, enum.Enum):
     """Where an answer came from, as the JSON report says it."""
 
@@ -68,6 +77,13 @@ class Origin(str, enum.Enum):
     FILE = "file"
     PROMPT = "prompt"
     PROBE = "probe"  # a reading from a connected iPhone
+    # Not answered in a scripted run told to take such questions as "not sure"
+    # (--unanswered skip): a report says so rather than pass it off as an answer.
+    UNANSWERED = "unanswered"
+
+
+class GoBack(Exception):
+    """Raised by an answer source when the person asks to go back one question."""
 
 
 class PromptUnavailable(Exception):
@@ -102,6 +118,23 @@ class SessionInterrupted(Exception):
 
 
 @dataclass(frozen=True)
+class Device:
+    """The iPhone that was read during the session, as every report names it."""
+
+    identifier: str | None  # Apple's model identifier, e.g. iPhone15,2
+    name: str | None  # the model in words, e.g. iPhone 14 Pro
+    ios: str | None  # e.g. 17.5.1
+
+    @property
+    def described(self) -> str:
+        """'iPhone 14 Pro (iPhone15,2), iOS 17.5.1', from what was read."""
+        name = self.name or (f"iPhone ({self.identifier})" if self.identifier else "iPhone")
+        if self.name and self.identifier:
+            name += f" ({self.identifier})"
+        return f"{name}, iOS {self.ios}" if self.ios else name
+
+
+@dataclass(frozen=True)
 class Position:
     """Where a question stands in the run: 'Check 3 of 7 - iCloud storage', or the
     triage before the checks (check None)."""
@@ -118,6 +151,9 @@ class Reply:
     answer: str
     source: Origin = Origin.PROMPT
     evidence: str | None = None
+    # The evidence in a person's words ("Your iPhone 14 Pro has iOS 17.5.1; ..."), for
+    # the screen and the text report; ``evidence`` keeps the technical detail.
+    said: str | None = None
 
 
 @dataclass(frozen=True)
@@ -127,6 +163,7 @@ class QuestionResult:
     passed: bool | None  # None: informational, skipped or not asked
     source: Origin | None = None
     evidence: str | None = None
+    said: str | None = None  # the evidence in a person's words
 
 
 @dataclass(frozen=True)
@@ -134,6 +171,14 @@ class CheckResult:
     check: Check
     status: Status
     questions: tuple[QuestionResult, ...]
+    # Not run because no question of it applied (each one's `when` ruled it out), as
+    # opposed to left out by --only or --from.
+    ruled_out: bool = False
+
+    @property
+    def failed_by(self) -> tuple[QuestionResult, ...]:
+        """The answers that failed this check, in the order asked."""
+        return tuple(q for q in self.questions if q.passed is False)
 
     @property
     def remediation(self) -> tuple[str, ...]:
@@ -158,6 +203,10 @@ class SessionResult:
     stopped_for_outage: bool = False
     # Checks whose fix was tried and did not help ("no") or takes time ("not yet").
     tried: tuple[str, ...] = ()
+    # Known from outside the flow too: the iPhone that was read, and when the session
+    # started (UTC).
+    device: Device | None = None
+    started: datetime | None = None
 
     @property
     def outcome(self) -> Outcome:
@@ -171,8 +220,8 @@ class SessionResult:
             return Outcome.PROBLEMS_FOUND
         if self.outages:
             return Outcome.SERVICE_OUTAGE
-        if any(c.status is not Status.PASSED for c in self.selected):
-            return Outcome.INCONCLUSIVE
+        if not self.selected or any(c.status is not Status.PASSED for c in self.selected):
+            return Outcome.INCONCLUSIVE  # not a pass when nothing was asked
         return Outcome.NO_PROBLEM_FOUND
 
     @property
@@ -193,6 +242,27 @@ class SessionResult:
         """Failed checks whose fix the person tried and said did not help."""
         return tuple(c for c in self.checks
                      if c.status is Status.FAILED and c.check.id in self.tried)
+
+    def fix_tried(self, check_id: str) -> Helped | None:
+        """Whether the fix of a check was tried, and whether it helped; None if not tried."""
+        if check_id == self.resolved_by:
+            return Helped.YES
+        if check_id not in self.tried:
+            return None
+        waiting = any(c.check.id == check_id and c.status is Status.WAITING
+                      for c in self.checks)
+        return Helped.NOT_YET if waiting else Helped.NO
+
+    @property
+    def fixes_tried(self) -> tuple[tuple[CheckResult, Helped], ...]:
+        """Every check whose fix the person tried, with whether it helped, in the order
+        the checks were asked."""
+        tried = []
+        for c in self.checks:
+            helped = self.fix_tried(c.check.id)
+            if helped is not None:
+                tried.append((c, helped))
+        return tuple(tried)
 
     @property
     def selected(self) -> tuple[CheckResult, ...]:
@@ -253,7 +323,12 @@ class _Walk:
     def __init__(self, flow: Flow, source: AnswerSource, only: Collection[str] | None) -> None:
         self.flow = flow
         self.source = source
+        self.only = only
         self.answers: dict[str, str] = {}
+        # Every reply and fix answer the source gave, for an interrupted session's report.
+        self.replies: dict[str, Reply] = {}
+        self.fixes: dict[str, Fix] = {}
+        self.current: str | None = None  # the check being asked (None: the triage)
         # Questions not asked only because a question their condition names got "not
         # sure" (or was itself undecided): nobody knows whether they would have failed.
         self.undecided: set[str] = set()
@@ -278,11 +353,12 @@ class _Walk:
             reply = Reply(reply)
         self.record(question, reply)
         return QuestionResult(question, reply.answer, judge(question, reply.answer),
-                              reply.source, reply.evidence)
+                              reply.source, reply.evidence, reply.said)
 
     def record(self, question: Question, reply: Reply) -> None:
         """Keep an answer for the conditions of later questions, and follow its route."""
         self.answers[question.id] = reply.answer
+        self.replies[question.id] = reply
         target = kinds.of(question).routes_to(question, reply.answer) \
             if reply.answer != Answer.SKIP else None
         check = self.flow.check(target) if target else None
@@ -316,25 +392,63 @@ class _Walk:
                              interrupted=interrupted, triage=tuple(self.triage),
                              stopped_for_outage=for_outage, tried=tuple(self.tried))
 
-    def stop(self, exc: PromptUnavailable, check: Check | None,
-             asked: list[QuestionResult] | None) -> SessionInterrupted:
-        if check is not None and asked is not None:
-            rest = [QuestionResult(q, None, None) for q in check.questions[len(asked):]]
-            partial = tuple(asked + rest)
-            status = Status.FAILED if any(q.passed is False for q in partial) else (
-                Status.IN_PROGRESS)
-            self.done.append(CheckResult(check, status, partial))
-        elif asked is not None:  # in the triage
-            self.triage += asked
-        result = self.result(interrupted=True, for_outage=exc.for_outage)
-        return SessionInterrupted(exc.reason, result, exc.exit_code)
-
 
 def run(flow: Flow, source: AnswerSource, only: Collection[str] | None = None) -> SessionResult:
     """Ask the triage, then the checks in order, except that a check a choice names
     comes next; with ``only``, just those checks and no triage. Stop early when the
-    source says a fix worked."""
+    source says a fix worked.
+
+    When the person leaves (PromptUnavailable), raises SessionInterrupted with what is
+    known: the flow walked again with only the answers the source already has
+    (``known``, ``known_fix``), so that nothing said, now or in an earlier session,
+    is left out of the report or the kept state because the question that came before
+    it was not answered this time."""
     walk = _Walk(flow, source, only)
+    try:
+        return _run(walk)
+    except PromptUnavailable as exc:
+        partial = _run(_Walk(flow, _KnownOnly(source, walk), only), interrupted=True,
+                       stopped_in=walk.current)
+        partial = SessionResult(
+            partial.flow, partial.checks, interrupted=True, triage=partial.triage,
+            stopped_for_outage=exc.for_outage, tried=partial.tried)
+        raise SessionInterrupted(exc.reason, partial, exc.exit_code) from None
+
+
+class _Unknown(Exception):
+    """A question nobody answered yet, met while walking only what is known."""
+
+
+class _KnownOnly:
+    """The answers a source already has, asking nobody: what an interrupted session's
+    report and kept state are made of."""
+
+    def __init__(self, source: AnswerSource, walk: _Walk) -> None:
+        self._known = getattr(source, "known", None)
+        self._known_fix = getattr(source, "known_fix", None)
+        self._walk = walk  # the walk that was interrupted: what it was told
+
+    def known(self, question: Question) -> Reply | None:
+        if question.id in self._walk.replies:
+            return self._walk.replies[question.id]
+        return self._known(question) if self._known is not None else None
+
+    def ask(self, question: Question, position: Position) -> Reply:
+        reply = self.known(question)
+        if reply is None:
+            raise _Unknown(question.id)
+        return reply
+
+    def fixed_now(self, result: CheckResult, position: Position) -> Fix:
+        fix = self._walk.fixes.get(result.check.id)
+        if fix is None and self._known_fix is not None:
+            fix = self._known_fix(result.check.id)
+        return fix if fix is not None else Fix.NOT_ASKED
+
+
+def _run(walk: _Walk, interrupted: bool = False, stopped_in: str | None = None
+         ) -> SessionResult:
+    flow, source, only = walk.flow, walk.source, walk.only
     triage: list[QuestionResult] = []
     # The triage chooses where to start; a run of chosen checks (--only, --from) has
     # already chosen, so it is not asked, though answers given ahead still count (a
@@ -348,31 +462,49 @@ def run(flow: Flow, source: AnswerSource, only: Collection[str] | None = None) -
                 continue
             walk.record(question, reply)
             triage.append(QuestionResult(question, reply.answer, None, reply.source,
-                                         reply.evidence))
+                                         reply.evidence, reply.said))
             continue
         try:
             triage.append(walk.ask(question, Position(0, walk.total, None)))
-        except PromptUnavailable as exc:
-            raise walk.stop(exc, None, triage) from None
+        except _Unknown:
+            triage.append(QuestionResult(question, None, None))
     walk.triage = triage
 
     while (check := walk.next_check()) is not None:
+        walk.current = check.id
         position = Position(len(walk.done) + 1, walk.total, check)
         asked: list[QuestionResult] = []
+        open_questions = 0  # applicable, and not answered yet (an interrupted session)
         for question in check.questions:
             try:
                 asked.append(walk.ask(question, position))
-            except PromptUnavailable as exc:
-                raise walk.stop(exc, check, asked) from None
+            except _Unknown:
+                open_questions += 1
+                asked.append(QuestionResult(question, None, None))
         unknown = any(q.id in walk.undecided for q in check.questions)
-        result = CheckResult(check, check_status(tuple(asked), unknown), tuple(asked))
+        if open_questions:
+            failed = any(q.passed is False for q in asked)
+            if not failed:
+                answered = any(q.answer is not None for q in asked)
+                begun = answered or check.id == stopped_in  # stopped at its first question
+                walk.done.append(CheckResult(check, Status.IN_PROGRESS if begun
+                                             else Status.NOT_REACHED, tuple(asked)))
+                continue
+            result = CheckResult(check, Status.FAILED, tuple(asked))
+        elif not unknown and all(q.answer is None for q in asked):
+            # No question applied: nothing was asked, so nothing passed.
+            walk.done.append(CheckResult(check, Status.NOT_RUN, tuple(asked), ruled_out=True))
+            continue
+        else:
+            result = CheckResult(check, check_status(tuple(asked), unknown), tuple(asked))
         walk.done.append(result)
         if result.status is Status.FAILED:
-            try:
-                fix = source.fixed_now(result, position)
-            except PromptUnavailable as exc:
-                raise walk.stop(exc, None, None) from None
-            if fix is True or fix is Fix.WORKED:
+            fix = source.fixed_now(result, position)
+            fix = Fix.WORKED if fix is True else Fix.DID_NOT_WORK if fix is False else fix
+            walk.fixes[check.id] = fix
+            if fix is Fix.WORKED:
+                if interrupted:
+                    continue  # said in an earlier session; this one goes on
                 return walk.result(resolved_by=check.id)
             if fix in (Fix.DID_NOT_WORK, Fix.NOT_YET):
                 walk.tried.append(check.id)

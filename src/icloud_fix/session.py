@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 from icloud_fix import answers, engine, report
 from icloud_fix.answers import GivenAnswers, ScriptedAnswers
-from icloud_fix.engine import PromptUnavailable, SessionInterrupted, SessionResult
+from icloud_fix.engine import (
+    Device,
+    GoBack,
+    Helped,
+    PromptUnavailable,
+    SessionInterrupted,
+    SessionResult,
+)
 from icloud_fix.errors import EXIT_INPUT_ERROR, IcloudFixError, error_lines
 from icloud_fix.flow import ACCEPTED_ANSWERS, Flow
 from icloud_fix.flowfile import loader
@@ -55,12 +62,15 @@ class SessionOptions:
     only_ids: str | None = None
     from_id: str | None = None
     resolved_by: str | None = None
+    fix_flags: tuple[str, ...] = ()  # --fix-tried CHECK=no|not_yet
+    unanswered_skip: bool = False  # --unanswered skip: take them as "not sure"
     auto: bool = False
     offline: bool = False
     resume: bool = False
     fresh: bool = False
     no_color: bool = False
     plain: bool = False
+    verbose: bool = False
 
 
 def load_flow(steps: Path | None) -> Flow:
@@ -98,6 +108,9 @@ class _Session:
         # Marks the state this session keeps, so that it clears only that (or the
         # state it continued), never what another session of the flow kept meanwhile.
         self.state_token = os.urandom(8).hex()
+        from datetime import datetime, timezone
+
+        self.started = datetime.now(timezone.utc).replace(microsecond=0)
 
     @property
     def asks(self) -> bool:
@@ -114,10 +127,25 @@ class _Session:
                     source = self._after_waiting(saved)
                 else:
                     source = self._answer_source(saved)
-                result = engine.run(self.flow, source, self.only)
+                result = self._conversation(source)
         except SessionInterrupted as exc:
             return self._stopped(exc, source)
         return self._finished(result, source)
+
+    def _conversation(self, source: ScriptedAnswers) -> SessionResult:
+        """The engine asking through the prompter; when the person goes back a question,
+        the session is walked again with what they said before it (nothing of it asked
+        again), and the question asked anew: its new answer replaces the old one
+        everywhere, routes and conditions included."""
+        while True:
+            try:
+                return engine.run(self.flow, source, self.only)
+            except GoBack:
+                if not source.back() and self.console is not None:
+                    from icloud_fix.report import text
+
+                    text.print_note(self.console, "Nothing to go back to: this is the first "
+                                    "question of this session.")
 
     # -- before the first question -------------------------------------------------------
 
@@ -125,11 +153,11 @@ class _Session:
         """Answers from --answers, then --answer flags, which win."""
         from_file = (answers.load_file(self.o.answers_file, self.flow)
                      if self.o.answers_file else GivenAnswers())
-        return from_file | answers.parse_flags(list(self.o.answer_flags), self.flow)
+        return (from_file | answers.parse_flags(list(self.o.answer_flags), self.flow)
+                | answers.parse_fix_flags(list(self.o.fix_flags), self.o.resolved_by,
+                                          self.flow))
 
     def _check_options(self) -> None:
-        if self.o.resolved_by is not None:
-            _check_ids(self.flow, [self.o.resolved_by], "--resolved-by")
         if self.o.resume and self.o.fresh:
             raise IcloudFixError("--resume and --fresh contradict each other; give one")
 
@@ -183,7 +211,7 @@ class _Session:
         from icloud_fix import resume
 
         if self.o.fresh:
-            resume.clear(self.flow)
+            self._forget_kept(resume)
             return None
         try:
             saved = resume.load(self.flow)
@@ -203,6 +231,30 @@ class _Session:
         resume.clear(self.flow)
         return None
 
+    def _forget_kept(self, resume: Any) -> None:
+        """--fresh: say what is thrown away (answers, fixes waiting to be judged), then
+        throw it away."""
+        try:
+            saved = resume.load(self.flow)
+        except resume.StateUnavailable:
+            saved = None
+        if saved is not None:
+            count = len(saved.answers)
+            said = f"{count} answer{'s' if count != 1 else ''}"
+            waiting = [c.title for c in self.flow.checks if c.id in saved.waiting]
+            if waiting:
+                said += (" and the fix" + ("es" if len(waiting) > 1 else "") + " you were "
+                         "waiting on (" + ", ".join(f"'{one_line(t)}'" for t in waiting) + ")")
+            tried = [c.title for c in self.flow.checks if c.id in saved.not_fixed]
+            if tried:
+                said += (", and that the fix for " + ", ".join(f"'{one_line(t)}'"
+                                                                for t in tried)
+                         + " did not help")
+            with contextlib.suppress(OSError):
+                sys.stderr.write(f"Starting over (--fresh): forgetting the {said}, kept from "
+                                 f"your last session.\n")
+        resume.clear(self.flow)
+
     def _continuing(self, saved: SavedSession | None) -> SavedSession | None:
         """Continue a kept session: its state becomes this session's to keep or clear."""
         if saved is not None:
@@ -217,8 +269,10 @@ class _Session:
 
         given = self.given
         if saved is not None:
-            given = GivenAnswers(saved.answers, dict.fromkeys(saved.answers, Origin.PROMPT)) \
-                | given
+            fixes = {**dict.fromkeys(saved.not_fixed, Helped.NO),
+                     **dict.fromkeys(saved.waiting, Helped.NOT_YET)}
+            given = GivenAnswers(saved.answers, dict.fromkeys(saved.answers, Origin.PROMPT),
+                                 fixes) | given
         suggest = None
         if self.readings is not None and not self.asks:
             readings = self.readings
@@ -231,10 +285,8 @@ class _Session:
             # The prompter, saying where a check begins what the person should know first.
             self.asking = Asking(self.flow, self.prompter, self.console, self.readings, given,
                                  self.only)
-        return ScriptedAnswers(given, fallback=self.asking,
-                               resolved_by=resolved_by or self.o.resolved_by,
-                               not_fixed=saved.not_fixed if saved else (),
-                               waiting=saved.waiting if saved else (), suggest=suggest)
+        return ScriptedAnswers(given, fallback=self.asking, resolved_by=resolved_by,
+                               suggest=suggest)
 
     def _after_waiting(self, saved: SavedSession) -> ScriptedAnswers:
         """Ask whether the fixes that take time worked, and play the last session back
@@ -249,13 +301,17 @@ class _Session:
         fix = self.prompter.ask_fix(f"Last time you tried the fix for {titles}, which takes "
                                     f"time. {self.flow.after_fix_question.strip()}")
         if fix is Fix.WORKED:
-            first = next(c.id for c in self.flow.checks if c.id in saved.waiting)
-            return self._answer_source(dataclasses.replace(saved, waiting=frozenset()),
-                                       resolved_by=first)
+            # Resolved by the first of them the walk meets again, in the order asked.
+            source = self._answer_source(dataclasses.replace(saved, waiting=frozenset()))
+            for check in saved.waiting:
+                source.said_fixes[check] = Helped.YES
+            return source
+        source = self._answer_source(saved)
         if fix is Fix.DID_NOT_WORK:
-            return self._answer_source(dataclasses.replace(
-                saved, not_fixed=saved.not_fixed | saved.waiting, waiting=frozenset()))
-        return self._answer_source(saved)
+            # Said in this session: kept (and reported) even if it stops at once.
+            for check in saved.waiting:
+                source.said_fixes[check] = Helped.NO
+        return source
 
     # -- after the last question -----------------------------------------------------------
 
@@ -278,9 +334,7 @@ class _Session:
         return code if saved else EXIT_INPUT_ERROR
 
     def _finished(self, result: SessionResult, source: ScriptedAnswers) -> int:
-        if source.missing:
-            raise IcloudFixError(_missing_message(self.flow, source.missing, self.given.answers,
-                                                  self.o.non_interactive))
+        self._missing(source)
         # A scripted run waits for the feed (3 s at most); a person has waited long enough.
         status = self._status(wait=0 if self.asks else TIMEOUT)
         result = self._with_outages(result)
@@ -294,22 +348,48 @@ class _Session:
             self._offer_to_save(result, status)
         return result.exit_code if saved else EXIT_INPUT_ERROR
 
+    def _missing(self, source: ScriptedAnswers) -> None:
+        """A scripted run that left questions unanswered: an error naming them all, or
+        with --unanswered skip, each taken as "not sure" (and reported as unanswered)."""
+        if source.missing and not self.o.unanswered_skip:
+            raise IcloudFixError(_missing_message(self.flow, source.missing, self.given.answers,
+                                                  self.o.non_interactive))
+
     def _with_outages(self, result: SessionResult) -> SessionResult:
-        """The result with what Apple's System Status said, when it was looked at."""
+        """The result with what is known from outside the flow: when the session started,
+        the iPhone that was read, and what Apple's System Status said, when it was
+        looked at."""
+        import dataclasses
+
+        result = dataclasses.replace(result, started=self.started, device=self._device())
         readings = self.readings
         if readings is None or not readings.checks_status:
             return result
         known, outages = readings.status(0)
         if not known or not outages:
             return result
-        import dataclasses
-
         return dataclasses.replace(result, outages=tuple(outages))
+
+    def _device(self) -> Device | None:
+        """The iPhone read during the session, if one was (never waits for it)."""
+        if self.readings is None:
+            return None
+        from icloud_fix.probes.iphone import DeviceReading
+
+        reading = self.readings.reading(0)
+        if not isinstance(reading, DeviceReading) or not (
+                reading.product_type or reading.product_version):
+            return None
+        from icloud_fix.probes.models import model_name
+
+        return Device(reading.product_type,
+                      model_name(reading.product_type) if reading.product_type else None,
+                      reading.product_version)
 
     def _keep(self, partial: SessionResult, source: ScriptedAnswers) -> None:
         from icloud_fix import resume
 
-        if not partial.answers():
+        if not (partial.answers() or source.not_fixed or source.waiting):
             return
         try:
             resume.save(self.flow, partial, source.not_fixed, source.waiting,
@@ -339,16 +419,18 @@ class _Session:
                              "starts by asking whether the fixes that take time worked.\n")
 
     def _offer_to_save(self, result: SessionResult, status: dict[str, Any] | None) -> None:
-        """After a session that did not end resolved or clean, offer the report as a file
-        to hand to Apple Support or a help desk."""
+        """After a session that did not end resolved (every check passed included: the
+        problem may go on), offer the report as a file to hand to Apple Support or a help
+        desk, so that nobody has to answer again."""
         from icloud_fix.engine import Outcome
 
-        if self.o.output is not None or self.prompter is None or result.outcome not in (
-                Outcome.PROBLEMS_FOUND, Outcome.SERVICE_OUTAGE, Outcome.INCONCLUSIVE):
+        if (self.o.output is not None or self.prompter is None
+                or result.outcome in (Outcome.RESOLVED, Outcome.INTERRUPTED)):
             return
         from datetime import datetime
 
-        name = f"icloud-fix-report-{datetime.now().strftime('%Y-%m-%d-%H%M')}.md"
+        stem = f"icloud-fix-report-{datetime.now().strftime('%Y-%m-%d-%H%M')}"
+        name = _free_name(stem, ".md")
         try:
             if not self.prompter.confirm(f"Save this report as {name} in this folder, to "
                                          f"hand to whoever helps you next?", True):
@@ -357,9 +439,11 @@ class _Session:
             return  # left at the question: nothing to save
         from icloud_fix import atomic_file
 
-        path = Path(name)
+        text = report.render(result, Format.markdown, status)
         try:
-            atomic_file.write_atomically(path, report.render(result, Format.markdown, status))
+            # Created anew, never over another report (one saved in the same minute, or
+            # meanwhile by another session): the next free name is taken instead.
+            path = atomic_file.write_new(stem, ".md", text)
         except IcloudFixError as exc:
             sys.stderr.write(error_lines(exc.message))
             return
@@ -409,7 +493,13 @@ class _Session:
         sys.stdout.write(report.render(result, self.stdout_format, status, self.console))
 
     def _print_replay(self, result: SessionResult, finished: bool) -> None:
-        """The same session as one scripted command, to share or run again."""
+        """The same session as one scripted command, to share or run again: once, after
+        the report, and only when the session did not end resolved; --plain (a screen
+        reader would read it out, character by character) only with --verbose."""
+        if result.resolved_by is not None or not result.answers():
+            return
+        if self.mode is PromptMode.PLAIN and not self.o.verbose:
+            return
         command = answers.replay_command(result, self.steps_word, self.only, scripted=finished)
         intro = ("The same answers as one command (to share, or to run again without "
                  "questions):" if finished else "To start again from these answers:")
@@ -447,6 +537,16 @@ def _check_distinct_files(options: SessionOptions) -> None:
             names = (f"both name {one_line(str(one))}" if str(one) == str(two) else
                      f"name the same file ({one_line(str(one))} and {one_line(str(two))})")
             raise IcloudFixError(f"{first} and {second} {names}; give each its own file")
+
+
+def _free_name(stem: str, suffix: str) -> str:
+    """stem + suffix, or stem-2 + suffix and so on: a name no file has yet."""
+    number = 1
+    while True:
+        name = f"{stem}{suffix}" if number == 1 else f"{stem}-{number}{suffix}"
+        if not os.path.lexists(name):
+            return name
+        number += 1
 
 
 def _check_ids(flow: Flow, ids: list[str], option: str) -> None:

@@ -154,7 +154,7 @@ class Ident(FieldType):
         if text in self.reserved:
             reader.problem(value.line, f"'{key}' cannot be '{text}': it is reserved for "
                            f"the keys every question has (s and skip for \"not sure\", h "
-                           f"for help)")
+                           f"for help, b and back to go back a question)")
             return INVALID
         if self.not_a_number and text.isdigit():
             reader.problem(value.line, f"'{key}' cannot be a number alone ('{text}'): a typed "

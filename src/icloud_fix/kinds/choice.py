@@ -13,8 +13,8 @@ from icloud_fix.kinds import Option
 if TYPE_CHECKING:
     from icloud_fix.flowfile.fields import Condition, Field, ObjectType, Rule
 
-# Keys the prompters keep for themselves: s = not sure, h = explain.
-_RESERVED_KEYS = {"s", "h"}
+# Keys the prompters keep for themselves: s = not sure, h = explain, b = back.
+_RESERVED_KEYS = {"s", "h", "b"}
 
 @cache
 def choice_object() -> ObjectType:
@@ -22,8 +22,8 @@ def choice_object() -> ObjectType:
     from icloud_fix.flowfile.fields import Field, Ident, ObjectType, Text
 
     return ObjectType("a choice", (
-        Field("id", Ident(reserved=("skip", "s", "h"), not_a_number=True),
-              "Kebab-case id, unique within the question, not s, h, skip or a number "
+        Field("id", Ident(reserved=("skip", "s", "h", "b", "back"), not_a_number=True),
+              "Kebab-case id, unique within the question, not s, h, b, skip, back or a number "
               "alone; the value for --answer QUESTION=ID and in reports.", required=True),
         Field("label", Text(max_length=200), "What the person picks, in their words.",
               required=True),
@@ -35,7 +35,7 @@ def choice_object() -> ObjectType:
 
 def keys(choices: tuple[Choice, ...]) -> list[str | None]:
     """One key per choice: the first letter of each label when those differ (and are not
-    s or h), else the numbers 1 to 9 (later choices by arrows only)."""
+    s, h or b), else the numbers 1 to 9 (later choices by arrows only)."""
     initials = [c.label.strip()[:1].lower() for c in choices]
     if (all(i.isalpha() and i.isascii() for i in initials)
             and len(set(initials)) == len(initials) and not _RESERVED_KEYS & set(initials)):

@@ -34,12 +34,9 @@ class Verdict:
     detail: str
 
 
-@dataclass(frozen=True)
-class Suggestion(Reply):
-    """A reading's suggested answer. Its evidence (the verdict's detail) is what the
-    reports keep; ``said`` is the same evidence in a person's words, for the screen."""
-
-    said: str = ""
+# A reading's suggested answer: its evidence (the verdict's detail) is what the JSON
+# report keeps; ``said`` is the same evidence in a person's words.
+Suggestion = Reply
 
 
 # The latest iOS for a model, looked up (and waited for) only by the reading that needs it.

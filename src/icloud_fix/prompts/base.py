@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 # How long a question that a reading settles may wait for the reading.
 SUGGESTION_WAIT = 1.0
 SKIP_LABEL = "Not sure / skip"
+# The key (and, in plain mode, the words) that go back one question.
+BACK_KEY = "b"
+BACK_WORDS = ("b", "back")
 # The answers to "do your photos sync now?" after a fix, with their keys.
 FIX_OPTIONS = (
     Option(Fix.WORKED.value, "Yes", "y"),

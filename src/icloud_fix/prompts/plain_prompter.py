@@ -19,11 +19,12 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, TextIO
 
 from icloud_fix import kinds, stopping
-from icloud_fix.engine import CheckResult, Fix, Position, PromptUnavailable, Reply
+from icloud_fix.engine import CheckResult, Fix, GoBack, Position, PromptUnavailable, Reply
 from icloud_fix.errors import EXIT_INTERRUPTED
 from icloud_fix.flow import Answer, Flow, Question, parse_answer
 from icloud_fix.kinds import Option
 from icloud_fix.prompts.base import (
+    BACK_WORDS,
     Heading,
     has_help,
     leaving_ends_the_session,
@@ -96,23 +97,26 @@ class PlainPrompter:
             self.heading.show(position)
             render_text.print_fix(self.console, result)
             self.console.print()  # the question is not part of the fix
-            return self._ask_fix(self.flow.after_fix_question.strip())
+            return self._ask_fix(self.flow.after_fix_question.strip(), go_back=True)
 
     def ask_fix(self, text: str) -> Fix:
         """Yes, no or not yet: did a fix work?"""
         with leaving_ends_the_session():
             return self._ask_fix(text)
 
-    def _ask_fix(self, text: str) -> Fix:
+    def _ask_fix(self, text: str, go_back: bool = False) -> Fix:
         # Not yet is this question's own answer: its keys are said here.
         while True:
             reply = self._read(f"{text} (y for yes, n for no, w for not yet):").lower()
             if reply in ("w", "wait", "not yet", "later"):
                 return Fix.NOT_YET
+            if go_back and reply in BACK_WORDS:
+                raise GoBack
             answer = parse_answer(reply)
             if answer in (Answer.YES, Answer.NO):
                 return Fix.WORKED if answer == Answer.YES else Fix.DID_NOT_WORK
-            self._say("Please type y (yes), n (no) or w (not yet).")
+            self._say("Please type y (yes), n (no) or w (not yet)"
+                      + (", or b to go back." if go_back else "."))
 
     @contextmanager
     def holding_terminal(self) -> Iterator[None]:
@@ -140,6 +144,8 @@ class PlainPrompter:
             if has_help(question) and reply.lower() in _HELP_WORDS:
                 render_text.print_help(self.console, question)
                 continue
+            if reply.lower() in BACK_WORDS:
+                raise GoBack
             answer = _pick(question, picks, reply)
             if suggestion is not None and (reply == "" or answer == suggestion.answer):
                 return suggestion  # confirmed: the answer comes from the iPhone
@@ -186,7 +192,9 @@ def _wait_for_a_line(stdin: TextIO) -> None:
 def _pick(question: Question, picks: tuple[Option, ...], reply: str) -> str | None:
     """A typed line as an answer: a number from the list (choice questions), or any
     word the question's kind takes."""
-    if question.kind != "yes_no" and reply.isdigit() and 1 <= int(reply) < len(picks):
+    # ASCII digits only, and few: "²" is a digit to str.isdigit() but no number to int().
+    if (question.kind != "yes_no" and reply.isascii() and reply.isdigit() and len(reply) <= 6
+            and 1 <= int(reply) < len(picks)):
         return picks[int(reply) - 1].value
     return kinds.parse(question, reply)
 
@@ -201,6 +209,7 @@ def _again(question: Question, choices: int, suggestion: Reply | None) -> str:
     keys.append("s (not sure)")
     if has_help(question):
         keys.append("h (help)")
+    keys.append("b (back one question)")
     if suggestion is not None:
         keys.append(f"Enter ({kinds.label(question, suggestion.answer)}, as suggested)")
     return f"Please type {_either(keys)}."
@@ -227,6 +236,7 @@ def _keys(flow: Flow) -> str:
             "Type s if you are not sure: the question is skipped."]
     if any(has_help(q) for q in questions):
         said.append("Type h to have a question explained, where there is more to say.")
+    said.append("Type b to go back one question and answer it again.")
     if any(q.suggest is not None for q in questions):
         said.append("Where your iPhone suggests an answer, Enter alone takes it.")
     return " ".join(said)

@@ -27,10 +27,11 @@ from prompt_toolkit.utils import get_cwidth
 from questionary.prompts.common import InquirerControl
 
 from icloud_fix import stopping
-from icloud_fix.engine import CheckResult, Fix, Position, PromptUnavailable, Reply
+from icloud_fix.engine import CheckResult, Fix, GoBack, Position, PromptUnavailable, Reply
 from icloud_fix.errors import Terminated
 from icloud_fix.flow import Flow, Question
 from icloud_fix.prompts.base import (
+    BACK_KEY,
     FIX_OPTIONS,
     Heading,
     has_help,
@@ -57,7 +58,10 @@ try:
 except ImportError:  # pragma: no cover - Windows
     termios = None  # type: ignore[assignment]
 
-_HELP = "help"
+# The values of the prompter's own choices and keys: a flow's choice ids are kebab-case,
+# so none of these can be one (a choice with the id "help" stays that choice).
+_HELP = "\x00help"
+_BACK = "\x00back"
 _SHOW_CURSOR = "\x1b[?25h"
 _HELP_LABEL = "Explain this question"
 
@@ -75,7 +79,8 @@ def _instruction(question: Question, keyed: list[tuple[str, str]], unkeyed: int 
     words.append("s = not sure")
     if has_help(question):
         words.append("h = explain")
-    elif arrows:
+    words.append(f"{BACK_KEY} = back")
+    if arrows and not has_help(question):
         words.append(arrows)
     return "(" + ", ".join(words) + ")"
 
@@ -198,7 +203,9 @@ def _lay_out_select(question: questionary.Question, message: str, instruction: s
 
     def line() -> StyleAndTextTuples:
         tokens: StyleAndTextTuples = [("class:qmark", "?"), ("class:question", f" {message} ")]
-        if control.is_answered:
+        if getattr(control, "went_back", False):
+            tokens.append(("class:answer", "(back)"))
+        elif control.is_answered:
             title = control.get_pointed_at().title
             tokens.append(("class:answer", title if isinstance(title, str)
                            else "".join(fragment[1] for fragment in title)))
@@ -266,7 +273,8 @@ def _ask_until_signal(question: questionary.Question) -> Any:
         return app.run(handle_sigint=False)
 
 
-def _answer_keys(question: questionary.Question, keys: dict[str, Any]) -> None:
+def _answer_keys(question: questionary.Question, keys: dict[str, Any],
+                 go_back: bool = False) -> None:
     """Let a single key press choose and submit an answer, and Ctrl-D end the session.
 
     questionary's own shortcuts only move the pointer; a yes/no question should
@@ -291,6 +299,16 @@ def _answer_keys(question: questionary.Question, keys: dict[str, Any]) -> None:
         if key.isalpha():
             bindings.add(key.upper(), eager=True)(submit(value))
 
+    if go_back:
+        @bindings.add(BACK_KEY, eager=True)
+        @bindings.add(BACK_KEY.upper(), eager=True)
+        def _back(event: Any) -> None:
+            for control in event.app.layout.find_all_controls():
+                if isinstance(control, InquirerControl):
+                    control.went_back = True  # type: ignore[attr-defined]
+                    control.is_answered = True
+            event.app.exit(result=_BACK)
+
     @bindings.add(Keys.ControlD, eager=True)
     def _end_of_input(event: Any) -> None:
         event.app.exit(exception=EOFError, style="class:aborting")
@@ -308,6 +326,55 @@ def _answer_keys(question: questionary.Question, keys: dict[str, Any]) -> None:
     app.key_bindings = merge_key_bindings([own, bindings]) if own else bindings
 
 
+class _NoAnswerYet:
+    """The pointer starts on no answer, so that a reflex Enter answers nothing: Enter
+    then says which keys answer, under the question; an arrow key puts the pointer on
+    the first (down) or last (up) answer, after which Enter picks as usual."""
+
+    def __init__(self, question: questionary.Question, keys: str) -> None:
+        self.control = _choices(question)
+        self.control.pointed_at = -1  # drawn on no line
+        self.keys = keys
+        self.hint = False
+        unpointed = Condition(lambda: self.control.pointed_at < 0)
+        bindings = KeyBindings()
+
+        @bindings.add(Keys.ControlM, eager=True, filter=unpointed)
+        def _enter(event: Any) -> None:
+            self.hint = True
+
+        @bindings.add(Keys.Down, eager=True, filter=unpointed)
+        @bindings.add(Keys.ControlN, eager=True, filter=unpointed)
+        def _first(event: Any) -> None:
+            self.control.pointed_at = 0
+
+        @bindings.add(Keys.Up, eager=True, filter=unpointed)
+        @bindings.add(Keys.ControlP, eager=True, filter=unpointed)
+        def _last(event: Any) -> None:
+            self.control.pointed_at = self.control.choice_count - 1
+
+        app = question.application
+        app.key_bindings = merge_key_bindings([app.key_bindings, bindings])
+
+    def window(self) -> ConditionalContainer:
+        def text() -> StyleAndTextTuples:
+            return _wrapped([("class:instruction", f"  Enter alone answers nothing here: "
+                              f"press {self.keys}, or pick with the arrow keys first.")],
+                            _HELP_INDENT)
+
+        return ConditionalContainer(
+            Window(FormattedTextControl(text), wrap_lines=True, dont_extend_height=True),
+            filter=Condition(lambda: self.hint and self.control.pointed_at < 0) & ~is_done)
+
+
+def _key_list(keys: list[str]) -> str:
+    """'y, n or s'; numbers in a row as '1-9' ('1-9 or s')."""
+    digits = [k for k in keys if k.isdigit()]
+    if len(digits) > 2:
+        keys = [f"{digits[0]}-{digits[-1]}", *(k for k in keys if not k.isdigit())]
+    return keys[0] if len(keys) == 1 else f"{', '.join(keys[:-1])} or {keys[-1]}"
+
+
 def _explain_keys(question: questionary.Question, explain: Callable[[], None]) -> None:
     """h, or Enter on "Explain this question", shows the help and keeps asking: the
     question stays on the screen once, with the answer given after reading the help."""
@@ -321,7 +388,8 @@ def _explain_keys(question: questionary.Question, explain: Callable[[], None]) -
 
     # Enter on any other choice answers with it (questionary's own binding).
     @bindings.add(Keys.ControlM, eager=True,
-                  filter=Condition(lambda: control.get_pointed_at().value == _HELP))
+                  filter=Condition(lambda: control.pointed_at >= 0
+                                   and control.get_pointed_at().value == _HELP))
     def _explain_pointed(event: Any) -> None:
         explain()
 
@@ -432,15 +500,16 @@ class RichPrompter:
             # The check may have failed on answers given by flags: say which it is.
             self.heading.show(position)
             render_text.print_fix(self.console, result)
-            return self._ask_fix(self.flow.after_fix_question.strip())
+            return self._ask_fix(self.flow.after_fix_question.strip(), go_back=True)
 
     def ask_fix(self, text: str) -> Fix:
         """Yes, no or not yet: did a fix work?"""
         with self._leaving():
             return self._ask_fix(text)
 
-    def _ask_fix(self, text: str) -> Fix:
-        instruction = "(y = yes, n = no, w = not yet)"
+    def _ask_fix(self, text: str, go_back: bool = False) -> Fix:
+        instruction = "(y = yes, n = no, w = not yet" + (
+            f", {BACK_KEY} = back)" if go_back else ")")
         prompt = questionary.select(
             text,
             choices=[questionary.Choice(o.label, o.value, shortcut_key=o.key)
@@ -450,9 +519,14 @@ class RichPrompter:
             qmark="?",
             **self.prompt_kwargs,
         )
-        _lay_out_select(prompt, text, instruction)
-        _answer_keys(prompt, {o.key: o.value for o in FIX_OPTIONS if o.key})
-        return Fix(_ask_until_signal(prompt))
+        # Never a preselected answer here: a reflex Enter must not say a fix worked.
+        unanswered = _NoAnswerYet(prompt, _key_list([o.key for o in FIX_OPTIONS if o.key]))
+        _lay_out_select(prompt, text, instruction, [unanswered.window()])
+        _answer_keys(prompt, {o.key: o.value for o in FIX_OPTIONS if o.key}, go_back=go_back)
+        value = _ask_until_signal(prompt)
+        if value == _BACK:
+            raise GoBack
+        return Fix(value)
 
     def confirm(self, text: str, default: bool) -> bool:
         """A yes/no question outside the flow, such as 'Continue where you stopped?'."""
@@ -499,15 +573,20 @@ class RichPrompter:
             **self.prompt_kwargs,
         )
         explanation = _Help(render_text.help_lines(question))
-        _lay_out_select(prompt, message, instruction,
-                        [explanation.window()] if explained else [])
-        _answer_keys(prompt, keys)
+        below = [explanation.window()] if explained else []
+        if suggestion is None:
+            # Nothing suggested: Enter alone answers nothing (see _NoAnswerYet).
+            below.append(_NoAnswerYet(prompt, _key_list(list(keys))).window())
+        _lay_out_select(prompt, message, instruction, below)
+        _answer_keys(prompt, keys, go_back=True)
         if explained:
             _explain_keys(prompt, explanation.show)
         if self.readings is not None:
             # Readings start once this question is drawn, never before it.
             prompt.application.after_render += self._start_readings
         value = _ask_until_signal(prompt)
+        if value == _BACK:
+            raise GoBack
         if suggestion is not None and value == suggestion.answer:
             return suggestion  # confirmed: the answer comes from the iPhone
         return str(value)
