@@ -82,7 +82,7 @@ def screen_of_session() -> list[str]:
             found = {text.rfind(prompt): k for prompt, k in ANSWERS.items() if prompt in text}
             if "Save this report" in text:
                 key = "n"
-            elif found and re.search(r"explain\)|not yet\)|Explain this question",
+            elif found and re.search(r"back\)|Explain this question",
                                      text[max(found):]):
                 key = found[max(found)]  # the question and its keys are drawn
             elif quiet < 30:
