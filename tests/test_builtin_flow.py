@@ -186,5 +186,7 @@ def test_a_run_of_chosen_checks_keeps_the_status_line_given_ahead() -> None:
     assert report["triage"][0]["answer"] == "uploading"
     charging = next(c for c in report["checks"] if c["id"] == "charging-wifi")
     assert charging["status"] == "failed"
-    assert charging["questions"][0] == {"id": "charging-wifi-first-upload", "answer": "no",
-                                        "passed": False, "source": "flag"}
+    assert charging["questions"][0] == {
+        "id": "charging-wifi-first-upload", "text": 'Has the number in "Uploading N items" '
+        "gone down since you first looked? (If you only just looked, check again in an "
+        'hour.)', "answer": "no", "passed": False, "source": "flag"}

@@ -44,7 +44,7 @@ def test_json_report_shape() -> None:
     result = scripted(answers, "--format", "json")
     assert result.exit_code == 1
     report = json.loads(result.stdout)  # stdout holds exactly one JSON document
-    assert report["schema_version"] == 1
+    assert report["schema_version"] == 2
     assert report["flow"]["id"] == "icloud-photos"
     assert report["outcome"] == "problems_found"
     checks = {c["id"]: c for c in report["checks"]}
@@ -53,10 +53,14 @@ def test_json_report_shape() -> None:
     assert {c["status"] for c in report["checks"]} == {"passed", "failed", "skipped"}
     connectivity = checks["connectivity"]
     assert connectivity["status"] == "failed"
-    assert {"id": "connectivity-mobile-data-on", "answer": "no", "passed": False,
-            "source": "flag"} in (
+    # Each question's text beside its id, as it was asked.
+    mobile_data = ("Is Photos allowed to use mobile data? (Settings > Apps > Photos > "
+                   "Cellular Data is on.)")
+    assert {"id": "connectivity-mobile-data-on", "text": mobile_data, "answer": "no",
+            "passed": False, "source": "flag"} in (
         connectivity["questions"])
-    assert {"id": "connectivity-on-cellular", "answer": "yes", "passed": None,
+    assert {"id": "connectivity-on-cellular", "text": "Is this iPhone using mobile data "
+            "(cellular) rather than Wi-Fi at the moment?", "answer": "yes", "passed": None,
             "source": "flag"} in (
         connectivity["questions"])
     assert len(connectivity["remediation"]) == 1
@@ -75,8 +79,9 @@ def test_json_no_problem_found() -> None:
 def test_unreached_conditional_question_is_null_in_json() -> None:
     report = json.loads(scripted(PASSING, "--format", "json").stdout)
     connectivity = next(c for c in report["checks"] if c["id"] == "connectivity")
-    assert {"id": "connectivity-mobile-data-on", "answer": None, "passed": None,
-            "source": None} in (
+    assert {"id": "connectivity-mobile-data-on", "text": "Is Photos allowed to use mobile "
+            "data? (Settings > Apps > Photos > Cellular Data is on.)", "answer": None,
+            "passed": None, "source": None} in (
         connectivity["questions"])
 
 
@@ -87,7 +92,7 @@ def test_markdown_report_for_a_support_request() -> None:
     assert out.startswith("# iCloud Photos not syncing on iPhone: troubleshooting report")
     assert f"- Tool: icloud-fix {__version__}" in out
     assert "| 5 | Restart | failed |" in out
-    assert "## Fixes shown" in out and "Settings > General > Shut Down" in out
+    assert "## Fixes to try, in order" in out and "Settings > General > Shut Down" in out
 
 
 def test_missing_answers_name_every_id_and_the_flags() -> None:

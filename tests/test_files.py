@@ -59,7 +59,7 @@ def test_an_existing_file_is_replaced_whole(tmp_path: Path) -> None:
     path.write_text("old report", encoding="utf-8")
     os.chmod(path, 0o640)
     scripted("--output", str(path))
-    assert json.loads(path.read_text(encoding="utf-8"))["schema_version"] == 1
+    assert json.loads(path.read_text(encoding="utf-8"))["schema_version"] == 2
     assert oct(path.stat().st_mode & 0o777) == oct(0o640)
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]  # no temporary left
 
@@ -102,7 +102,7 @@ def test_unwritable_output_is_exit_2_and_the_report_is_printed(tmp_path: Path,
     assert {"missing-folder": "does not exist", "read-only-folder": "cannot be written",
             "a-folder": "is a folder"}[where] in message
     # Nothing lost: the report that could not be written is on stdout.
-    assert '"schema_version": 1' in result.stdout
+    assert '"schema_version": 2' in result.stdout
 
 
 def test_unwritable_answers_file_prints_the_answers(tmp_path: Path) -> None:
@@ -117,7 +117,7 @@ def test_a_link_is_written_through(tmp_path: Path) -> None:
     link.symlink_to(target)
     scripted("--output", str(link))
     assert link.is_symlink()
-    assert json.loads(target.read_text(encoding="utf-8"))["schema_version"] == 1
+    assert json.loads(target.read_text(encoding="utf-8"))["schema_version"] == 2
 
 
 def test_a_device_is_written_to_not_replaced(tmp_path: Path) -> None:

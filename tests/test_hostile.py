@@ -161,7 +161,7 @@ def test_hostile_flow_markdown_report(case: Case, corpus: Path) -> None:
                  "--answers", failing_answers(path, corpus).name, cwd=corpus)
     assert_sane(result)
     assert result.code == 1, result.stderr
-    assert "## Fixes shown" in result.stdout
+    assert "## Fixes to try, in order" in result.stdout
 
 
 @pytest.fixture(scope="module")

@@ -98,7 +98,14 @@ class Run:
             assert "Next step:" not in self.text and "## Next step" not in self.markdown
         else:
             assert f"Next step: {step}" in words(self.text)
-            assert f"## Next step\n\n{step}\n" in self.markdown
+            # A command is on a line of its own (in Markdown, a code block), never broken.
+            sentence, colon, command = step.partition(": icloud-fix ")
+            if colon:
+                assert (f"## Next step\n\n{sentence}:\n\n    icloud-fix {command}\n"
+                        in self.markdown)
+                assert f"\n  icloud-fix {command}\n" in self.text
+            else:
+                assert f"## Next step\n\n{step}\n" in self.markdown
 
 
 def ends_with_the_next_step(run: Run) -> None:
@@ -110,11 +117,14 @@ def ends_with_the_next_step(run: Run) -> None:
     # Text: after the "Next step:" line, only the escalation, if any.
     text = words(run.text)
     tail = text[text.rindex("Next step: ") + len("Next step: ") + len(step):].strip()
-    assert tail in ("", f"If this does not help {shown(escalation or '')}"), tail
+    assert tail in ("", f"Where to get help {shown(escalation or '')}"), tail
     # Markdown: "## Next step" is the last section but for "## Where to get help".
     sections = re.findall(r"^## (.+)$", run.markdown, re.M)
     assert sections[-1] == "Next step" or sections[-2:] == ["Next step", "Where to get help"]
-    assert run.markdown.rstrip().endswith(escalation if escalation else step)
+    # (A command ends the step: in Markdown, as a code block of its own.)
+    _, colon, command = step.partition(": icloud-fix ")
+    assert run.markdown.rstrip().endswith(escalation or (f"icloud-fix {command}" if colon
+                                                         else step))
 
 
 # -- the status feed, served from 127.0.0.1 --------------------------------------------
@@ -157,7 +167,7 @@ def test_problems_found_ends_with_next_step_and_escalation(tmp_path: Path, own: 
     escalation = ESCALATION if own else DEFAULT_ESCALATION
     assert report["escalation"] == escalation
     run.said()
-    assert words(run.text).endswith(f"If this does not help {shown(escalation)}")
+    assert words(run.text).endswith(f"Where to get help {shown(escalation)}")
     assert run.markdown.rstrip().endswith(f"## Where to get help\n\n{escalation}")
     ends_with_the_next_step(run)
 
@@ -233,11 +243,18 @@ def test_not_sure_is_inconclusive(tmp_path: Path, answers: dict[str, str],
     assert run.report["outcome"] == "inconclusive"  # never no_problem_found
     assert {k: v for k, v in run.statuses.items() if v != "passed"} == open_checks
     assert run.report["headline"] == headline
-    # The command names the flow file, so it runs as printed.
-    assert run.report["next_step"].endswith(
-        f"then run those checks again: icloud-fix --steps {steps} --only "
-        + ",".join(open_checks))
-    assert run.report["escalation"] is None
+    if len(open_checks) < 4:
+        # The command names the flow file, so it runs as printed.
+        assert run.report["next_step"].endswith(
+            f"then run those checks again: icloud-fix --steps {steps} --only "
+            + ",".join(open_checks))
+    else:  # asking every check again is no step forward
+        assert "icloud-fix --" not in run.report["next_step"]
+    # How to find out, and where to get help if that fails.
+    assert run.report["next_step"].startswith(
+        "Find out what you were not sure about (see 'Questions to look up': each says where "
+        "to look)")
+    assert run.report["escalation"] == ESCALATION
     run.said()
     ends_with_the_next_step(run)
     assert "Every check passed" not in run.text + run.markdown
@@ -252,7 +269,7 @@ def test_every_check_passed_is_no_problem_found(tmp_path: Path) -> None:
     assert report["headline"] == "Every check passed."
     assert set(run.statuses.values()) == {"passed"}
     # Passing is not resolving: there is still a next step, and where to get help.
-    assert report["next_step"] == "Every check passed: see where to get help if the problem " \
+    assert report["next_step"] == "Every check passed: see 'Where to get help' if the problem " \
         "goes on."
     assert report["escalation"] == ESCALATION
     run.said()
@@ -347,11 +364,12 @@ def test_not_yet_waits_and_the_next_run_asks_first(tmp_path: Path) -> None:
     code, out = finish(child)
     assert code == 1
     assert "fix tried, waiting" in out
-    assert "Fixes you tried: Alpha (waiting to see)" in words(out)
+    assert "Fixes already tried Alpha: tried, takes time to show You answered: Is alpha " \
+        "fine? no" in words(out)
     # A fix still waiting has not failed: where to get help comes at the end, as usual.
     summary = out[out.rindex("Summary: Demo sync"):]
     assert summary.index("fix tried, waiting") < summary.index("Next step:") < summary.index(
-        "If this does not help")
+        "Where to get help")
     assert "it starts by asking whether the fixes that take time worked" in words(out)
     report = json.loads((tmp_path / "first.json").read_text(encoding="utf-8"))
     assert report["outcome"] == "problems_found" and report["waiting"] == ["alpha"]
@@ -397,11 +415,12 @@ def test_a_fix_that_did_not_help_leads_with_escalation_and_the_report_is_saved(
     # Where to get help comes right after the headline, before the table.
     text = summary[summary.rindex("Summary: Demo sync"):]
     assert "Problems found: 1 check failed ('Alpha')." in words(text)
-    assert text.index("If this does not help") < text.index(ESCALATION.split()[0]) < text.index(
+    assert text.index("Where to get help") < text.index(ESCALATION.split()[0]) < text.index(
         "Status") < text.index("FAILED")
-    assert "Fixes you tried: Alpha (did not help)" in words(text)
+    assert "Fixes already tried Alpha: did not help You answered: Is alpha really fine? no" \
+        in words(text)
     assert "Fix alpha more." not in text  # named, not shown again
-    assert "Next step: The fixes you tried did not help: ask for help (see 'If this does not " \
+    assert "Next step: The fixes you tried did not help: ask for help (see 'Where to get " \
         "help')" in words(text)
     # Enter accepted: a Markdown report in the current folder, and where it is said.
     [saved] = tmp_path.glob("icloud-fix-report-*.md")

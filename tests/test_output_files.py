@@ -352,11 +352,18 @@ def test_the_reports_spell_the_name_out(hostile_flow: Path,
     assert result.exit_code == 1
     shown_safely(result.stdout)
     assert json.loads(result.stdout)["flow"]["source"] == f"{SHOWN}.yaml"
-    result = invoke("--steps", hostile_flow.name, "--answer", "one-ok=skip")
+    # A second check that passes: the next step asks again only the open one, by a
+    # command of its own line that names the file.
+    hostile_flow.write_text(hostile_flow.read_text(encoding="utf-8") + (
+        "  - id: two\n    title: Two\n    questions:\n"
+        '      - {id: two-ok, prompt: Two fine?, pass_answer: "yes", remediation: Fix two.}\n'),
+        encoding="utf-8")
+    result = invoke("--steps", hostile_flow.name, "--answer", "one-ok=skip", "--answer",
+                    "two-ok=yes")
     assert result.exit_code == 3
     shown_safely(result.stdout, result.stderr)
-    assert (f"then run those checks again: icloud-fix --steps $'{SHOWN}.yaml' --only one"
-            in " ".join(result.stdout.split()))
+    assert "then run those checks again:\n" in result.stdout
+    assert f"\n  icloud-fix --steps $'{SHOWN}.yaml' --only one\n" in result.stdout
 
 
 def test_shell_word_quotes_every_awkward_character() -> None:

@@ -289,7 +289,7 @@ def assert_shown_as_text(report: str, hostile: str) -> None:
                 if t.type == "heading_open"]
     assert headings == [("h1", f"{one_line}: troubleshooting report"), ("h2", "Checks"),
                         ("h2", "Answers"), ("h3", "Before the checks"), ("h3", one_line),
-                        ("h2", "Fixes shown"), ("h3", one_line), ("h2", "Next step"),
+                        ("h2", "Fixes to try, in order"), ("h3", one_line), ("h2", "Next step"),
                         ("h2", "Where to get help")]
     # The headline in bold, the title in it as it is.
     first_paragraph = next(i for i, t in enumerate(tokens) if t.type == "paragraph_open")
@@ -310,7 +310,7 @@ def assert_shown_as_text(report: str, hostile: str) -> None:
     start = next(i for i, t in enumerate(tokens) if t.type == "heading_open"
                  and inline_text(tokens[i + 1]) == "Answers")
     end = next(i for i, t in enumerate(tokens) if t.type == "heading_open"
-               and inline_text(tokens[i + 1]) == "Fixes shown")
+               and inline_text(tokens[i + 1]) == "Fixes to try, in order")
     answers = [t for t in tokens[start:end] if t.type == "inline" and t.level > 1]
     assert [(inline_text(t), strong_texts(t)) for t in answers] == [
         (f"{one_line} {one_line}", [one_line]),
@@ -361,9 +361,10 @@ def test_a_fix_keeps_its_steps_emphasis_and_code_in_the_markdown_report(
     path = write_flow(tmp_path, one_fix(fix))
     report = invoke("--steps", str(path), "--answer", "q0=no", "--format",
                     "markdown").stdout
-    fixes = report.split("## Fixes shown\n")[1].split("## Next step")[0]
+    fixes = report.split("## Fixes to try, in order\n")[1].split("## Next step")[0]
     assert MARKDOWN.render(fixes) == (
-        "<h3>Check 0</h3>\n<p>Turn off Low Power Mode:</p>\n<ol>\n"
+        "<h3>Check 0</h3>\n<p>You answered: Is it on? <strong>no</strong></p>\n"
+        "<p>Turn off Low Power Mode:</p>\n<ol>\n"
         "<li>Open <strong>Settings &gt; Battery</strong>.</li>\n"
         "<li>Turn off <em>Low Power Mode</em>.\nThen wait.</li>\n</ol>\n"
         "<ul>\n<li>Or run <code>sync now</code>.</li>\n</ul>\n")
@@ -460,4 +461,6 @@ def test_a_report_of_many_checks_is_drawn_as_plain_lines() -> None:
     assert "\n  #  Status    Check\n  1  ✗ FAILED  Check 0\n" in report
     assert f"\n{count}  ✗ FAILED  Check {count - 1}\n" in report
     assert [int(n) for n in re.findall(r"End of fix (\d+)\.", report)] == list(range(count))
-    assert f"\n{count}. Check {count - 1}\n   Turn it on.\n" in report
+    # Each says why its check failed, then its fix.
+    assert (f"\n{count}. Check {count - 1}\n   You answered: Is it on? no\n\n"
+            f"   Turn it on.\n") in report

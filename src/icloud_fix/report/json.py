@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from icloud_fix import __version__, kinds
@@ -12,7 +13,10 @@ from icloud_fix.safe_text import one_line
 if TYPE_CHECKING:
     from icloud_fix.engine import QuestionResult, SessionResult
 
-SCHEMA_VERSION = 1
+# 2: a check none of whose questions applied is "not_run" with "ruled_out": true (it was
+# "passed"), and a run that checked nothing is "inconclusive"; added "started",
+# "device", each question's "text" and each check's "fix_tried" and "ruled_out".
+SCHEMA_VERSION = 2
 
 
 def flow_summary(flow: Flow) -> dict[str, Any]:
@@ -25,6 +29,8 @@ def flow_summary(flow: Flow) -> dict[str, Any]:
 def _answered(q: QuestionResult) -> dict[str, Any]:
     return {
         "id": q.question.id,
+        # The question as it was asked, so a report reads without the flow file.
+        "text": q.question.prompt.strip(),
         # yes, no, skip, or a choice id; null when not asked.
         "answer": q.answer,
         "passed": q.passed,
@@ -38,10 +44,17 @@ def session_document(
 ) -> dict[str, Any]:
     from icloud_fix.report import wording  # not needed to list a flow
 
+    device = result.device
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "icloud-fix", "version": __version__},
         "flow": flow_summary(result.flow),
+        # When the session started, in UTC; null when not known (a report made from a
+        # result by a library caller).
+        "started": _utc(result.started),
+        # The iPhone read during the session (--auto); null when none was.
+        "device": None if device is None else {
+            "identifier": device.identifier, "name": device.name, "ios": device.ios},
         # Apple's System Status for the flow's services; null when not looked at.
         "service_status": service_status,
         "outcome": result.outcome.value,
@@ -56,15 +69,37 @@ def session_document(
                 "id": c.check.id,
                 "title": c.check.title,
                 "status": c.status.value,
+                # not_run because no question of it applied to the answers given (true),
+                # or because --only or --from left it out (false).
+                "ruled_out": c.ruled_out,
                 "questions": [_answered(q) for q in c.questions],
                 "remediation": list(c.remediation),
+                # Whether the person tried its fix and it helped (yes: it solved the
+                # problem, no, not_yet: it takes time to show); null when not tried.
+                "fix_tried": _fix_tried(result, c.check.id),
             }
             for c in result.checks
         ],
+        # The questions answered "not sure" (or left unanswered), with where to look
+        # for each answer (the question's help, Markdown; null when it has none).
+        "to_look_up": [{"id": q.question.id, "text": q.question.prompt.strip(),
+                        "help": wording.where_to_look(q.question)}
+                       for q in wording.not_sure(result)],
         # What to do now (null when resolved), and where to go when fixes do not help.
         "next_step": wording.next_step(result),
         "escalation": wording.escalation(result) if wording.needs_escalation(result) else None,
     }
+
+
+def _utc(when: datetime | None) -> str | None:
+    from icloud_fix.report.wording import utc
+
+    return None if when is None else utc(when).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _fix_tried(result: SessionResult, check_id: str) -> dict[str, str] | None:
+    helped = result.fix_tried(check_id)
+    return None if helped is None else {"helped": helped.value}
 
 
 def _question(q: Question) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import re
 from datetime import datetime, timezone
 
 from icloud_fix import __version__, kinds
-from icloud_fix.engine import Outcome, SessionResult, Status
+from icloud_fix.engine import CheckResult, Origin, Outcome, QuestionResult, SessionResult, Status
 from icloud_fix.report import wording
 
 STATUS_WORDS = {
@@ -81,9 +81,48 @@ def _block(text: str) -> str:
     return _RULE.sub(r"\1\\", text)
 
 
+def _answer(q: QuestionResult) -> str:
+    """'Is it on? **No**', and for a reading, what it found."""
+    assert q.answer is not None
+    line = f"{_inline(q.question.prompt)} **{_inline(kinds.label(q.question, q.answer))}**"
+    read = q.said or q.evidence
+    if q.source is Origin.PROBE and read:
+        line += f" (read from the iPhone: {_inline(read)})"
+    elif q.source is Origin.UNANSWERED:
+        line += " (not answered)"
+    return line
+
+
+def _reasons(c: CheckResult) -> list[str]:
+    """Why the check failed, a paragraph each."""
+    lines = []
+    for reason in wording.reasons(c):
+        said = (f"{_inline(reason.question)} **{_inline(reason.answer)}**"
+                if reason.question is not None else _inline(reason.answer))
+        lines += [f"{reason.lead}{said}", ""]
+    return lines
+
+
+def _fixes(c: CheckResult) -> list[str]:
+    lines = []
+    for q in c.questions:
+        if q.passed is False and q.question.remediation:
+            lines += [_block(q.question.remediation.rstrip()), ""]
+            if q.question.verify:
+                lines += [f"How to tell it worked: {_block(q.question.verify.strip())}", ""]
+    return lines
+
+
+def _command(command: str) -> list[str]:
+    """A command as an indented code block: one line, nothing in it taken for Markdown,
+    and copied as it is."""
+    return [f"    {command}", ""]
+
+
 def render(result: SessionResult, now: datetime | None = None) -> str:
     flow = result.flow
-    when = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
+    when = wording.utc(result.started or now or datetime.now(timezone.utc)).strftime(
+        "%Y-%m-%d %H:%M UTC")
     lines = [f"# {_inline(flow.title)}: troubleshooting report", ""]
     if result.outages:  # known from Apple: said first
         lines += ["**Apple reports an outage right now:**", ""]
@@ -96,6 +135,7 @@ def render(result: SessionResult, now: datetime | None = None) -> str:
         f"**{_inline(wording.headline(result))}**",
         "",
         f"- Date: {when}",
+        *([f"- iPhone read: {_inline(result.device.described)}"] if result.device else []),
         f"- Flow: {flow.id} {_inline(flow.version)}",
         *([f"- Wording checked against: {_inline(flow.checked_against)}"]
           if flow.checked_against else []),
@@ -107,20 +147,24 @@ def render(result: SessionResult, now: datetime | None = None) -> str:
         lines.append(f"- Resolved: yes, by the fix for {_inline(title)} ({result.resolved_by})")
     elif result.outcome is not Outcome.INTERRUPTED:
         lines.append("- Resolved: no")
-    if result.tried_in_vain and wording.needs_escalation(result):
+    tried = result.fixes_tried
+    if tried:
+        lines.append("- Fixes tried: " + ", ".join(
+            f"{_inline(c.check.title)} ({wording.HELPED[helped]})" for c, helped in tried))
+    help_first = result.tried_in_vain and wording.needs_escalation(result)
+    if help_first:
         # Fixes were tried and did not help: where to go next comes first.
-        lines += ["", "## Where to get help", "", _block(wording.escalation(result)), ""]
+        lines += ["", f"## {wording.WHERE_TO_GET_HELP}", "",
+                  _block(wording.escalation(result))]
     lines += ["", "## Checks", "", "| # | Check | Status |", "|---|---|---|"]
     for number, c in enumerate(result.checks, start=1):
-        lines.append(f"| {number} | {_inline(c.check.title)} | {STATUS_WORDS[c.status]} |")
+        status = "did not apply" if c.ruled_out else STATUS_WORDS[c.status]
+        lines.append(f"| {number} | {_inline(c.check.title)} | {status} |")
     lines += ["", "## Answers", ""]
     triage = [q for q in result.triage if q.answer is not None]
     if triage:
         lines += ["### Before the checks", ""]
-        for q in triage:
-            assert q.answer is not None
-            lines.append(f"- {_inline(q.question.prompt)} "
-                         f"**{_inline(kinds.label(q.question, q.answer))}**")
+        lines += [f"- {_answer(q)}" for q in triage]
         lines.append("")
     for c in result.checks:
         answered = [q for q in c.questions if q.answer is not None]
@@ -128,26 +172,35 @@ def render(result: SessionResult, now: datetime | None = None) -> str:
             continue
         lines.append(f"### {_inline(c.check.title)}")
         lines.append("")
-        for q in answered:
-            assert q.answer is not None
-            lines.append(f"- {_inline(q.question.prompt)} "
-                         f"**{_inline(kinds.label(q.question, q.answer))}**")
+        lines += [f"- {_answer(q)}" for q in answered]
         lines.append("")
-    shown = [c for c in result.checks if c.status in (Status.FAILED, Status.WAITING,
-                                                       Status.FIXED)]
-    if shown:
-        lines += ["## Fixes shown", ""]
-        for c in shown:
-            lines += [f"### {_inline(c.check.title)}", ""]
-            for q in c.questions:
-                if q.passed is False and q.question.remediation:
-                    lines += [_block(q.question.remediation.rstrip()), ""]
-                    if q.question.verify:
-                        lines += [f"How to tell it worked: {_block(q.question.verify.strip())}",
-                                  ""]
-    step = wording.next_step(result)
+    if tried:
+        # The person tried these: the fix, why the check failed and what came of it, so
+        # whoever reads this does not ask for them again.
+        lines += [f"## {wording.FIXES_TRIED}", ""]
+        for c, helped in tried:
+            lines += [f"### {_inline(c.check.title)}", "",
+                      f"Result: {wording.HELPED[helped]}.", "", *_reasons(c), *_fixes(c)]
+    to_try = [c for c in result.failed if result.fix_tried(c.check.id) is None]
+    if to_try:
+        lines += [f"## {wording.FIXES_TO_TRY}", ""]
+        for c in to_try:
+            lines += [f"### {_inline(c.check.title)}", "", *_reasons(c), *_fixes(c)]
+    look_up = wording.not_sure(result) if result.outcome is Outcome.INCONCLUSIVE else ()
+    if look_up:
+        lines += [f"## {wording.TO_LOOK_UP}", ""]
+        for q in look_up:
+            where = wording.where_to_look(q.question)
+            unanswered = " (not answered)" if q.source is Origin.UNANSWERED else ""
+            lines += [f"### {_inline(q.question.prompt)}{unanswered}", ""]
+            if where:
+                lines += [_block(where), ""]
+    step = wording.next_step_parts(result)
     if step:
-        lines += ["## Next step", "", _inline(step), ""]
-    if wording.needs_escalation(result) and not result.tried_in_vain:
-        lines += ["## Where to get help", "", _block(wording.escalation(result)), ""]
+        lines += ["## Next step", "", _inline(step.sentence), ""]
+        if step.command:
+            lines += _command(step.command)
+    if wording.needs_escalation(result) and not help_first:
+        lines += [f"## {wording.WHERE_TO_GET_HELP}", "", _block(wording.escalation(result)),
+                  ""]
     return "\n".join(lines).rstrip() + "\n"

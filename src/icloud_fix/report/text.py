@@ -28,7 +28,17 @@ if TYPE_CHECKING:
     from icloud_fix.probes.apple_feeds import Outage
 
 from icloud_fix import kinds
-from icloud_fix.engine import CheckResult, Outcome, Position, Reply, SessionResult, Status
+from icloud_fix.engine import (
+    CheckResult,
+    Helped,
+    Origin,
+    Outcome,
+    Position,
+    QuestionResult,
+    Reply,
+    SessionResult,
+    Status,
+)
 from icloud_fix.flow import Flow, Question
 from icloud_fix.report import wording
 from icloud_fix.report.paragraphs import reflow
@@ -146,6 +156,19 @@ class _Literal:
         text = _fold(text, max(options.max_width - self.left, 20))
         # One segment, for rich's cost is per segment; every line but a blank one indented.
         yield Segment(re.sub(r"^(?=.)", " " * self.left, text, flags=re.M) + "\n")
+
+
+class _Unbroken:
+    """A command, indented by ``left``, on a line of its own that is never broken: a
+    terminal narrower than it wraps it for the eye, and it still pastes as one line.
+    Printed on its own and not cropped (``_print``)."""
+
+    def __init__(self, text: str, left: int) -> None:
+        self.text = text
+        self.left = left
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Segment]:
+        yield Segment(" " * self.left + self.text + "\n")
 
 
 # Whole texts go through regular expressions, and only the lines that may need cutting
@@ -370,7 +393,7 @@ def _print(console: Console, parts: Iterable[RenderableType]) -> None:
     already), which spares rich a pass over every one of its lines."""
     group: list[RenderableType] = []
     for part in parts:
-        if isinstance(part, _Literal):
+        if isinstance(part, (_Literal, _Unbroken)):
             if group:
                 console.print(Group(*group))
                 group = []
@@ -401,8 +424,19 @@ def summary_table(console: Console, result: SessionResult) -> Table:
     table.add_column("Check", overflow="fold")
     table.add_column("Status", no_wrap=True, min_width=len("✗ FAILED"))
     for number, c in enumerate(result.checks, start=1):
-        table.add_row(str(number), Text(c.check.title), status_label(console, c.status))
+        table.add_row(str(number), Text(c.check.title), _check_label(console, c))
     return table
+
+
+# A check not run because no question of it applied: said so, not as one left out.
+_RULED_OUT = ("·", "-", "did not apply", "dim")
+
+
+def _check_label(console: Console, c: CheckResult) -> Text:
+    if not c.ruled_out:
+        return status_label(console, c.status)
+    fancy, plain, word, style = _RULED_OUT
+    return Text(f"{fancy if _unicode(console) else plain} {word}", style=style)
 
 
 def print_summary(console: Console, result: SessionResult) -> None:
@@ -452,10 +486,14 @@ def _summary(console: Console, result: SessionResult, budget: _Budget
                       Outcome.PROBLEMS_FOUND: "bold red"}.get(outcome, "bold yellow")
     yield Text(f"Summary: {flow.title}", style="bold")
     yield Text(wording.headline(result), style=headline_style)
-    if result.tried_in_vain and wording.needs_escalation(result):
+    if result.device is not None:
+        yield Text(f"iPhone read: {result.device.described}")
+    help_first = result.tried_in_vain and wording.needs_escalation(result)
+    if help_first:
         # Fixes were tried and did not help: where to go next comes first.
         yield Text()
         yield from _escalation(console, result, budget)
+        yield Text()
     for q in result.triage:
         if q.answer is not None:
             answer = Text(f"{q.question.prompt.strip()} ")
@@ -463,22 +501,19 @@ def _summary(console: Console, result: SessionResult, budget: _Budget
             yield _indent(answer, 2)
     large = len(result.checks) > LARGE_REPORT
     yield _plain_table(console, result) if large else summary_table(console, result)
+    tried = result.fixes_tried
     if outcome is Outcome.RESOLVED:
+        # The headline says which fix worked; the others tried are said too.
+        if any(helped is not Helped.YES for _, helped in tried):
+            yield from _fixes_tried(console, tried, large)
         return
     # Fixes the person already tried are named, not shown again in full.
-    tried = [c for c in result.failed if c.check.id in result.tried]
-    to_try = [c for c in result.failed if c.check.id not in result.tried]
     if tried:
-        yield Text()
-        done = Text("Fixes you tried: ", style="bold")
-        done.append(", ".join(
-            f"{c.check.title} ("
-            f"{'waiting to see' if c.status is Status.WAITING else 'did not help'})"
-            for c in tried))
-        yield done
+        yield from _fixes_tried(console, tried, large)
+    to_try = [c for c in result.failed if result.fix_tried(c.check.id) is None]
     if to_try:
         yield Text()
-        yield Text("Fixes to try, in order", style="bold")
+        yield Text(wording.FIXES_TO_TRY, style="bold")
         if large:
             yield _plain_fixes(to_try)
         for number, c in enumerate([] if large else to_try, start=1):
@@ -486,16 +521,81 @@ def _summary(console: Console, result: SessionResult, budget: _Budget
             title = f"{number}. {c.check.title}"
             yield Text(reflow(title, console.width) if isinstance(console, PlainConsole)
                        else title, style="bold")
+            yield from _reasons(c, 3)
             yield from _fix(console, c, 3, budget)
-    step = wording.next_step(result)
+    if outcome is Outcome.INCONCLUSIVE:
+        yield from _to_look_up(console, wording.not_sure(result), large, budget)
+    step = wording.next_step_parts(result)
     if step:
         yield Text()
         line = Text("Next step: ", style="bold")
-        line.append(step)
+        line.append(step.sentence)
         yield line
-    if wording.needs_escalation(result) and not result.tried_in_vain:
+        if step.command:
+            yield _Unbroken(step.command, 2)
+    if wording.needs_escalation(result) and not help_first:
         yield Text()
         yield from _escalation(console, result, budget)
+
+
+def _reason_lines(c: CheckResult) -> Iterator[tuple[str, str]]:
+    """Why a check failed, a line each: its lead, and what follows it."""
+    for reason in wording.reasons(c):
+        said = (f"{reason.question} {reason.answer}" if reason.question is not None
+                else reason.answer)
+        yield reason.lead, said
+
+
+def _reasons(c: CheckResult, left: int) -> Iterator[RenderableType]:
+    """Why a check failed: the answer that failed it (the answer in bold), or what the
+    iPhone's reading found."""
+    for reason in wording.reasons(c):
+        line = Text(reason.lead, style="italic")
+        if reason.question is not None:
+            line.append(f"{reason.question} ")
+            line.append(reason.answer, style="bold")
+        else:
+            line.append(reason.answer)
+        yield _indent(line, left)
+
+
+def _fixes_tried(console: Console, tried: tuple[tuple[CheckResult, Helped], ...],
+                 large: bool) -> Iterator[RenderableType]:
+    """Each fix the person tried, whether it helped, and why its check failed."""
+    yield Text()
+    yield Text(wording.FIXES_TRIED, style="bold")
+    if large:
+        yield _Literal("\n".join(
+            f"  {c.check.title}: {wording.HELPED[helped]}"
+            + "".join(f"\n    {lead}{said}" for lead, said in _reason_lines(c))
+            for c, helped in tried), 0, keep_bold=True, strip=False)
+        return
+    for c, helped in tried:
+        line = Text(f"{c.check.title}: ")
+        line.append(wording.HELPED[helped], style="bold")
+        yield _indent(line, 2)
+        yield from _reasons(c, 4)
+
+
+def _to_look_up(console: Console, questions: tuple[QuestionResult, ...], large: bool,
+                budget: _Budget) -> Iterator[RenderableType]:
+    """Each question answered "not sure", with where to look for its answer."""
+    if not questions:
+        return
+    yield Text()
+    yield Text(wording.TO_LOOK_UP, style="bold")
+    for q in questions:
+        where = wording.where_to_look(q.question)
+        unanswered = " (not answered)" if q.source is Origin.UNANSWERED else ""
+        prompt = f"{q.question.prompt.strip()}{unanswered}"
+        if large:
+            yield _Literal(f"  {prompt}" + (f"\n{textwrap.indent(where, '    ')}"
+                                            if where else ""), 0, strip=False)
+            continue
+        yield _indent(Text(prompt, style="bold"), 2)
+        if where:
+            part = _markdown(console, where, budget, 4)
+            yield part if isinstance(part, _Literal) else _indent(part, 4)
 
 
 # Past this many checks the table and the fixes are drawn as plain text: rich's
@@ -507,8 +607,9 @@ def _plain_table(console: Console, result: SessionResult) -> _Literal:
     """The summary table as plain lines: number, status, then the title, so that the
     status stays in its column however long a title is."""
     unicode = _unicode(console)
-    labels = [f"{_STATUS[c.status][0 if unicode else 1]} {_STATUS[c.status][2]}"
-              for c in result.checks]
+    labels = [f"{shown[0 if unicode else 1]} {shown[2]}"
+              for c in result.checks
+              for shown in [_RULED_OUT if c.ruled_out else _STATUS[c.status]]]
     number_width = len(str(len(result.checks)))
     label_width = max(len(label) for label in labels)
     lines = [f"{'#':>{number_width}}  {'Status':<{label_width}}  Check"]
@@ -523,7 +624,8 @@ def _plain_fixes(to_try: list[CheckResult]) -> _Literal:
     out as the drawn ones are: a blank line, the numbered check, its texts indented."""
     checks = []
     for number, c in enumerate(to_try, start=1):
-        texts = []
+        why = "\n".join(f"{lead}{said}" for lead, said in _reason_lines(c))
+        texts = [why] if why else []
         for q in c.questions:
             if q.passed is not False or not q.question.remediation:
                 continue
@@ -537,7 +639,7 @@ def _plain_fixes(to_try: list[CheckResult]) -> _Literal:
 
 def _escalation(console: Console, result: SessionResult, budget: _Budget
                 ) -> Iterator[RenderableType]:
-    yield Text("If this does not help", style="bold")
+    yield Text(wording.WHERE_TO_GET_HELP, style="bold")
     yield _markdown(console, wording.escalation(result), budget)
 
 
