@@ -235,6 +235,14 @@ def test_no_iphone_read_is_null_and_unsaid() -> None:
                              "ios": "17.5.1"}
 
 
+def test_what_the_iphone_gave_is_shown_spelled_out() -> None:
+    hostile = Device("iPhone15,2\x1b[2J", "iPhone\x07 14 Pro", "17.5\x1b]0;x\x07")
+    shown, markdown, _ = reports(session(GOOD, device=hostile))
+    assert "\x1b" not in shown + markdown and "\x07" not in shown + markdown
+    assert "iPhone read: iPhone\\x07 14 Pro (iPhone15,2\\x1b[2J), iOS 17.5\\x1b]0;x\\x07\n" \
+        in shown
+
+
 # -- 3. JSON: when, each question's text, the flow's version -----------------------------
 
 def test_the_json_report_has_the_time_the_questions_and_the_flow_version() -> None:

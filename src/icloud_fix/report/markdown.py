@@ -85,10 +85,10 @@ def _answer(q: QuestionResult) -> str:
     """'Is it on? **No**', and for a reading, what it found."""
     assert q.answer is not None
     line = f"{_inline(q.question.prompt)} **{_inline(kinds.label(q.question, q.answer))}**"
-    read = q.said or q.evidence
-    if q.source is Origin.PROBE and read:
+    read = wording.reading(q)
+    if read:
         line += f" (read from the iPhone: {_inline(read)})"
-    elif q.source is Origin.UNANSWERED:
+    if q.source is Origin.UNANSWERED:
         line += " (not answered)"
     return line
 
@@ -135,7 +135,7 @@ def render(result: SessionResult, now: datetime | None = None) -> str:
         f"**{_inline(wording.headline(result))}**",
         "",
         f"- Date: {when}",
-        *([f"- iPhone read: {_inline(result.device.described)}"] if result.device else []),
+        *([f"- iPhone read: {_inline(phone)}"] if (phone := wording.device(result)) else []),
         f"- Flow: {flow.id} {_inline(flow.version)}",
         *([f"- Wording checked against: {_inline(flow.checked_against)}"]
           if flow.checked_against else []),

@@ -486,8 +486,9 @@ def _summary(console: Console, result: SessionResult, budget: _Budget
                       Outcome.PROBLEMS_FOUND: "bold red"}.get(outcome, "bold yellow")
     yield Text(f"Summary: {flow.title}", style="bold")
     yield Text(wording.headline(result), style=headline_style)
-    if result.device is not None:
-        yield Text(f"iPhone read: {result.device.described}")
+    phone = wording.device(result)
+    if phone:
+        yield Text(f"iPhone read: {phone}")
     help_first = result.tried_in_vain and wording.needs_escalation(result)
     if help_first:
         # Fixes were tried and did not help: where to go next comes first.

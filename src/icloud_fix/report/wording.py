@@ -249,14 +249,33 @@ def reasons(result: CheckResult) -> tuple[Reason, ...]:
 
 def _reason(q: QuestionResult) -> Reason:
     assert q.answer is not None
-    read = q.said or q.evidence
-    if q.source is Origin.PROBE and read:
-        read = read.strip()
+    read = reading(q)
+    if read:
         if read.startswith("Your "):  # "From your iPhone: your iPhone 14 Pro has ..."
             read = "y" + read[1:]
         return Reason("From your iPhone: ", None, read)
     return Reason("You answered: ", " ".join(q.question.prompt.split()),
                   kinds.label(q.question, q.answer))
+
+
+def reading(q: QuestionResult) -> str | None:
+    """What a reading from the iPhone found, for an answer that came from one: text
+    from outside, so spelled out on one line."""
+    read = q.said or q.evidence
+    if q.source is not Origin.PROBE or not read:
+        return None
+    from icloud_fix.safe_text import one_line
+
+    return one_line(read.strip())
+
+
+def device(result: SessionResult) -> str | None:
+    """The iPhone read during the session, 'iPhone 14 Pro (iPhone15,2), iOS 17.5.1'."""
+    if result.device is None:
+        return None
+    from icloud_fix.safe_text import one_line
+
+    return one_line(result.device.described)
 
 
 # -- what was not known ----------------------------------------------------------------
