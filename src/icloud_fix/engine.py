@@ -77,6 +77,7 @@ class Origin(str, enum.Enum):
     FILE = "file"
     PROMPT = "prompt"
     PROBE = "probe"  # a reading from a connected iPhone
+    CHOICE = "choice"  # settled by an earlier choice (a choice's `answers:` in the flow)
     # Not answered in a scripted run told to take such questions as "not sure"
     # (--unanswered skip): a report says so rather than pass it off as an answer.
     UNANSWERED = "unanswered"
@@ -274,9 +275,11 @@ class SessionResult:
         return tuple(c for c in self.checks if c.status is Status.NOT_RUN)
 
     def answers(self) -> dict[str, str]:
-        """Every answer given, by question id, in the order asked."""
+        """Every answer given, by question id, in the order asked (not those an earlier
+        choice settled: the choice gives them again)."""
         asked = [*self.triage, *(q for c in self.checks for q in c.questions)]
-        return {q.question.id: q.answer for q in asked if q.answer}
+        return {q.question.id: q.answer for q in asked
+                if q.answer and q.source is not Origin.CHOICE}
 
 
 class AnswerSource(Protocol):
@@ -329,6 +332,8 @@ class _Walk:
         self.replies: dict[str, Reply] = {}
         self.fixes: dict[str, Fix] = {}
         self.current: str | None = None  # the check being asked (None: the triage)
+        # Questions an earlier choice answered: not asked, but answered by it.
+        self.settled: dict[str, Reply] = {}
         # Questions not asked only because a question their condition names got "not
         # sure" (or was itself undecided): nobody knows whether they would have failed.
         self.undecided: set[str] = set()
@@ -348,7 +353,7 @@ class _Walk:
                    for c in question.when):
                 self.undecided.add(question.id)
             return QuestionResult(question, None, None)
-        reply = self.source.ask(question, position)
+        reply = self.settled.get(question.id) or self.source.ask(question, position)
         if not isinstance(reply, Reply):
             reply = Reply(reply)
         self.record(question, reply)
@@ -359,6 +364,12 @@ class _Walk:
         """Keep an answer for the conditions of later questions, and follow its route."""
         self.answers[question.id] = reply.answer
         self.replies[question.id] = reply
+        if reply.answer != Answer.SKIP:
+            label = kinds.label(question, reply.answer)
+            for qid, answer in kinds.of(question).settles(question, reply.answer):
+                self.settled[qid] = Reply(
+                    answer, Origin.CHOICE, evidence=f"answered by {question.id}={reply.answer}",
+                    said=f"Answered by your earlier answer: {label}.")
         target = kinds.of(question).routes_to(question, reply.answer) \
             if reply.answer != Answer.SKIP else None
         check = self.flow.check(target) if target else None

@@ -68,6 +68,9 @@ class Choice:
     label: str
     help: str | None = None
     check: str | None = None
+    # Later questions this choice settles, with the answer it gives each (a status line
+    # that says "Paused: Low Power Mode" answers "Is Low Power Mode on?" with yes).
+    answers: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

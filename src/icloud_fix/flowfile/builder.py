@@ -4,6 +4,7 @@ earlier questions, choices and checks that exist)."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from icloud_fix import kinds
@@ -26,6 +27,9 @@ class FlowBuilder:
         self.earlier: dict[str, Question] = {}
         self.check_ids: set[str] = set()
         self.written_questions: dict[str, int] = {}
+        # Choices' answers, checked once every question is read: (question id, choice
+        # id, [(question named, line, answer as written)]).
+        self.choice_answers: list[tuple[str, str, list[tuple[str, int, Any]]]] = []
 
     def problem(self, line: int | None, message: str) -> None:
         self.reader.problem(line, message)
@@ -49,6 +53,7 @@ class FlowBuilder:
         triage = tuple(q for q in (self.question(item) for item in values.get("triage", [])
                                    if item is not INVALID) if q is not None)
         checks = tuple(c for c in (self.check(item) for item in checks_read) if c is not None)
+        triage, checks = self.answered_by_choices(triage, checks)
         if self.reader.problems:
             problems = sorted(self.reader.problems, key=lambda p: p.line or 0)
             raise InputFileError(problems)
@@ -108,6 +113,11 @@ class FlowBuilder:
         for message in kind.references(question):
             self.problem(read.line, message)
         for choice_read in values.get("choices", ()):
+            if (choice_read is not INVALID and choice_read.values.get("answers")
+                    and qid is not None and "id" in choice_read.values):
+                self.choice_answers.append((qid, choice_read.values["id"], [
+                    (name, line, wanted) for name, line, wanted, _node
+                    in choice_read.values["answers"]]))
             check = choice_read.values.get("check") if choice_read is not INVALID else None
             if check is not None and check not in self.check_ids:
                 self.problem(choice_read.key_lines["check"],
@@ -118,6 +128,49 @@ class FlowBuilder:
         if len(self.reader.problems) > before or qid is None or "prompt" not in values:
             return None
         return question
+
+    def answered_by_choices(self, triage: tuple[Question, ...], checks: tuple[Check, ...]
+                            ) -> tuple[tuple[Question, ...], tuple[Check, ...]]:
+        """Check what each choice's ``answers`` names (a later question, an answer it
+        takes) and keep the answers as the words the engine uses."""
+        order = [q for q in triage] + [q for c in checks for q in c.questions]
+        place = {q.id: i for i, q in enumerate(order)}
+        settled: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
+        for qid, choice_id, named in self.choice_answers:
+            if qid not in place:
+                continue  # the question has problems of its own, already said
+            kept: list[tuple[str, str]] = []
+            for name, line, wanted in named:
+                target = order[place[name]] if name in place else None
+                if name == qid:
+                    self.problem(line, f"'answers' names the question '{name}' itself")
+                    continue
+                if target is None or place[name] < place[qid]:
+                    where = ("which comes before it; a choice can only answer a question "
+                             "asked after it" if target is not None else
+                             "which is not a question in this flow"
+                             + self.reader.did_you_mean(name, place))
+                    self.problem(line, f"'answers' names '{name}', {where}")
+                    continue
+                answers = kinds.of(target).condition(target, wanted)
+                if isinstance(answers, str) or len(answers) != 1:
+                    why = answers if isinstance(answers, str) else "give one answer"
+                    self.problem(line, f"'answers': {why}")
+                    continue
+                kept.append((name, answers[0]))
+            settled[(qid, choice_id)] = tuple(kept)
+        if not settled:
+            return triage, checks
+
+        def with_answers(question: Question) -> Question:
+            if not any((question.id, c.id) in settled for c in question.choices):
+                return question
+            return dataclasses.replace(question, choices=tuple(
+                dataclasses.replace(c, answers=settled.get((question.id, c.id), ()))
+                for c in question.choices))
+
+        return (tuple(with_answers(q) for q in triage),
+                tuple(_with_questions(c, with_answers) for c in checks))
 
     def conditions(self, read: list[tuple[str, int, Any, Value]], qid: str | None
                    ) -> tuple[Condition, ...]:
@@ -143,6 +196,11 @@ class FlowBuilder:
                 continue
             conditions.append(Condition(name, answers))
         return tuple(conditions)
+
+
+def _with_questions(check: Check, change: Any) -> Check:
+    """check with each question passed through change."""
+    return dataclasses.replace(check, questions=tuple(change(q) for q in check.questions))
 
 
 def _question_lines(nodes: dict[str, Value]) -> dict[str, int]:

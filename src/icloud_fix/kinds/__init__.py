@@ -76,6 +76,10 @@ class QuestionKind(Protocol):
         """The check this answer sends the session to next, if any."""
         ...
 
+    def settles(self, question: Question, answer: str) -> tuple[tuple[str, str], ...]:
+        """The later questions this answer answers, each with its answer."""
+        ...
+
     def describe(self, question: Question) -> dict[str, Any]:
         """What `list --format json` adds for a question of this kind."""
         ...

@@ -19,7 +19,8 @@ _RESERVED_KEYS = {"s", "h", "b"}
 @cache
 def choice_object() -> ObjectType:
     """One entry of a question's choices."""
-    from icloud_fix.flowfile.fields import Field, Ident, ObjectType, Text
+    from icloud_fix.flowfile.fields import AnyOf, Conditions, Field, Ident, ObjectType, Text
+    from icloud_fix.kinds.yes_no import flow_answer
 
     return ObjectType("a choice", (
         Field("id", Ident(reserved=("skip", "s", "h", "b", "back"), not_a_number=True),
@@ -30,6 +31,13 @@ def choice_object() -> ObjectType:
         Field("help", Text(), "More detail, shown when the person asks for help."),
         Field("check", Ident(), "A check id: picking this choice asks that check next "
               "(it must be a check of this flow)."),
+        Field("answers", Conditions(
+            AnyOf((Ident(), flow_answer()), expected="yes, no or a choice id"),
+            expected="a mapping of later question ids to the answer this choice gives them",
+            example="{low-power-mode: yes}"),
+            "Later questions this choice settles, each with its answer: they are not asked, "
+            "and the report says what answered them (a status 'Paused: Low Power Mode' "
+            "answers 'Is Low Power Mode on?' with yes).", since=2),
     ))
 
 
@@ -74,8 +82,12 @@ class ChoiceKind:
         read = [c for c in values.get("choices", ()) if c is not INVALID]
         # A choice with a problem (already reported) still names its id, so that the
         # pass_choices and conditions that use it are not reported as well.
+        # A choice's answers are checked against the questions they name once every
+        # question is read (FlowBuilder.choice_answers): here they are kept as written.
         choices = tuple(Choice(c.values["id"], c.values.get("label", ""),
-                               c.values.get("help"), c.values.get("check"))
+                               c.values.get("help"), c.values.get("check"),
+                               tuple((name, wanted) for name, _line, wanted, _node
+                                     in c.values.get("answers", ())))
                         for c in read if "id" in c.values)
         pass_choices = tuple(i for i in values.get("pass_choices") or () if i is not INVALID)
         if len(choices) < len(values.get("choices", ())):
@@ -131,8 +143,13 @@ class ChoiceKind:
         choice = question.choice(answer)
         return choice.check if choice is not None else None
 
+    def settles(self, question: Question, answer: str) -> tuple[tuple[str, str], ...]:
+        choice = question.choice(answer)
+        return choice.answers if choice is not None else ()
+
     def describe(self, question: Question) -> dict[str, Any]:
-        return {"choices": [{"id": c.id, "label": c.label, "check": c.check}
+        return {"choices": [{"id": c.id, "label": c.label, "check": c.check,
+                             **({"answers": dict(c.answers)} if c.answers else {})}
                             for c in question.choices],
                 "pass_choices": list(question.pass_choices) or None}
 

@@ -112,6 +112,9 @@ class YesNo:
     def label(self, question: Question, answer: str) -> str:
         return answer
 
+    def settles(self, question: Question, answer: str) -> tuple[tuple[str, str], ...]:
+        return ()
+
     def routes_to(self, question: Question, answer: str) -> str | None:
         return None
 
