@@ -213,7 +213,8 @@ def test_a_reading_that_failed_a_check_and_the_iphone_read_are_in_every_report(
     shown, markdown = runs["text"].stdout, runs["markdown"].stdout
     doc = json.loads(runs["json"].stdout)
     phone = "iPhone 14 Pro (iPhone15,2), iOS 17.5.1"
-    assert f"\niPhone read: {phone}\n" in shown
+    # On screen by the name its owner knows; Apple's identifier in the other reports.
+    assert "\niPhone read: iPhone 14 Pro, iOS 17.5.1\n" in shown and "iPhone15,2" not in shown
     assert f"\n- iPhone read: {phone}\n" in markdown
     assert doc["device"] == {"identifier": "iPhone15,2", "name": "iPhone 14 Pro",
                              "ios": "17.5.1"}
@@ -230,7 +231,11 @@ def test_no_iphone_read_is_null_and_unsaid() -> None:
     assert doc["device"] is None
     assert "iPhone read" not in shown + markdown
     shown, markdown, doc = reports(session(GOOD, device=PHONE))
-    assert "\niPhone read: iPhone 14 Pro (iPhone15,2), iOS 17.5.1\n" in shown
+    assert "\niPhone read: iPhone 14 Pro, iOS 17.5.1\n" in shown
+    assert "\n- iPhone read: iPhone 14 Pro (iPhone15,2), iOS 17.5.1\n" in markdown
+    nameless = dataclasses.replace(PHONE, name=None)
+    shown, markdown, _ = reports(session(GOOD, device=nameless))
+    assert "\niPhone read: iPhone (iPhone15,2), iOS 17.5.1\n" in shown
     assert doc["device"] == {"identifier": "iPhone15,2", "name": "iPhone 14 Pro",
                              "ios": "17.5.1"}
 
@@ -239,8 +244,10 @@ def test_what_the_iphone_gave_is_shown_spelled_out() -> None:
     hostile = Device("iPhone15,2\x1b[2J", "iPhone\x07 14 Pro", "17.5\x1b]0;x\x07")
     shown, markdown, _ = reports(session(GOOD, device=hostile))
     assert "\x1b" not in shown + markdown and "\x07" not in shown + markdown
-    assert "iPhone read: iPhone\\x07 14 Pro (iPhone15,2\\x1b[2J), iOS 17.5\\x1b]0;x\\x07\n" \
-        in shown
+    assert "iPhone read: iPhone\\x07 14 Pro, iOS 17.5\\x1b]0;x\\x07\n" in shown
+    # In Markdown, the backslashes escaped too, so that a renderer shows them.
+    assert r"- iPhone read: iPhone\\x07 14 Pro (iPhone15,2\\x1b\[2J), iOS 17.5\\x1b]0;x\\x07" \
+        in markdown
 
 
 # -- 3. JSON: when, each question's text, the flow's version -----------------------------

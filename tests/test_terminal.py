@@ -118,8 +118,10 @@ def test_a_whole_session_shows_the_fix_and_the_summary(session) -> None:
     assert "FAILED" in out and "skipped (not sure)" in out
     # The storage fix was tried and did not help: it is named, and where to get help
     # comes first, before the table.
-    assert "Fixes you tried: iCloud storage (did not help)" in out
-    assert out.index("If this does not help") < out.index("FAILED")
+    said = " ".join(out.split())
+    assert "Fixes already tried iCloud storage: did not help You answered: In Settings >" \
+        in said
+    assert out.index("Where to get help") < out.index("FAILED")
     assert "getsupport.apple.com" in out
     assert "Traceback" not in out
 

@@ -486,7 +486,8 @@ def _summary(console: Console, result: SessionResult, budget: _Budget
                       Outcome.PROBLEMS_FOUND: "bold red"}.get(outcome, "bold yellow")
     yield Text(f"Summary: {flow.title}", style="bold")
     yield Text(wording.headline(result), style=headline_style)
-    phone = wording.device(result)
+    # The model by the name its owner knows; Apple's identifier is in the other reports.
+    phone = wording.device(result, identifier=False)
     if phone:
         yield Text(f"iPhone read: {phone}")
     help_first = result.tried_in_vain and wording.needs_escalation(result)

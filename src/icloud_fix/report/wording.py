@@ -5,6 +5,7 @@ it out their own way."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -269,13 +270,18 @@ def reading(q: QuestionResult) -> str | None:
     return one_line(read.strip())
 
 
-def device(result: SessionResult) -> str | None:
-    """The iPhone read during the session, 'iPhone 14 Pro (iPhone15,2), iOS 17.5.1'."""
-    if result.device is None:
+def device(result: SessionResult, identifier: bool = True) -> str | None:
+    """The iPhone read during the session, 'iPhone 14 Pro (iPhone15,2), iOS 17.5.1';
+    without ``identifier``, by the name its owner knows ('iPhone 14 Pro, iOS 17.5.1'),
+    Apple's identifier only when there is no name."""
+    phone = result.device
+    if phone is None:
         return None
     from icloud_fix.safe_text import one_line
 
-    return one_line(result.device.described)
+    if not identifier and phone.name:
+        phone = dataclasses.replace(phone, identifier=None)
+    return one_line(phone.described)
 
 
 # -- what was not known ----------------------------------------------------------------
