@@ -137,8 +137,10 @@ def test_auto_answers_from_the_iphone_with_evidence(feeds: str,
         "Your iPhone reports 0.6 GB free of 128 GB; below 1 GB counts as almost full "
         "(ideviceinfo -q com.apple.disk_usage).")
     assert found["ios-update-current"]["answer"] == "no"
+    # 17.7.1 is out for the iOS 17 it has: an update is due. 18.1 is only an option.
     assert found["ios-update-current"]["evidence"].startswith(
-        "Your iPhone reports iOS 17.5.1; the latest for iPhone15,2 is 18.1")
+        "Your iPhone reports iOS 17.5.1; the latest for iPhone15,2 is 17.7.1, and iOS 18.1 "
+        "is offered as an upgrade")
     assert found["charging-wifi-plugged-in"]["answer"] == "yes"
     assert "plugged in and charging, battery at 54%" in (
         found["charging-wifi-plugged-in"]["evidence"])
@@ -258,7 +260,7 @@ def test_suggestions_are_shown_and_confirmed_with_enter(tmp_path: Path, feeds: s
     child.send("y")
     # The model by the name its owner knows; Apple's identifier stays in the report.
     child.expect_exact("From your iPhone: Your iPhone 14 Pro has iOS 17.5.1; the latest for "
-                       "it is 18.1.")
+                       "it is 17.7.1 (iOS 18.1 is also offered, as an optional upgrade")
     child.expect_exact("Suggested answer: no.")
     child.expect_exact("Explain this question")
     child.send("y")  # overrides the suggested "no"
@@ -369,15 +371,17 @@ def test_plain_mode_offers_the_suggestion_on_enter(tmp_path: Path, feeds: str) -
     assert (f"{asked}maybe\nPlease type y (yes), n (no), s (not sure), h (help), b (back one "
             f"question) or Enter (yes, as suggested).\n{asked}\n") in out
     assert ("  From your iPhone: Your iPhone 14 Pro has iOS 17.5.1; the latest for it is "
-            "18.1. Suggested answer: no.\n") in out
+            "17.7.1 (iOS 18.1 is also offered, as an optional upgrade that syncing does not "
+            "need). Suggested answer: no.\n") in out
     assert ("  From your iPhone: Your iPhone reports it is plugged in and charging, battery "
             "at 54%. Suggested answer: yes.\n") in out
     # The person reads the model's name and no command; the report keeps both.
     assert "iPhone15,2" not in out and "ideviceinfo" not in out and "com.apple" not in out
     found = questions(json.loads((tmp_path / "r.json").read_text(encoding="utf-8")))
     assert found["ios-update-current"]["evidence"] == (
-        "Your iPhone reports iOS 17.5.1; the latest for iPhone15,2 is 18.1 (ideviceinfo -k "
-        "ProductVersion, Apple's software update feed).")
+        "Your iPhone reports iOS 17.5.1; the latest for iPhone15,2 is 17.7.1, and iOS 18.1 is "
+        "offered as an upgrade (ideviceinfo -k ProductVersion, Apple's software update "
+        "feed).")
     assert found["device-storage-full"]["evidence"] == (
         "Your iPhone reports 0.6 GB free of 128 GB; below 1 GB counts as almost full "
         "(ideviceinfo -q com.apple.disk_usage).")
@@ -481,15 +485,42 @@ def test_evidence_in_words_for_a_model_the_table_does_not_know() -> None:
 
     judge = READINGS["ios-up-to-date"].judge
     rule = Suggest("ios-up-to-date", yes_when=True)
-    newer = judge(rule, reading("iPhone99,9", "18.0"), lambda model: "19.0")
-    assert newer is not None and newer.yes is False
-    assert newer.said == "Your iPhone (iPhone99,9) has iOS 18.0; the latest for it is 19.0."
-    current = judge(rule, reading("iPhone17,1", "19.0"), lambda model: "19.0")
+    due = judge(rule, reading("iPhone99,9", "18.0"), lambda model: ("18.0.1", "17.7"))
+    assert due is not None and due.yes is False
+    assert due.said == "Your iPhone (iPhone99,9) has iOS 18.0; the latest for it is 18.0.1."
+    current = judge(rule, reading("iPhone17,1", "19.0"), lambda model: ("19.0",))
     assert current is not None and current.yes is True
     assert current.said == "Your iPhone 16 Pro has iOS 19.0, the latest for it."
     assert current.detail == ("Your iPhone reports iOS 19.0; the latest for iPhone17,1 is "
                               "19.0 (ideviceinfo -k ProductVersion, Apple's software update "
                               "feed).")
+
+
+@pytest.mark.parametrize(("version", "offered", "up_to_date", "said"), [
+    # A new major version is an option, never the fix: up to date.
+    ("26.2", ("26.2", "27.1"), True, "Your iPhone 16 Pro has iOS 26.2, the latest iOS 26 for "
+     "it; iOS 27.1 is also offered, as an optional upgrade that syncing does not need."),
+    # An update of the iOS it has is due, whatever else is offered.
+    ("26.1", ("26.2", "27.1"), False, "Your iPhone 16 Pro has iOS 26.1; the latest for it is "
+     "26.2 (iOS 27.1 is also offered, as an optional upgrade that syncing does not need)."),
+    # A phone that cannot leave its major version: the newest of it.
+    ("18.6", ("18.7",), False, "Your iPhone 16 Pro has iOS 18.6; the latest for it is 18.7."),
+    ("18.7", ("18.7",), True, "Your iPhone 16 Pro has iOS 18.7, the latest for it."),
+    # A version the feed spells strangely is no reason to fail (1 and 400 zeros).
+    ("1" + "0" * 400, ("18.7",), True, None),
+])
+def test_only_an_update_of_the_ios_it_has_is_due(version: str, offered: tuple[str, ...],
+                                                 up_to_date: bool, said: str | None) -> None:
+    from icloud_fix.flow import Suggest
+    from icloud_fix.probes.readings import READINGS
+
+    verdict = READINGS["ios-up-to-date"].judge(
+        Suggest("ios-up-to-date", yes_when=True),
+        device.DeviceReading(version, "iPhone17,1", None, None, None, None, None),
+        lambda model: offered)
+    assert verdict is not None and verdict.yes is up_to_date
+    if said is not None:
+        assert verdict.said == said
 
 
 @pytest.mark.parametrize("state", ["hostile", "binary", "flood"])

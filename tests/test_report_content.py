@@ -202,7 +202,7 @@ def iphone(monkeypatch: pytest.MonkeyPatch, feeds: str) -> None:
 @pytest.mark.usefixtures("iphone")
 def test_a_reading_that_failed_a_check_and_the_iphone_read_are_in_every_report(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    # Storage, iOS and charging read from the iPhone: iOS 17.5.1 where 18.1 is out.
+    # Storage, iOS and charging read from the iPhone: iOS 17.5.1 where 17.7.1 is out.
     monkeypatch.setenv("FAKE_IDEVICE_FREE", "60000000000")
     given = {k: v for k, v in PASSING.items()
              if k not in ("device-storage-full", "ios-update-current",
@@ -218,12 +218,15 @@ def test_a_reading_that_failed_a_check_and_the_iphone_read_are_in_every_report(
     assert f"\n- iPhone read: {phone}\n" in markdown
     assert doc["device"] == {"identifier": "iPhone15,2", "name": "iPhone 14 Pro",
                              "ios": "17.5.1"}
-    reading = "From your iPhone: your iPhone 14 Pro has iOS 17.5.1; the latest for it is 18.1."
+    reading = ("From your iPhone: your iPhone 14 Pro has iOS 17.5.1; the latest for it is "
+               "17.7.1 (iOS 18.1 is also offered, as an optional upgrade that syncing does not "
+               "need).")
     assert f"1. iOS update {reading} Update iOS" in words(shown)
     assert f"### iOS update\n\n{reading}\n\n" in markdown
     # The Markdown's answers say which were read, and what the reading found.
     assert ("**no** (read from the iPhone: Your iPhone 14 Pro has iOS 17.5.1; the latest "
-            "for it is 18.1.)") in markdown
+            "for it is 17.7.1 (iOS 18.1 is also offered, as an optional upgrade that syncing "
+            "does not need).)") in markdown
 
 
 def test_no_iphone_read_is_null_and_unsaid() -> None:

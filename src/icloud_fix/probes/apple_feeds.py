@@ -94,24 +94,50 @@ def service_status(services: tuple[str, ...], timeout: float = TIMEOUT) -> list[
 
 
 def _version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in re.findall(r"\d+", version))
+    # Each part at most 6 digits: a feed's "1" followed by 400 zeros is no version to
+    # compare, not an OverflowError or a second of int() work.
+    return tuple(int(part) for part in re.findall(r"\d{1,6}", version[:30]))
 
 
-def parse_latest_ios(text: str, product_type: str) -> str | None:
-    """The highest iOS version Apple lists for this model, or None."""
+def parse_ios_versions(text: str, product_type: str) -> tuple[str, ...] | None:
+    """Every iOS version Apple offers this model, or None when the feed lists none (or
+    cannot be read)."""
     try:
         assets = json.loads(text)["PublicAssetSets"]["iOS"]
         versions = [_text(a["ProductVersion"], 30) for a in assets
                     if product_type in (a.get("SupportedDevices") or [])]
+        versions = [v for v in versions if _version_key(v)]
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return None
-    return max(versions, key=_version_key) if versions else None
+    return tuple(versions) or None
 
 
-def latest_ios(product_type: str, timeout: float = TIMEOUT) -> str | None:
+def parse_latest_ios(text: str, product_type: str) -> str | None:
+    """The highest iOS version Apple lists for this model, or None."""
+    versions = parse_ios_versions(text, product_type)
+    return newest_of(versions) if versions else None
+
+
+def ios_versions(product_type: str, timeout: float = TIMEOUT) -> tuple[str, ...] | None:
     url = os.environ.get("ICLOUD_FIX_VERSIONS_URL", VERSIONS_URL)
     text = _get(url, timeout)
-    return None if text is None else parse_latest_ios(text, product_type)
+    return None if text is None else parse_ios_versions(text, product_type)
+
+
+def major(version: str) -> int | None:
+    """17 for "17.5.1"; None when it has no number."""
+    key = _version_key(version)
+    return key[0] if key else None
+
+
+def newest_of(versions: tuple[str, ...]) -> str:
+    return max(versions, key=_version_key)
+
+
+def latest_of_major(versions: tuple[str, ...], current: str) -> str:
+    """The newest of versions with current's major version, or current itself."""
+    same = [v for v in versions if major(v) == major(current)]
+    return max([current, *same], key=_version_key)
 
 
 def newer(latest: str, current: str) -> bool:

@@ -78,7 +78,7 @@ class BackgroundReadings:
         needs_device = any(q.suggest is not None for _, q in flow.questions())
         self._device: _Background[DeviceReading | DeviceUnavailable] | None = (
             _Background(lambda: iphone.read(timeout)) if needs_device else None)
-        self._latest: _Background[str | None] | None = None
+        self._latest: _Background[tuple[str, ...] | None] | None = None
         self._latest_lock = threading.Lock()
         self._timeout = timeout
         self._announced = False
@@ -131,13 +131,13 @@ class BackgroundReadings:
         self._noted = True
         return device_note(value)
 
-    def _latest_ios(self, product_type: str, wait: float) -> str | None:
+    def _latest_ios(self, product_type: str, wait: float) -> tuple[str, ...] | None:
         if self.offline:
             return None
         with self._latest_lock:
             if self._latest is None:
                 self._latest = _Background(
-                    lambda: apple_feeds.latest_ios(product_type, self._timeout))
+                    lambda: apple_feeds.ios_versions(product_type, self._timeout))
                 self._latest.start()
         return self._latest.get(wait)[1]
 
