@@ -328,20 +328,21 @@ def test_list_spells_the_name_out(hostile_flow: Path) -> None:
 
 def test_the_replay_command_spells_the_name_out_and_still_names_the_file(
         hostile_flow: Path) -> None:
-    run = subprocess.run([installed_command(), "--plain", "--steps", hostile_flow.name],
-                         input="n\nn\n", capture_output=True, text=True, check=False,
-                         cwd=hostile_flow.parent, timeout=30)
+    # --plain reads the command out only with --verbose.
+    run = subprocess.run([installed_command(), "--plain", "--verbose", "--steps",
+                          hostile_flow.name], input="n\nn\n", capture_output=True, text=True,
+                         check=False, cwd=hostile_flow.parent, timeout=30)
     assert run.returncode == 1, run.stderr
     shown_safely(run.stdout, run.stderr)
     command = run.stdout.split("without questions):\n")[1].splitlines()[0].strip()
     assert command == (f"icloud-fix --non-interactive --steps $'{SHOWN}.yaml' "
-                       "--answer=one-ok=no")
+                       "--answer=one-ok=no --fix-tried=one=no")
     # Pasted into a shell, it runs the same flow file: $'...' gives back the very name.
     again = subprocess.run(["bash", "-c", command.replace("icloud-fix", '"$0"', 1),
                             installed_command()], capture_output=True, text=True,
                            check=False, cwd=hostile_flow.parent, timeout=30)
     assert again.returncode == 1, again.stderr
-    assert "Fix one." in again.stdout
+    assert "Problems found: 1 check failed ('One')." in again.stdout
 
 
 def test_the_reports_spell_the_name_out(hostile_flow: Path,

@@ -242,7 +242,8 @@ def test_dumb_terminal_asks_one_line_at_a_time(session) -> None:
     answer(child, "Photos app say? ", NOTHING_SHOWN + "\r")
     answer(child, "(the switch is green)? ", "y\r")  # Sync this iPhone is on
     answer(child, "At the top of Settings", "maybe\r")
-    answer(child, "Please type y (yes), n (no), s (not sure), h (help) or b (back one question).", "y\r")  # fails
+    answer(child, "Please type y (yes), n (no), s (not sure), h (help) or b (back one "
+                  "question).", "y\r")  # fails
     answer(child, "Can you tap your name", "y\r")
     answer(child, "On a computer, sign in", "n\r")
     answer(child, "Do you use an iCloud Shared Library", "n\r")

@@ -327,6 +327,7 @@ class _Walk:
         self.flow = flow
         self.source = source
         self.only = only
+        self.partial = isinstance(source, _KnownOnly)
         self.answers: dict[str, str] = {}
         # Every reply and fix answer the source gave, for an interrupted session's report.
         self.replies: dict[str, Reply] = {}
@@ -348,6 +349,10 @@ class _Walk:
         self.tried: list[str] = []
 
     def ask(self, question: Question, position: Position) -> QuestionResult:
+        if self.partial and any(c.question not in self.answers for c in question.when):
+            # Walking what is known of an interrupted session: a condition on a question
+            # nobody answered leaves this one open, neither asked nor ruled out.
+            raise _Unknown(question.id)
         if not applies(question, self.answers):
             if any(self.answers.get(c.question) == Answer.SKIP or c.question in self.undecided
                    for c in question.when):

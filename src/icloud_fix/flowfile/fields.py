@@ -333,12 +333,13 @@ class Conditions(FieldType):
 
     value_type: FieldType
     expected: str = "a mapping of earlier question ids to answers"
+    must: str = "map earlier question ids to answers"
     example: str = "{on-cellular: yes}"
 
     def read(self, value: Value, key: str, reader: Reader) -> Any:
         if not isinstance(value, Mapping) or not value.entries:
             found = "an empty mapping" if isinstance(value, Mapping) else describe(value)
-            reader.problem(value.line, f"'{key}' must be {self.expected}, such as "
+            reader.problem(value.line, f"'{key}' must {self.must}, such as "
                            f"{self.example}; found {found}")
             return INVALID
         read: list[tuple[str, int, Any, Value]] = []

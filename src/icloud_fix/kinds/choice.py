@@ -34,6 +34,7 @@ def choice_object() -> ObjectType:
         Field("answers", Conditions(
             AnyOf((Ident(), flow_answer()), expected="yes, no or a choice id"),
             expected="a mapping of later question ids to the answer this choice gives them",
+            must="map later question ids to the answer this choice gives them",
             example="{low-power-mode: yes}"),
             "Later questions this choice settles, each with its answer: they are not asked, "
             "and the report says what answered them (a status 'Paused: Low Power Mode' "
