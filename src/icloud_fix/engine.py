@@ -125,6 +125,8 @@ class Device:
     identifier: str | None  # Apple's model identifier, e.g. iPhone15,2
     name: str | None  # the model in words, e.g. iPhone 14 Pro
     ios: str | None  # e.g. 17.5.1
+    locale: str | None = None  # its region setting, e.g. en_GB
+    language: str | None = None  # its language, e.g. en-GB
 
     @property
     def described(self) -> str:

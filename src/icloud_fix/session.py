@@ -298,8 +298,11 @@ class _Session:
         if not saved.waiting or self.prompter is None:
             return self._answer_source(None)
         titles = " and ".join(f"'{c.title}'" for c in self.flow.checks if c.id in saved.waiting)
+        from icloud_fix.prompts.base import after_fix_question
+
+        question = after_fix_question(self.flow.after_fix_question, self.readings)
         fix = self.prompter.ask_fix(f"Last time you tried the fix for {titles}, which takes "
-                                    f"time. {self.flow.after_fix_question.strip()}")
+                                    f"time. {question}")
         if fix is Fix.WORKED:
             # Resolved by the first of them the walk meets again, in the order asked.
             source = self._answer_source(dataclasses.replace(saved, waiting=frozenset()))
@@ -337,6 +340,8 @@ class _Session:
         self._missing(source)
         # A scripted run waits for the feed (3 s at most); a person has waited long enough.
         status = self._status(wait=0 if self.asks else TIMEOUT)
+        if self.readings is not None and not self.asks:
+            self.readings.reading(TIMEOUT)  # --auto: the report names the iPhone read
         result = self._with_outages(result)
         saved = self._write_files(result, status)
         if self.asking is not None:
@@ -372,19 +377,7 @@ class _Session:
 
     def _device(self) -> Device | None:
         """The iPhone read during the session, if one was (never waits for it)."""
-        if self.readings is None:
-            return None
-        from icloud_fix.probes.iphone import DeviceReading
-
-        reading = self.readings.reading(0)
-        if not isinstance(reading, DeviceReading) or not (
-                reading.product_type or reading.product_version):
-            return None
-        from icloud_fix.probes.models import model_name
-
-        return Device(reading.product_type,
-                      model_name(reading.product_type) if reading.product_type else None,
-                      reading.product_version)
+        return self.readings.device() if self.readings is not None else None
 
     def _keep(self, partial: SessionResult, source: ScriptedAnswers) -> None:
         from icloud_fix import resume

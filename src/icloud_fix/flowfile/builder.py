@@ -10,7 +10,7 @@ from typing import Any
 from icloud_fix import kinds
 from icloud_fix.errors import InputFileError, Problem
 from icloud_fix.flow import Check, Condition, Flow, Question
-from icloud_fix.flowfile import declaration
+from icloud_fix.flowfile import declaration, variants
 from icloud_fix.flowfile.fields import INVALID, Fields, Reader
 from icloud_fix.flowfile.located_yaml import Mapping, Scalar, Sequence, Value
 from icloud_fix.safe_text import one_line
@@ -47,6 +47,7 @@ class FlowBuilder:
         if read is INVALID:
             raise InputFileError(self.reader.problems)
         values = read.values
+        self.check_variants(read)
         self.written_questions = _question_lines(read.nodes)
         checks_read = [c for c in values.get("checks", []) if c is not INVALID]
         self.check_ids = {c.values["id"] for c in checks_read if "id" in c.values}
@@ -109,6 +110,10 @@ class FlowBuilder:
         if values.get("informational"):
             fields.update(pass_answer=None, pass_choices=())
         fields["when"] = self.conditions(values.get("when", ()), qid)
+        self.check_variants(read)
+        for choice_read in values.get("choices", ()):
+            if choice_read is not INVALID:
+                self.check_variants(choice_read)
         question = Question(**fields)
         for message in kind.references(question):
             self.problem(read.line, message)
@@ -128,6 +133,14 @@ class FlowBuilder:
         if len(self.reader.problems) > before or qid is None or "prompt" not in values:
             return None
         return question
+
+    def check_variants(self, read: Fields) -> None:
+        """The version tags of every text of a question (or choice, or the flow) can be
+        read (flowfile.variants)."""
+        for key, value in read.values.items():
+            if isinstance(value, str) and "[" in value:
+                for message in variants.problems(value):
+                    self.problem(read.key_lines.get(key, read.line), f"'{key}': {message}")
 
     def answered_by_choices(self, triage: tuple[Question, ...], checks: tuple[Check, ...]
                             ) -> tuple[tuple[Question, ...], tuple[Check, ...]]:

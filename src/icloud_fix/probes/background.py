@@ -13,7 +13,7 @@ import time
 from typing import Generic, TypeVar
 
 from icloud_fix import stopping
-from icloud_fix.engine import Origin, Reply
+from icloud_fix.engine import Device, Origin, Reply
 from icloud_fix.flow import Answer, Flow, Question
 from icloud_fix.probes import apple_feeds, iphone
 from icloud_fix.probes.apple_feeds import Outage
@@ -121,6 +121,18 @@ class BackgroundReadings:
         ready, value = self._device.get(wait)
         return value if ready else None
 
+    def device(self) -> Device | None:
+        """The iPhone read, as the reports name it, once read (never waits)."""
+        reading = self.reading(0)
+        if not isinstance(reading, DeviceReading) or not (
+                reading.product_type or reading.product_version):
+            return None
+        from icloud_fix.probes.models import model_name
+
+        return Device(reading.product_type,
+                      model_name(reading.product_type) if reading.product_type else None,
+                      reading.product_version, reading.locale, reading.language)
+
     def take_note(self) -> str | None:
         """Once per session, one line in a person's words on why nothing was read from an
         iPhone (none when there is no device tool: most people have none, and --verbose
@@ -150,8 +162,12 @@ class BackgroundReadings:
         reading = self.reading(wait)
         if not isinstance(reading, DeviceReading):
             return None
-        verdict = READINGS[rule.reading].judge(
-            rule, reading, lambda model: self._latest_ios(model, max(wait, 0.0)))
+        try:
+            verdict = READINGS[rule.reading].judge(
+                rule, reading, lambda model: self._latest_ios(model, max(wait, 0.0)))
+        except (ArithmeticError, ValueError, TypeError):
+            # A reading that cannot be judged (a number of 400 digits) is no reading.
+            return None
         if verdict is None:
             return None
         return Suggestion(Answer.YES if verdict.yes else Answer.NO, Origin.PROBE,

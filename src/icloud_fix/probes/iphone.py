@@ -8,6 +8,7 @@ or untrusted device all come back as a DeviceUnavailable with a one-line reason.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -27,6 +28,10 @@ class DeviceReading:
     battery_percent: int | None
     charging: bool | None
     external_power: bool | None
+    # The phone's region and language settings (com.apple.international), e.g. en_GB
+    # and en-GB: what its menus call mobile data follows them.
+    locale: str | None = None
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -137,7 +142,9 @@ def read(timeout: float = TIMEOUT) -> DeviceReading | DeviceUnavailable:
     _, model = _run([tool, "-k", "ProductType"], timeout)
     _, disk = _run([tool, "-q", "com.apple.disk_usage"], timeout)
     _, battery = _run([tool, "-q", "com.apple.mobile.battery"], timeout)
+    _, international = _run([tool, "-q", "com.apple.international"], timeout)
     disk_fields, battery_fields = _fields(disk), _fields(battery)
+    international_fields = _fields(international)
     model_line = model.strip().splitlines()[0] if model.strip() and ":" not in model else None
     return DeviceReading(
         # What another program printed is shown as harmless text.
@@ -148,4 +155,14 @@ def read(timeout: float = TIMEOUT) -> DeviceReading | DeviceUnavailable:
         battery_percent=_int(battery_fields.get("BatteryCurrentCapacity")),
         charging=_bool(battery_fields.get("BatteryIsCharging")),
         external_power=_bool(battery_fields.get("ExternalConnected")),
+        locale=_code(international_fields.get("Locale")),
+        language=_code(international_fields.get("Language")),
     )
+
+
+def _code(value: str | None) -> str | None:
+    """A locale or language code as ideviceinfo gives it ("en_GB", "en-GB"), or None
+    for anything else."""
+    if value is None or not re.fullmatch(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8}){0,3}", value):
+        return None
+    return value

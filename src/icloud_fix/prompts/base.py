@@ -92,6 +92,31 @@ class Heading:
             render_text.print_position(self.console, position)
 
 
+def as_shown(question: Question, readings: BackgroundReadings | None) -> Question:
+    """The question with its texts as the iPhone read so far needs them (its iOS
+    version's paths, its region's name for mobile data); every variant before one is
+    read."""
+    from icloud_fix.flowfile.variants import adapt_question, phone_of
+
+    return adapt_question(question, phone_of(readings.device() if readings else None))
+
+
+def result_as_shown(result: CheckResult, readings: BackgroundReadings | None
+                    ) -> CheckResult:
+    """A failed check with its fixes as the iPhone read so far needs them."""
+    import dataclasses
+
+    shown = tuple(dataclasses.replace(q, question=as_shown(q.question, readings))
+                  for q in result.questions)
+    return dataclasses.replace(result, questions=shown)
+
+
+def after_fix_question(text: str, readings: BackgroundReadings | None) -> str:
+    from icloud_fix.flowfile.variants import adapt, phone_of
+
+    return (adapt(text, phone_of(readings.device() if readings else None)) or "").strip()
+
+
 def options(question: Question) -> tuple[Option, ...]:
     """What a person may pick for a question: its kind's answers, then "not sure"."""
     return (*kinds.of(question).options(question), Option(Answer.SKIP, SKIP_LABEL, "s"))

@@ -26,6 +26,7 @@ from icloud_fix.kinds import Option
 from icloud_fix.prompts.base import (
     BACK_WORDS,
     Heading,
+    as_shown,
     has_help,
     leaving_ends_the_session,
     look_before,
@@ -128,6 +129,7 @@ class PlainPrompter:
             yield
 
     def _ask(self, question: Question, position: Position) -> str | Reply:
+        question = as_shown(question, self.readings)  # the iPhone's version and region
         self.heading.show(position)
         suggestion = look_before(self.readings, question, self.console, self._confirm)
         picks = options(question)

@@ -34,10 +34,13 @@ from icloud_fix.prompts.base import (
     BACK_KEY,
     FIX_OPTIONS,
     Heading,
+    after_fix_question,
+    as_shown,
     has_help,
     leaving_ends_the_session,
     look_before,
     options,
+    result_as_shown,
 )
 from icloud_fix.report import text as render_text
 
@@ -499,8 +502,9 @@ class RichPrompter:
         with self._leaving():
             # The check may have failed on answers given by flags: say which it is.
             self.heading.show(position)
-            render_text.print_fix(self.console, result)
-            return self._ask_fix(self.flow.after_fix_question.strip(), go_back=True)
+            render_text.print_fix(self.console, result_as_shown(result, self.readings))
+            return self._ask_fix(after_fix_question(self.flow.after_fix_question,
+                                                    self.readings), go_back=True)
 
     def ask_fix(self, text: str) -> Fix:
         """Yes, no or not yet: did a fix work?"""
@@ -545,6 +549,7 @@ class RichPrompter:
             self.readings.start()
 
     def _ask(self, question: Question, position: Position) -> str | Reply:
+        question = as_shown(question, self.readings)  # the iPhone's version and region
         self.heading.show(position)
         suggestion = look_before(self.readings, question, self.console, self._confirm)
         picks = options(question)

@@ -58,5 +58,30 @@ FORMATS: dict[Format, Callable[[SessionResult, dict[str, Any] | None, Console | 
 def render(result: SessionResult, fmt: Format, status: dict[str, Any] | None = None,
            console: Console | None = None) -> str:
     """The report of a session in a format. ``console`` gives the text format its colour
-    and width (the terminal's); without it, text is plain and 80 columns wide."""
-    return FORMATS[fmt](result, status, console)
+    and width (the terminal's); without it, text is plain and 80 columns wide.
+
+    The flow's texts are given as the iPhone read needs them (its iOS version's paths,
+    its region's name for mobile data), or every variant when none was read."""
+    return FORMATS[fmt](for_the_iphone_read(result), status, console)
+
+
+def for_the_iphone_read(result: SessionResult) -> SessionResult:
+    """result with every flow text adapted to result.device (flowfile.variants)."""
+    import dataclasses
+
+    from icloud_fix.flowfile.variants import adapt, adapt_question, phone_of
+
+    phone = phone_of(result.device)
+
+    def checked(answered: tuple) -> tuple:
+        return tuple(q if (shown := adapt_question(q.question, phone)) is q.question
+                     else dataclasses.replace(q, question=shown) for q in answered)
+
+    flow = result.flow
+    flow = dataclasses.replace(flow, escalation=adapt(flow.escalation, phone),
+                               description=adapt(flow.description, phone),
+                               after_fix_question=adapt(flow.after_fix_question, phone) or "")
+    return dataclasses.replace(
+        result, flow=flow, triage=checked(result.triage),
+        checks=tuple(dataclasses.replace(c, questions=checked(c.questions))
+                     for c in result.checks))
