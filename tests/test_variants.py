@@ -73,11 +73,11 @@ FLOW = """
               2. [iOS 26+] Tap **Collections**, then your profile picture.
               2. [iOS 18-25] Tap your profile picture at the top of **Library**.
               3. Turn on {cellular} for Photos.
-          - id: up-to-date
-            prompt: Is iOS up to date?
-            pass_answer: "yes"
-            suggest: {reading: ios-up-to-date, yes_when: true}
-            remediation: Update iOS.
+          - id: almost-full
+            prompt: Is the iPhone almost full?
+            pass_answer: "no"
+            suggest: {reading: free-space-gb, yes_below: 1}
+            remediation: Free some space.
 """
 
 
@@ -90,13 +90,15 @@ def scripted(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProc
 
 
 def test_a_report_for_a_read_iphone_gives_its_path_and_its_word(tmp_path: Path) -> None:
-    run = scripted(tmp_path, "--answer", "up-to-date=yes", "--auto", "--format", "markdown",
-                   FAKE_IDEVICE_VERSION="26.1", FAKE_IDEVICE_LOCALE="en_GB")
+    # --auto: the storage question is answered from the iPhone, which is read for it.
+    run = scripted(tmp_path, "--auto", "--format", "markdown",
+                   FAKE_IDEVICE_VERSION="26.1", FAKE_IDEVICE_LOCALE="en_GB",
+                   FAKE_IDEVICE_MODEL="iPhone17,1")
     assert run.returncode == 1, run.stderr
     assert "2. Tap **Collections**, then your profile picture." in run.stdout
     assert "Library" not in run.stdout and "iOS 18" not in run.stdout
     assert "3. Turn on Mobile Data for Photos." in run.stdout
-    run = scripted(tmp_path, "--answer", "up-to-date=yes", "--auto", "--format", "json",
+    run = scripted(tmp_path, "--auto", "--format", "json",
                    FAKE_IDEVICE_VERSION="18.6", FAKE_IDEVICE_LOCALE="en_US")
     fix = json.loads(run.stdout)["checks"][0]["remediation"][0]
     assert "2. Tap your profile picture at the top of **Library**." in fix
@@ -104,7 +106,7 @@ def test_a_report_for_a_read_iphone_gives_its_path_and_its_word(tmp_path: Path) 
 
 
 def test_without_a_reading_every_path_is_given_current_first(tmp_path: Path) -> None:
-    run = scripted(tmp_path, "--answer", "up-to-date=yes", "--format", "markdown")
+    run = scripted(tmp_path, "--answer", "almost-full=no", "--format", "markdown")
     assert run.returncode == 1, run.stderr
     shown = run.stdout
     assert shown.index("On iOS 26 and later: Tap **Collections**") < \

@@ -63,14 +63,19 @@ def test_each_command_and_feed_in_one_line(tmp_path: Path, feeds: str) -> None:
         "N ms",
         "icloud-fix: verbose: ideviceinfo -q com.apple.mobile.battery: exit 0, 123 bytes "
         "read, N ms",
-        f"icloud-fix: verbose: GET {feeds}/pmv.json: HTTP 200, {versions} bytes, N ms",
+        "icloud-fix: verbose: ideviceinfo -q com.apple.international: exit 0, 30 bytes "
+        "read, N ms",
+        f"icloud-fix: verbose: GET {feeds}/pmv.json: HTTP 200, {versions:,} bytes, N ms",
     ])
-    # The iPhone's commands, one after the other, and the latest iOS once the model is known.
-    device = [line for line in timed(result.stderr) if "ideviceinfo" in line or "pmv" in line]
-    assert [line.split(": ")[2] for line in device] == [
-        "ideviceinfo -k ProductVersion", "ideviceinfo -k ProductType",
-        "ideviceinfo -q com.apple.disk_usage", "ideviceinfo -q com.apple.mobile.battery",
-        f"GET {feeds}/pmv.json"]
+    # Is an iPhone there? Then the rest of it side by side, and the latest iOS once the
+    # model is known.
+    device = [line.split(": ")[2] for line in timed(result.stderr)
+              if "ideviceinfo" in line or "pmv" in line]
+    assert device[0] == "ideviceinfo -k ProductVersion"
+    assert sorted(device[1:5]) == [
+        "ideviceinfo -k ProductType", "ideviceinfo -q com.apple.disk_usage",
+        "ideviceinfo -q com.apple.international", "ideviceinfo -q com.apple.mobile.battery"]
+    assert device[5] == f"GET {feeds}/pmv.json"
 
 
 def test_without_verbose_nothing_is_said(tmp_path: Path, feeds: str) -> None:
@@ -177,6 +182,9 @@ def test_in_a_terminal_the_lines_wait_for_the_end_of_the_questions(tmp_path: Pat
     child.expect_exact("icloud-fix: verbose: ideviceinfo -k ProductVersion: exit 0")
     child.expect_exact("icloud-fix: verbose: ideviceinfo -q com.apple.mobile.battery: exit 0")
     child.expect_exact("Summary: Space")
+    child.expect_exact("Save this report as")  # offered after every check passed too
+    assert "verbose" not in child.before
+    child.send("n\r")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0

@@ -340,8 +340,6 @@ class _Session:
         self._missing(source)
         # A scripted run waits for the feed (3 s at most); a person has waited long enough.
         status = self._status(wait=0 if self.asks else TIMEOUT)
-        if self.readings is not None and not self.asks:
-            self.readings.reading(TIMEOUT)  # --auto: the report names the iPhone read
         result = self._with_outages(result)
         saved = self._write_files(result, status)
         if self.asking is not None:
