@@ -27,6 +27,7 @@ ANSWERS = {
     "connectivity-internet-works": "yes",
     "connectivity-on-cellular": "yes",
     "connectivity-mobile-data-on": "no",
+    "connectivity-photos-app-cellular": "yes",
     "connectivity-vpn": "no",
     "connectivity-date-time": "yes",
     "apple-id-sync-on": "yes",

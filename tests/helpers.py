@@ -25,6 +25,7 @@ PASSING = {
     "connectivity-internet-works": "yes",
     "connectivity-on-cellular": "no",
     "connectivity-mobile-data-on": "yes",
+    "connectivity-photos-app-cellular": "yes",
     "connectivity-vpn": "no",
     "connectivity-date-time": "yes",
     "apple-id-sync-on": "yes",
@@ -40,6 +41,8 @@ PASSING = {
     "restart-done": "yes",
     "ios-update-current": "yes",
     "charging-wifi-first-upload": "yes",
+    "charging-wifi-cooled-down": "yes",
+    "charging-wifi-resumed": "yes",
     "charging-wifi-plugged-in": "yes",
     "charging-wifi-left-to-sync": "yes",
 }

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from helpers import PASSING, answer_flags, invoke
-from icloud_fix.flow import Flow, Question
+from icloud_fix.flow import Condition, Flow, Question
 from icloud_fix.flowfile.loader import load_builtin
 from icloud_fix.probes.readings import READINGS
 
@@ -31,6 +31,20 @@ ROUTES = {
     "waiting": "connectivity",
     "uploading": "charging-wifi",
     "nothing-shown": "apple-id",
+    # Statuses Photos shows besides (docs/icloud-photos-sources.md names a source for each).
+    "optimizing": "charging-wifi",
+    "poor-network": "connectivity",
+    "needs-cool-down": "charging-wifi",
+    "upload-paused": "charging-wifi",
+    "unable-to-upload": "icloud-storage",
+    "battery-message-stays": "restart",
+}
+
+# Choices that need a fix of their own: the question, in the check they send the session
+# to, that is asked only after that choice.
+OWN_FIX = {
+    "needs-cool-down": "charging-wifi-cooled-down",
+    "upload-paused": "charging-wifi-resumed",
 }
 
 # Each question that a reading from a connected iPhone may answer, with that reading.
@@ -84,6 +98,40 @@ def test_a_named_cause_sends_the_session_to_its_check_first(choice: str) -> None
     order = [c["id"] for c in report["checks"]]
     assert order[0] == ROUTES[choice]
     assert sorted(order) == sorted(FLOW.check_ids())
+
+
+@pytest.mark.parametrize(("choice", "question"), sorted(OWN_FIX.items()))
+def test_a_status_with_its_own_fix_asks_for_it_in_the_check_it_sends_to(
+        choice: str, question: str) -> None:
+    asked = FLOW.question(question)
+    assert asked is not None and asked.when == (Condition("photos-status", (choice,)),)
+    check = next(c for c, q in FLOW.questions() if q.id == question)
+    assert check.id == ROUTES[choice]
+    answers = {**PASSING, "photos-status": choice, question: "no"}
+    report = json.loads(invoke("--non-interactive", *answer_flags(answers),
+                               "--format", "json").stdout)
+    first = report["checks"][0]
+    assert first["id"] == ROUTES[choice] and first["status"] == "failed"
+    assert question in [q["id"] for q in first["questions"]]
+
+
+def test_new_choices_come_last_and_have_ids_and_labels_a_person_can_use() -> None:
+    triage = FLOW.question("photos-status")
+    assert triage is not None
+    # A typed number picks a choice by its place: the first eight keep theirs.
+    assert [c.id for c in triage.choices][:8] == list(ROUTES)[:8]
+    for choice in triage.choices:
+        assert re.fullmatch(r"[a-z]+(-[a-z]+)*", choice.id), choice.id
+        assert choice.id not in {"s", "h", "b", "skip", "back"}
+        assert len(choice.label) <= 200, choice.id
+
+
+def test_saving_cellular_data_is_not_only_low_data_mode() -> None:
+    triage = FLOW.question("photos-status")
+    assert triage is not None
+    low_data = next(c for c in triage.choices if c.id == "paused-low-data")
+    assert "Saving Cellular Data" in low_data.label
+    assert "Not only Low Data Mode" in flat(low_data.help)
 
 
 def test_up_to_date_keeps_the_usual_order() -> None:
@@ -156,12 +204,112 @@ def test_settings_paths_use_ios_18_names() -> None:
                 assert "iOS 17" in text[max(0, found.start() - 40):found.start()], (where, old)
 
 
-def test_checked_against_names_the_ios_versions() -> None:
+def test_checked_against_says_what_each_ios_version_was_checked_against() -> None:
     checked = flat(FLOW.checked_against)
-    assert checked
-    for version in ("iOS 17", "iOS 18", "iOS 26"):
-        assert version in checked
-    assert "Not checked against iOS 27" in checked
+    assert checked.startswith("iOS 17: Apple's article")
+    assert "iOS 18 and iOS 26: published descriptions" in checked
+    assert "iOS 27 (September 2026): published descriptions" in checked
+    assert "not yet seen on a device" in checked
+
+
+# Every step that sends a person to Sync Now (or Resume) says where it is on each
+# version the flow covers.
+WHERE_THE_STATUS_LINE_IS = ("iOS 26 and later: Collections, then your profile picture",
+                            "iOS 18: your profile picture", "iOS 17: Library > All Photos")
+
+
+def test_every_sync_now_step_says_where_it_is_on_each_ios_version() -> None:
+    found = 0
+    for where, text in texts():
+        if where.endswith(".remediation") and ("Sync Now" in text or "Resume" in text):
+            found += 1
+            for place in WHERE_THE_STATUS_LINE_IS:
+                assert place in text, (where, place)
+    assert found >= 6
+    after = flat(FLOW.after_fix_question)
+    assert all(place.replace("your profile picture", "your profile") in after
+               for place in WHERE_THE_STATUS_LINE_IS)
+
+
+def test_the_mobile_data_settings_are_named_both_ways() -> None:
+    # "Cellular" in some regions, "Mobile Data" in others: until the phone's region is
+    # read, the flow names both wherever it names the setting.
+    # (Saving Cellular Data is a status Photos shows, not a setting.)
+    for where, text in texts():
+        if re.search(r"Settings > Cellular|> Cellular Data|Tap Cellular Data", text):
+            assert "Mobile Data" in text, where
+
+
+def test_signing_out_comes_after_what_does_no_harm_and_after_the_safeguard() -> None:
+    question = FLOW.question("apple-id-same-account")
+    assert question is not None
+    fix = flat(question.remediation)
+    sign_out = fix.index("Sign Out")
+    # First what changes nothing: which account holds the photos, and which one each
+    # device uses.
+    assert fix.index("icloud.com/photos") < sign_out
+    assert fix.index("System Settings > [your name]") < sign_out
+    # Then Apple's safeguard, and why.
+    safeguard = fix.index("Download and Keep Originals")
+    assert safeguard < sign_out
+    assert "plugged in and on Wi-Fi until the download has finished" in fix[safeguard:sign_out]
+    assert "Import the photos to a computer" in fix[:sign_out]
+    assert "Optimize iPhone Storage" in fix[:safeguard]
+    assert "turns iCloud Photos off" in fix[:safeguard]
+    # No promise that keeping "a copy on this iPhone" keeps the photos.
+    assert "choose to keep a copy" not in fix
+    assert "does not promise to keep your photos" in fix
+
+
+@pytest.mark.parametrize(("question_id", "warning", "action"), [
+    # Resetting the network settings also removes VPN configurations (the next
+    # question asks about a VPN).
+    ("connectivity-internet-works", "VPN configurations", "Reset Network Settings"),
+    # A deleted backup is gone, and deleting this iPhone's stops its backups.
+    ("icloud-storage-full", "cannot be brought back", "Delete Backup"),
+    # Deleting photos deletes them everywhere.
+    ("icloud-storage-full", "deletes them from iCloud", "Do not delete photos"),
+    ("device-storage-full", "deletes them from iCloud", "Do not delete photos"),
+    # Before an update: how to keep the photos safe.
+    ("ios-update-current", "Import them to a computer", "Update Now"),
+    ("ios-update-current", "Download and Keep Originals", "Update Now"),
+    # A profile from a school or employer: ask them.
+    ("connectivity-vpn", "do not remove it yourself", "VPN & Device Management"),
+])
+def test_each_risky_step_comes_with_apple_s_warning_first(question_id: str, warning: str,
+                                                          action: str) -> None:
+    question = FLOW.question(question_id)
+    assert question is not None
+    fix = flat(question.remediation)
+    assert warning in fix and action in fix
+    assert fix.index(warning) < fix.rindex(action) or action.startswith("Do not")
+
+
+def test_optimize_storage_is_not_the_fix_for_a_full_iphone() -> None:
+    question = FLOW.question("device-storage-full")
+    assert question is not None
+    fix = flat(question.remediation)
+    assert not fix.split("2.")[0].count("Optimize iPhone Storage")
+    assert "while uploads are stuck it frees nothing" in fix
+    assert "the tool's own rule of thumb" in flat(question.help)
+
+
+def test_smaller_facts() -> None:
+    low_data = FLOW.question("connectivity-low-data-mode")
+    restart = FLOW.question("restart-done")
+    vpn = FLOW.question("connectivity-vpn")
+    photos_switch = FLOW.question("connectivity-photos-app-cellular")
+    assert low_data and restart and vpn and photos_switch
+    # Dual SIM: Low Data Mode is set for each line.
+    assert "Dual SIM" in flat(low_data.help) and "each line" in flat(low_data.remediation)
+    # The iPhone SE (1st generation) has its button on top.
+    assert "iPhone SE 1st generation: the top button" in flat(restart.remediation)
+    # Safari's content blockers do not affect iCloud; a VPN, DNS filter or profile can.
+    assert "Safari content blockers) do not affect iCloud" in flat(vpn.help)
+    assert all(word in flat(vpn.help) for word in ("VPN", "DNS filter", "profile"))
+    # Photos' own switch in the list of apps under Settings > Cellular, asked on cellular.
+    assert photos_switch.when == (Condition("connectivity-on-cellular", ("yes",)),)
+    assert "the switch next to Photos" in flat(photos_switch.prompt)
 
 
 def test_the_versions_the_wording_was_checked_against_are_shown() -> None:

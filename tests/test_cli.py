@@ -55,7 +55,7 @@ def test_json_report_shape() -> None:
     assert connectivity["status"] == "failed"
     # Each question's text beside its id, as it was asked.
     mobile_data = ("Is Photos allowed to use mobile data? (Settings > Apps > Photos > "
-                   "Cellular Data is on.)")
+                   "Cellular Data, or Mobile Data, is on.)")
     assert {"id": "connectivity-mobile-data-on", "text": mobile_data, "answer": "no",
             "passed": False, "source": "flag"} in (
         connectivity["questions"])
@@ -80,7 +80,8 @@ def test_unreached_conditional_question_is_null_in_json() -> None:
     report = json.loads(scripted(PASSING, "--format", "json").stdout)
     connectivity = next(c for c in report["checks"] if c["id"] == "connectivity")
     assert {"id": "connectivity-mobile-data-on", "text": "Is Photos allowed to use mobile "
-            "data? (Settings > Apps > Photos > Cellular Data is on.)", "answer": None,
+            "data? (Settings > Apps > Photos > Cellular Data, or Mobile Data, is on.)",
+            "answer": None,
             "passed": None, "source": None} in (
         connectivity["questions"])
 
@@ -215,7 +216,7 @@ def test_validate_good_and_bad_files(tmp_path: Path) -> None:
     bad = Path(__file__).parent / "flows" / "invalid" / "unknown-key.yaml"
     result = invoke("validate", str(good), str(bad))
     assert result.exit_code == 2
-    assert f"{good}: valid (7 checks, 24 questions)" in result.stdout
+    assert f"{good}: valid (7 checks, 27 questions)" in result.stdout
     assert result.stderr.startswith(f"icloud-fix: {bad}:13: unknown key 'promt'")
     assert invoke("validate", str(good)).exit_code == 0
 

@@ -163,6 +163,9 @@ def keys_line(question: Question) -> str:
     """The keys line of a question of the built-in flow, as a person reads it."""
     explain = "h = explain, b = back" if has_help(question) else \
         "b = back, arrows + Enter also work"
+    if question.kind == "choice" and len(question.choices) > 9:
+        # The tenth choice on has no number key: it is picked with the arrows ("-)").
+        return f"(press 1-9 or use arrows + Enter, s = not sure, {explain})"
     if question.kind == "choice":
         return f"(press 1-{len(question.choices)} to pick, s = not sure, {explain})"
     return f"(y = yes, n = no, s = not sure, {explain})"
@@ -217,8 +220,9 @@ def assert_asked(lines: list[str], row: int, asked: Asked, help_shown: bool) -> 
         row = assert_laid_out(lines, row, " ".join(asked.help), "a question's help")
     for option in asked.choices:
         line = lines[row].replace(" » ", "   ", 1)
-        assert line.startswith(f"   {option.key}) "), shown(lines[row - 1:])
-        row = assert_laid_out([line, *lines[row + 1:]], 0, f"{option.key}) {option.label}",
+        key = option.key or "-"
+        assert line.startswith(f"   {key}) "), shown(lines[row - 1:])
+        row = assert_laid_out([line, *lines[row + 1:]], 0, f"{key}) {option.label}",
                               "a choice") + row
 
 

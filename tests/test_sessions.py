@@ -73,7 +73,7 @@ def same_result(session: dict, replayed: dict, given_by: str = "flag") -> None:
 # icloud-storage first, 1 (up to date) keeps the usual order.
 SESSIONS = {
     "problems-found": (["5", "y", "n",  # icloud-storage fails; "sync now?" no
-                        "n", "n", "n", "y", "y", "y", "n", "y",  # connectivity, on cellular
+                        "n", "n", "n", "y", "y", "y", "y", "n", "y",  # connectivity, on cellular
                         "y", "n", "y", "y", "y", "n", "y",  # apple-id, photos on icloud.com
                         "n", "s", "y", "y", "n", "n"], 1),  # ..., left overnight: no
     "resolved": (["1", "y", "n", "n", "y", "n", "n", "y", "n",  # Low Power Mode on

@@ -95,6 +95,7 @@ def test_a_whole_session_shows_the_fix_and_the_summary(session) -> None:
     answer(child, "Do other apps work online", "y")
     answer(child, "mobile data (cellular)", "y")  # on cellular: the Mobile Data question follows
     answer(child, "Settings > Apps > Photos > Cellular Data", "y")
+    answer(child, "the switch next to Photos", "y")
     answer(child, "Is a VPN", "n")
     answer(child, "Set Automatically", "y")
     answer(child, "Check 2 of 7 - Apple Account and iCloud Photos", "y")
