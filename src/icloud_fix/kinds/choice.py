@@ -7,7 +7,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from icloud_fix.flow import Choice, Question
-from icloud_fix.kinds import Option
+from icloud_fix.kinds.base import Option
 
 # The declaration's blocks are needed only to read a flow file: imported where used.
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from icloud_fix.flow import ACCEPTED_ANSWERS, FLOW_FILE_WORDS, Answer, Question, parse_answer
-from icloud_fix.kinds import Option
+from icloud_fix.kinds.base import Option
 
 # The declaration's blocks are needed only to read a flow file, never by a scripted run
 # of the cached built-in flow: they are imported where they are used.

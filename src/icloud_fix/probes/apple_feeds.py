@@ -11,6 +11,7 @@ from typing import Any
 
 from icloud_fix import verbose
 from icloud_fix.engine import Outage
+from icloud_fix.probes.ios_versions import newest_of, version_key
 from icloud_fix.safe_text import one_line, shorten
 
 STATUS_URL = "https://www.apple.com/support/systemstatus/data/system_status_en_US.js"
@@ -93,12 +94,6 @@ def service_status(services: tuple[str, ...], timeout: float = TIMEOUT) -> list[
     return None if text is None else parse_status(text, services)
 
 
-def _version_key(version: str) -> tuple[int, ...]:
-    # Each part at most 6 digits: a feed's "1" followed by 400 zeros is no version to
-    # compare, not an OverflowError or a second of int() work.
-    return tuple(int(part) for part in re.findall(r"\d{1,6}", version[:30]))
-
-
 def parse_ios_versions(text: str, product_type: str) -> tuple[str, ...] | None:
     """Every iOS version Apple offers this model, or None when the feed lists none (or
     cannot be read)."""
@@ -106,7 +101,7 @@ def parse_ios_versions(text: str, product_type: str) -> tuple[str, ...] | None:
         assets = json.loads(text)["PublicAssetSets"]["iOS"]
         versions = [_text(a["ProductVersion"], 30) for a in assets
                     if product_type in (a.get("SupportedDevices") or [])]
-        versions = [v for v in versions if _version_key(v)]
+        versions = [v for v in versions if version_key(v)]
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return None
     return tuple(versions) or None
@@ -124,21 +119,3 @@ def ios_versions(product_type: str, timeout: float = TIMEOUT) -> tuple[str, ...]
     return None if text is None else parse_ios_versions(text, product_type)
 
 
-def major(version: str) -> int | None:
-    """17 for "17.5.1"; None when it has no number."""
-    key = _version_key(version)
-    return key[0] if key else None
-
-
-def newest_of(versions: tuple[str, ...]) -> str:
-    return max(versions, key=_version_key)
-
-
-def latest_of_major(versions: tuple[str, ...], current: str) -> str:
-    """The newest of versions with current's major version, or current itself."""
-    same = [v for v in versions if major(v) == major(current)]
-    return max([current, *same], key=_version_key)
-
-
-def newer(latest: str, current: str) -> bool:
-    return _version_key(latest) > _version_key(current)

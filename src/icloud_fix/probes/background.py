@@ -18,7 +18,7 @@ from icloud_fix.flow import Answer, Flow, Question
 from icloud_fix.probes import apple_feeds, iphone
 from icloud_fix.probes.apple_feeds import Outage
 from icloud_fix.probes.iphone import DeviceReading, DeviceUnavailable
-from icloud_fix.probes.readings import READINGS, Suggestion, device_note
+from icloud_fix.probes.readings import READINGS, device_note
 
 T = TypeVar("T")
 
@@ -170,5 +170,6 @@ class BackgroundReadings:
             return None
         if verdict is None:
             return None
-        return Suggestion(Answer.YES if verdict.yes else Answer.NO, Origin.PROBE,
+        # The reports keep the verdict's detail; ``said`` is it in a person's words.
+        return Reply(Answer.YES if verdict.yes else Answer.NO, Origin.PROBE,
                           verdict.detail, said=verdict.said)

@@ -9,8 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from icloud_fix.engine import Reply
-
 if TYPE_CHECKING:
     from icloud_fix.flow import Suggest
     from icloud_fix.probes.iphone import DeviceReading, DeviceUnavailable
@@ -32,11 +30,6 @@ class Verdict:
     yes: bool
     said: str
     detail: str
-
-
-# A reading's suggested answer: its evidence (the verdict's detail) is what the JSON
-# report keeps; ``said`` is the same evidence in a person's words.
-Suggestion = Reply
 
 
 # The iOS versions Apple offers a model, looked up (and waited for) only by the reading
@@ -86,7 +79,7 @@ def _ios_up_to_date(rule: Suggest, reading: DeviceReading, latest: LatestIos
     versions = latest(reading.product_type)
     if not versions:
         return None
-    from icloud_fix.probes.apple_feeds import latest_of_major, major, newer, newest_of
+    from icloud_fix.probes.ios_versions import latest_of_major, major, newer, newest_of
     from icloud_fix.probes.models import model_name
 
     version, identifier = reading.product_version, reading.product_type

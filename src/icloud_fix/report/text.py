@@ -321,7 +321,7 @@ def _outages(outages: list[Outage] | tuple[Outage, ...]) -> Iterator[RenderableT
 def print_suggestion(console: Console, question: Question, reply: Reply) -> None:
     """What a connected iPhone says about the question, and the answer it suggests."""
     line = Text("From your iPhone: ", style="cyan")
-    # A reading's evidence in a person's words (probes.readings.Suggestion); the
+    # A reading's evidence in a person's words (Reply.said); the
     # reports keep the technical one.
     line.append(getattr(reply, "said", None) or reply.evidence or "")
     line.append(f" Suggested answer: {kinds.label(question, reply.answer)}.", style="bold")
