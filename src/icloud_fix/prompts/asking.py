@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from icloud_fix.engine import CheckResult, Fix, Origin, Position, Reply, Status
 from icloud_fix.engine import run as walk
 from icloud_fix.flow import Answer, Flow, Question
-from icloud_fix.prompts.base import SUGGESTION_WAIT, leaving_ends_the_session
+from icloud_fix.prompts.base import leaving_ends_the_session, suggestion_wait
 from icloud_fix.report import text as render_text
 
 if TYPE_CHECKING:
@@ -112,7 +112,7 @@ class Asking:
             # here puts the note at the check's heading, not in the middle of it. If it
             # takes longer still, the question says it (prompts.base.look_before).
             readings.start()
-            readings.reading(SUGGESTION_WAIT)
+            readings.reading(suggestion_wait())
             note = readings.take_note()
             if note:
                 notes.append(note)

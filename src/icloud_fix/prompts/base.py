@@ -4,6 +4,8 @@ every way a person can leave a prompt into the end of the session."""
 
 from __future__ import annotations
 
+import math
+import os
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Protocol
@@ -20,8 +22,12 @@ if TYPE_CHECKING:
 
     from icloud_fix.probes.background import BackgroundReadings
 
-# How long a question that a reading settles may wait for the reading.
+# How long a question that a reading settles may wait for the reading, in seconds:
+# ICLOUD_FIX_READING_WAIT when it is a number (clamped to 0-60), else 1. The tests set
+# it long, so a question waits for the reading to end (each has its own timeout)
+# instead of racing this wait on a busy machine.
 SUGGESTION_WAIT = 1.0
+READING_WAIT_LIMITS = (0.0, 60.0)
 SKIP_LABEL = "Not sure / skip"
 # The key (and, in plain mode, the words) that go back one question.
 BACK_KEY = "b"
@@ -127,6 +133,18 @@ def has_help(question: Question) -> bool:
     return bool(question.help) or any(c.help for c in question.choices)
 
 
+def suggestion_wait() -> float:
+    """SUGGESTION_WAIT, or ICLOUD_FIX_READING_WAIT if it is a finite number (clamped)."""
+    try:
+        wait = float(os.environ.get("ICLOUD_FIX_READING_WAIT", SUGGESTION_WAIT))
+    except ValueError:
+        return SUGGESTION_WAIT
+    if not math.isfinite(wait):
+        return SUGGESTION_WAIT
+    low, high = READING_WAIT_LIMITS
+    return min(max(wait, low), high)
+
+
 def look_before(
     readings: BackgroundReadings | None,
     question: Question,
@@ -144,7 +162,7 @@ def look_before(
                                     EXIT_PROBLEMS_FOUND, for_outage=True)
     if question.suggest is None:
         return None
-    suggestion = readings.suggestion(question, wait=SUGGESTION_WAIT)
+    suggestion = readings.suggestion(question, wait=suggestion_wait())
     if suggestion is not None:
         render_text.print_suggestion(console, question, suggestion)
     else:
