@@ -239,35 +239,84 @@ def read_to_the_end(child, save_report: str = "n") -> str:
     return seen + child.read()
 
 
+def background_done(pid: int, timeout: float = 30) -> None:
+    """Return once the icloud-fix process ``pid`` runs no thread but its main one: what
+    it was reading in the background (the iPhone, Apple's feeds) it has now read and
+    understood. Call it once a reading has surely started (FeedServer.wait_served):
+    a feed served is not yet a feed read. Where there is no /proc (not Linux), it
+    returns at once."""
+    import time
+
+    tasks = Path(f"/proc/{pid}/task")
+    if not tasks.is_dir():
+        return
+    deadline = time.monotonic() + timeout
+    while len(list(tasks.iterdir())) > 1:
+        if time.monotonic() > deadline:
+            pytest.fail(f"icloud-fix still reading in the background after {timeout} s")
+        time.sleep(0.01)
+
+
 FEEDS = Path(__file__).parent / "feeds"
 
 
-def serve_feeds() -> tuple[Any, str]:
-    """A server of the recorded feeds in tests/feeds on 127.0.0.1, and its address;
-    /slow answers after the 3-second timeout."""
-    import http.server
-    import threading
-    import time
+class FeedServer:
+    """The recorded feeds in tests/feeds, served on 127.0.0.1; /slow answers after the
+    3-second timeout. A test waits for a feed to have been served (``wait_served``)
+    rather than sleeping and hoping: give each run its own address with ``url``."""
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            if self.path == "/slow":
-                time.sleep(6)  # past the 3 s timeout
-            path = FEEDS / self.path.lstrip("/")
-            if self.path == "/slow" or not path.is_file():
-                self.send_response(404)
-                self.end_headers()
-                return
-            body = path.read_bytes()
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    def __init__(self) -> None:
+        import http.server
+        import itertools
+        import threading
+        import time
+        import urllib.parse
 
-        def log_message(self, *args: object) -> None:
-            pass
+        self._served: set[str] = set()
+        self._changed = threading.Condition()
+        self._tags = itertools.count()
+        served, changed = self._served, self._changed
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                name = urllib.parse.urlsplit(self.path).path
+                if name == "/slow":
+                    time.sleep(6)  # past the 3 s timeout
+                path = FEEDS / name.lstrip("/")
+                if name == "/slow" or not path.is_file():
+                    self.send_response(404)
+                    self.end_headers()
+                else:
+                    body = path.read_bytes()
+                    self.send_response(200)
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                self.wfile.flush()
+                with changed:
+                    served.add(self.path)
+                    changed.notify_all()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self.address = f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def url(self, name: str) -> str:
+        """The address of a feed, unique to this call (a query the server ignores), so
+        that wait_served waits for this run's request and no other's."""
+        return f"{self.address}/{name}?run={next(self._tags)}"
+
+    def wait_served(self, url: str, timeout: float = 30) -> None:
+        """Return once the whole answer to a request for ``url`` has been sent."""
+        path = url.removeprefix(self.address)
+        with self._changed:
+            if not self._changed.wait_for(lambda: path in self._served, timeout):
+                pytest.fail(f"nothing asked the feed server for {path} in {timeout} s")
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()

@@ -8,12 +8,21 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pexpect
 import pytest
 
-from helpers import PASSING, answer_flags, installed_command, invoke, read_to_the_end
+from helpers import (
+    PASSING,
+    FeedServer,
+    answer_flags,
+    background_done,
+    installed_command,
+    invoke,
+    read_to_the_end,
+)
 from icloud_fix.probes import apple_feeds
 from icloud_fix.probes import iphone as device
 
@@ -110,6 +119,22 @@ def test_no_device_tool(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_the_real_ideviceinfo_with_no_device() -> None:
     reading = device.read()
     assert isinstance(reading, device.DeviceUnavailable)
+
+
+@pytest.mark.parametrize(("value", "wait"), [
+    (None, 1.0), ("2.5", 2.5), (" 30 ", 30.0), ("0", 0.0), ("-1", 0.0), ("1e9", 60.0),
+    ("", 1.0), ("soon", 1.0), ("1s", 1.0), ("nan", 1.0), ("inf", 1.0), ("-inf", 1.0)])
+def test_how_long_a_question_waits_for_its_reading(monkeypatch: pytest.MonkeyPatch,
+                                                   value: str | None, wait: float) -> None:
+    """A second, unless ICLOUD_FIX_READING_WAIT says otherwise (the tests make it long);
+    what is not a number is the second, and a number is kept between 0 and 60."""
+    from icloud_fix.prompts.base import suggestion_wait
+
+    if value is None:
+        monkeypatch.delenv("ICLOUD_FIX_READING_WAIT", raising=False)
+    else:
+        monkeypatch.setenv("ICLOUD_FIX_READING_WAIT", value)
+    assert suggestion_wait() == wait
 
 
 # -- scripted: --auto, sources and evidence in the JSON report ----------------------------
@@ -216,16 +241,19 @@ def spawn(tmp_path: Path, feeds: str, status: str, *args: str, **env: str) -> pe
     return child
 
 
-def test_an_outage_is_said_first_and_the_person_may_stop(tmp_path: Path, feeds: str) -> None:
-    child = spawn(tmp_path, feeds, "status-outage.js")
+def test_an_outage_is_said_first_and_the_person_may_stop(
+        tmp_path: Path, feeds: str, feed_server: FeedServer) -> None:
+    status = feed_server.url("status-outage.js")
+    child = spawn(tmp_path, feeds, "status-outage.js", ICLOUD_FIX_STATUS_URL=status)
     child.expect_exact("What does the iCloud status line")
     # The feed is read while the first question waits (never delaying it), and the
     # outage is said before the next one.
     child.expect_exact("Explain this question")
-    # A person takes a moment to answer; the feed (on 127.0.0.1) is read by then, even on
-    # a busy machine. Answering at once could beat it, and the outage would then be said
-    # before the question after the next.
-    child.expect(pexpect.TIMEOUT, timeout=1.5)
+    # A person takes a moment to answer, and the feed (on 127.0.0.1) has come by then:
+    # answered once it has been read. (Answering before, the outage would be said before
+    # the question after the next.)
+    feed_server.wait_served(status)
+    background_done(child.pid)
     child.send("1")
     child.expect_exact("Apple reports a problem with its own service right now:")
     child.expect_exact("Photos (since 11/25/2026 12:00 PST): Users may be experiencing a "
@@ -314,15 +342,19 @@ def notes_before(screen: str, heading: str) -> list[str]:
 
 
 def test_no_iphone_is_said_once_before_the_first_check_it_concerns(
-        tmp_path: Path, feeds: str) -> None:
+        tmp_path: Path, feeds: str, feed_server: FeedServer) -> None:
     flags = [f"--answer={q}={a}" for q, a in PASSING.items() if not q.startswith(
         ("photos-status", "device-storage", "ios-update", "charging-wifi", "restart"))]
-    child = spawn(tmp_path, feeds, "status-healthy.js", *flags, FAKE_IDEVICE="not-connected")
+    status = feed_server.url("status-healthy.js")
+    child = spawn(tmp_path, feeds, "status-healthy.js", *flags, FAKE_IDEVICE="not-connected",
+                  ICLOUD_FIX_STATUS_URL=status)
     child.expect_exact("What does the iCloud status line")
     child.expect_exact("Explain this question")
     # A person takes a moment: the iPhone and Apple's status are read meanwhile (from
-    # when the first question is on the screen), and said at the next check.
-    child.expect(pexpect.TIMEOUT, timeout=1.5)
+    # when the first question is on the screen), and said at the next check: answered
+    # once both have been read.
+    feed_server.wait_served(status)
+    background_done(child.pid)
     child.send("1")
     for heading in ("Check 4 of 7", "Check 5 of 7", "Check 6 of 7", "Check 7 of 7"):
         answer_once(child, heading, "y" if heading != "Check 4 of 7" else "n")
@@ -400,11 +432,11 @@ LEFT_TO_ASK = [f"--answer={q}={a}" for q, a in PASSING.items() if not q.startswi
 
 
 def plain_session(tmp_path: Path, *args: str, typed: str = "n\n", later: str = "",
-                  **env: str) -> tuple[str, str]:
+                  until: Callable[[], None] | None = None, **env: str) -> tuple[str, str]:
     """icloud-fix --plain with the recorded ideviceinfo, answers piped in: typed at once,
-    then later, after a person's moment (Apple's status is read meanwhile)."""
+    then later, after a person's moment: once ``until()`` returns (when given) and the
+    background readings are done."""
     import subprocess
-    import time
 
     environment = {**os.environ, "PATH": f"{FAKES}{os.pathsep}{os.environ['PATH']}",
                    "COLUMNS": "200", **env}
@@ -415,7 +447,9 @@ def plain_session(tmp_path: Path, *args: str, typed: str = "n\n", later: str = "
     child.stdin.write(typed)
     child.stdin.flush()
     if later:
-        time.sleep(1.5)
+        if until is not None:
+            until()
+        background_done(child.pid)
         child.stdin.write(later)
     out, err = child.communicate(timeout=60)
     return out, err
@@ -431,10 +465,11 @@ def plain_session(tmp_path: Path, *args: str, typed: str = "n\n", later: str = "
 ])
 def test_why_the_iphone_is_not_read_is_said_in_words_at_its_first_check(
         tmp_path: Path, state: str, note: str) -> None:
-    # The triage first, answered after a moment: the iPhone is read meanwhile.
+    # Every answer typed at once: check 4 waits for the iPhone's reading (the tests'
+    # ICLOUD_FIX_READING_WAIT lets it wait until the reading ends).
     flags = [flag for flag in LEFT_TO_ASK if "photos-status" not in flag]
-    out, _ = plain_session(tmp_path, "--offline", *flags, typed="",
-                           later="synced\nn\ny\nn\nn\ny\ny\n", FAKE_IDEVICE=state)
+    out, _ = plain_session(tmp_path, "--offline", *flags,
+                           typed="synced\nn\ny\nn\nn\ny\ny\n", FAKE_IDEVICE=state)
     assert notes_before(out, "Check 4 of 7 - iPhone storage") == [
         "Checks 1 to 3 answered from the command line.", note]
     assert out.count(note) == 1  # not again at checks 6 and 7, which a reading answers too
@@ -460,14 +495,16 @@ def test_without_a_device_tool_nothing_is_said_but_with_verbose(tmp_path: Path) 
     ("status-malformed.js", []),  # not known: nothing to say (--verbose says why)
     ("offline", []),
 ])
-def test_a_healthy_apple_status_is_one_line(tmp_path: Path, feeds: str, status: str,
-                                           said: list[str]) -> None:
+def test_a_healthy_apple_status_is_one_line(tmp_path: Path, feeds: str, feed_server: FeedServer,
+                                           status: str, said: list[str]) -> None:
     args = ["--offline"] if status == "offline" else []
-    # The triage at once; check 1 (passing) after a moment, when Apple's status is known;
-    # then the first question of check 2.
+    url = feed_server.url(status)
+    # The triage at once; check 1 (passing) once Apple's status has been read; then the
+    # first question of check 2.
     out, _ = plain_session(tmp_path, *args, typed="synced\n",
                            later="n\nn\nn\ny\nn\nn\ny\n",
-                           ICLOUD_FIX_STATUS_URL=f"{feeds}/{status}",
+                           until=None if args else lambda: feed_server.wait_served(url),
+                           ICLOUD_FIX_STATUS_URL=url,
                            ICLOUD_FIX_VERSIONS_URL=f"{feeds}/pmv.json")
     assert out.count(HEALTHY) == len(said)
     if status == "status-outage.js":

@@ -13,8 +13,17 @@ from pathlib import Path
 
 import pexpect
 import pytest
+from typer.testing import CliRunner
 
-from helpers import installed_command, invoke, read_to_the_end, write_flow
+from helpers import (
+    FeedServer,
+    background_done,
+    installed_command,
+    invoke,
+    read_to_the_end,
+    write_flow,
+)
+from icloud_fix.cli import app
 from icloud_fix.report.wording import DEFAULT_ESCALATION
 
 CTRL_C = "\x03"
@@ -75,7 +84,9 @@ class Run:
     def __init__(self, steps: Path, *args: str) -> None:
         base = ["--non-interactive", "--steps", str(steps), *args]
         as_json = invoke(*base, "--format", "json")
-        text = invoke(*base)
+        # The text report 200 columns wide: the commands in it name the flow's file, whose
+        # path (pytest's tmp_path, longer in a pytest-xdist worker) must not be cut mid-word.
+        text = CliRunner().invoke(app, base, env={"COLUMNS": "200"}, catch_exceptions=False)
         markdown = invoke(*base, "--format", "markdown")
         self.codes = {as_json.exit_code, text.exit_code, markdown.exit_code}
         assert len(self.codes) == 1, (as_json.stderr, text.stderr, markdown.stderr)
@@ -431,14 +442,16 @@ def test_a_fix_that_did_not_help_leads_with_escalation_and_the_report_is_saved(
     assert "## Next step" in markdown
 
 
-def test_stopping_for_an_outage_is_service_outage(tmp_path: Path, feeds: str) -> None:
+def test_stopping_for_an_outage_is_service_outage(tmp_path: Path,
+                                                  feed_server: FeedServer) -> None:
     steps = write_flow(tmp_path, flow_text(status=True, checks=2))
+    status = feed_server.url("status-outage.js")
     child = spawn(tmp_path, "--steps", str(steps), "--output", "out.md",
-                  ICLOUD_FIX_STATUS_URL=f"{feeds}/status-outage.js")
+                  ICLOUD_FIX_STATUS_URL=status)
     child.expect_exact("Is alpha fine?")
-    # The feed is read once the first question is drawn; give it time to come back,
-    # even on a busy machine.
-    child.expect(pexpect.TIMEOUT, timeout=1.5)
+    # The feed is read once the first question is drawn: answered once it has been read.
+    feed_server.wait_served(status)
+    background_done(child.pid)
     child.send("y")
     child.expect_exact("Apple reports a problem with its own service right now:")
     answer(child, "Go on with the checks anyway?", "n")

@@ -248,8 +248,11 @@ def test_a_flow_pipe_nobody_writes_to_is_not_waited_on_forever(pipe: Path) -> No
                              "start the program that writes it first, or give a file\n")
 
 
-def test_a_pipe_with_a_writer_is_read(pipe: Path) -> None:
+def test_a_pipe_with_a_writer_is_read(pipe: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The writer comes after the reader has looked a few times, and writes in two parts.
+    # The reader waits its usual 10 s: the fixture's half second could run out on a busy
+    # machine before the writer's thread even starts.
+    monkeypatch.setattr(located_yaml, "PIPE_WAIT", 10.0)
     text = "".join(f"{qid}: {value}\n" for qid, value in FAILING.items()).encode()
     writer = _write_later(pipe, text, 0.2)
     result = invoke("--non-interactive", "--answers", str(pipe), "--format", "json")

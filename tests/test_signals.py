@@ -1,10 +1,10 @@
 """Signals at a prompt, through the installed command in a pseudo-terminal.
 
 Every ordered pair of SIGINT, SIGTERM and SIGHUP, sent back to back, at three moments
-of a session, ten times each: the run ends with the code of the signal that stopped
-it, says so with the summary of the answers so far, keeps them for --resume and puts
-the terminal back, every time. Also: Ctrl-Z and `fg` in a job-control shell, a SIGPIPE
-from outside, and the --plain prompts.
+of a session, twice each (ten times each in a stress run: --stress): the run ends with
+the code of the signal that stopped it, says so with the summary of the answers so
+far, keeps them for --resume and puts the terminal back, every time. Also: Ctrl-Z and
+`fg` in a job-control shell, a SIGPIPE from outside, and the --plain prompts.
 
 Which code for a pair: the first signal the process takes starts the stop and decides
 the code (stopping.py); another that comes while it stops is ignored. Two sent back to
@@ -13,7 +13,7 @@ number first, to whichever of its threads runs first: no process can tell which 
 sent first. So either may be the one taken first, and the test requires the exit code
 to be the code of the one the "Stopped:" line names.
 
-A run's time is mostly starting Python and importing the prompt libraries, so the ten
+A run's time is mostly starting Python and importing the prompt libraries, so the
 trials of a case start together and are driven one after the other while the rest
 start.
 """
@@ -37,7 +37,9 @@ import pytest
 
 from helpers import installed_command, write_flow
 
-TRIALS = 10
+# How many times each case is tried: (on every run, in a stress run). A case whose
+# trials differ (delays) is a case of its own each time, and always tried in full.
+TRIALS = (2, 10)
 SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
 PAIRS = [(first, second) for first in SIGNALS for second in SIGNALS]
 # What the "Stopped:" line says for each signal.
@@ -178,8 +180,13 @@ def problems_of_a_stop(child: pexpect.spawn, sent: tuple[str, ...], moment: Mome
     return [*found, f"--- the end of the screen ---\n{out[-1500:]}"] if found else []
 
 
+def trials(stress: bool, in_stress: int = TRIALS[1]) -> int:
+    """How many trials of a case: TRIALS[0] on every run, ``in_stress`` in a stress run."""
+    return in_stress if stress else min(TRIALS[0], in_stress)
+
+
 def run_trials(tmp_path: Path, cache: Path, moment: Moment, sent: tuple[str, ...],
-               delays: list[float] | None = None, trials: int = TRIALS) -> None:
+               trials: int, delays: list[float] | None = None) -> None:
     """Start ``trials`` sessions at once, bring each to the moment and send it the
     signals (``delays[i]`` seconds apart for trial i, else back to back), then read
     each to its end."""
@@ -205,9 +212,9 @@ def run_trials(tmp_path: Path, cache: Path, moment: Moment, sent: tuple[str, ...
 
 @pytest.mark.parametrize(("first", "second"), PAIRS, ids=[f"{a}-{b}" for a, b in PAIRS])
 @pytest.mark.parametrize("moment", list(MOMENTS), ids=list(MOMENTS))
-def test_two_signals_back_to_back(tmp_path: Path, flow_cache: Path, moment: str, first: str,
-                                  second: str) -> None:
-    run_trials(tmp_path, flow_cache, MOMENTS[moment], (first, second))
+def test_two_signals_back_to_back(tmp_path: Path, flow_cache: Path, stress: bool, moment: str,
+                                  first: str, second: str) -> None:
+    run_trials(tmp_path, flow_cache, MOMENTS[moment], (first, second), trials(stress))
 
 
 @pytest.mark.parametrize(("first", "second"), PAIRS, ids=[f"{a}-{b}" for a, b in PAIRS])
@@ -215,26 +222,26 @@ def test_a_second_signal_a_moment_later(tmp_path: Path, flow_cache: Path, first:
                                         second: str) -> None:
     """2 ms apart (the first usually taken alone), and 30 ms (well into the stop, where
     the second is ignored)."""
-    run_trials(tmp_path, flow_cache, MOMENTS["first-prompt"], (first, second),
-               delays=[0.002, 0.03], trials=2)
+    run_trials(tmp_path, flow_cache, MOMENTS["first-prompt"], (first, second), trials=2,
+               delays=[0.002, 0.03])
 
 
 @pytest.mark.parametrize("sent", [("SIGINT", "SIGTERM"), ("SIGTERM", "SIGHUP")],
                          ids="-".join)
-def test_plain_prompts_stop_the_same_way(tmp_path: Path, flow_cache: Path,
+def test_plain_prompts_stop_the_same_way(tmp_path: Path, flow_cache: Path, stress: bool,
                                         sent: tuple[str, str]) -> None:
     run_trials(tmp_path, flow_cache, Moment(("--plain",), plain_first_prompt, kept=False), sent,
-               trials=5)
+               trials(stress, 5))
 
 
 @pytest.mark.parametrize(("moment", "sent"), [
     ("first-prompt", ("SIGPIPE",)), ("after-fix", ("SIGPIPE",)),
     ("first-prompt", ("SIGPIPE", "SIGTERM"))], ids=["first-prompt", "after-fix", "then-SIGTERM"])
-def test_an_outside_sigpipe_at_a_prompt(tmp_path: Path, flow_cache: Path, moment: str,
-                                        sent: tuple[str, ...]) -> None:
+def test_an_outside_sigpipe_at_a_prompt(tmp_path: Path, flow_cache: Path, stress: bool,
+                                        moment: str, sent: tuple[str, ...]) -> None:
     """`kill -PIPE` while a question is shown: 141, with the terminal back in line mode
     (the default action would end the process with the terminal still raw)."""
-    run_trials(tmp_path, flow_cache, MOMENTS[moment], sent, trials=3)
+    run_trials(tmp_path, flow_cache, MOMENTS[moment], sent, trials(stress, 3))
 
 
 # -- Ctrl-Z in a job-control shell ---------------------------------------------------
