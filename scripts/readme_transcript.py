@@ -57,7 +57,10 @@ def screen_of_session() -> list[str]:
     with tempfile.TemporaryDirectory() as home, tempfile.TemporaryDirectory() as empty:
         env = {**os.environ, "ICLOUD_FIX_HOME": home, "PATH": empty, "TERM": "xterm",
                "ICLOUD_FIX_STATUS_URL": "http://127.0.0.1:9/", "NO_COLOR": "1",
-               "ICLOUD_FIX_VERSIONS_URL": "http://127.0.0.1:9/"}
+               "ICLOUD_FIX_VERSIONS_URL": "http://127.0.0.1:9/",
+               # Nothing here answers a cursor-position request, which would leave each
+               # question waiting a second for the answer before it ends.
+               "PROMPT_TOOLKIT_NO_CPR": "1"}
         env.pop("COLUMNS", None)
         env.pop("LINES", None)
         stream.feed(b"$ icloud-fix\r\n")
@@ -70,13 +73,13 @@ def screen_of_session() -> list[str]:
             try:
                 written += child.read_nonblocking(65536, timeout=0.3)
                 quiet = 0
-                continue
             except pexpect.EOF:
                 break
             except pexpect.TIMEOUT:
-                quiet += 1  # nothing more for a while: the question is drawn
+                quiet += 1  # nothing more for a while
             # The question asked is the one named last in what was written since the
-            # last answer (without the terminal's codes and line breaks).
+            # last answer (without the terminal's codes and line breaks), answered as
+            # soon as it and its keys are drawn.
             text = " ".join(re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "",
                                    written.decode("utf-8", "replace")).split())
             found = {text.rfind(prompt): k for prompt, k in ANSWERS.items() if prompt in text}
