@@ -14,6 +14,7 @@ import pytest
 from helpers import PASSING, answer_flags, invoke
 from icloud_fix.flow import Condition, Flow, Question
 from icloud_fix.flowfile.loader import load_builtin
+from icloud_fix.flowfile.variants import Phone, adapt
 from icloud_fix.probes.readings import READINGS
 
 FLOW: Flow = load_builtin()
@@ -62,18 +63,20 @@ def flat(text: str | None) -> str:
     return " ".join((text or "").replace("**", "").split())
 
 
-def texts() -> Iterator[tuple[str, str]]:
-    """Every text a person may see, with where it is."""
+def texts(phone: Phone | None = None) -> Iterator[tuple[str, str]]:
+    """Every text a person may see, with where it is: as shown for phone (an iPhone
+    read), or without a reading."""
     for key in ("title", "description", "after_fix_question", "escalation",
                 "checked_against"):
-        yield key, flat(getattr(FLOW, key))
+        yield key, flat(adapt(getattr(FLOW, key), phone))
     for check in FLOW.checks:
         yield check.id, flat(check.title)
     for question in FLOW.all_questions():
         for key in ("prompt", "help", "remediation", "verify"):
-            yield f"{question.id}.{key}", flat(getattr(question, key))
+            yield f"{question.id}.{key}", flat(adapt(getattr(question, key), phone))
         for choice in question.choices:
-            yield f"{question.id}.{choice.id}", flat(f"{choice.label} {choice.help or ''}")
+            yield f"{question.id}.{choice.id}", flat(adapt(
+                f"{choice.label} {choice.help or ''}", phone))
 
 
 def failing(question: Question) -> bool:
@@ -92,9 +95,16 @@ def test_photos_status_is_the_first_question_and_a_triage_choice() -> None:
 def test_a_named_cause_sends_the_session_to_its_check_first(choice: str) -> None:
     result = invoke("--non-interactive", *answer_flags({**PASSING, "photos-status": choice}),
                     "--format", "json")
-    assert result.exit_code == 0, result.stderr
+    # A status that settles a question (answers:) fails its check: that is the cause.
+    status = FLOW.question("photos-status")
+    assert status is not None
+    settled = dict(status.choice(choice).answers)  # type: ignore[union-attr]
+    assert result.exit_code == (1 if settled else 0), result.stderr
     report = json.loads(result.stdout)
     assert report["triage"][0]["answer"] == choice
+    answered = {q["id"]: q for c in report["checks"] for q in c["questions"]}
+    for qid, answer in settled.items():
+        assert (answered[qid]["answer"], answered[qid]["source"]) == (answer, "choice")
     order = [c["id"] for c in report["checks"]]
     assert order[0] == ROUTES[choice]
     assert sorted(order) == sorted(FLOW.check_ids())
@@ -169,12 +179,14 @@ def test_each_suggestion_uses_the_reading_that_settles_that_question() -> None:
     assert "since the problem began" in overnight.prompt.lower()
 
 
-def test_the_ios_question_counts_an_offered_upgrade_as_not_up_to_date() -> None:
-    # As the ios-up-to-date reading does: it compares with the newest iOS for the model.
+def test_the_ios_question_counts_only_an_update_of_the_version_it_has() -> None:
+    # As the ios-up-to-date reading does: a new major version is an option, not the fix.
     ios = FLOW.question("ios-update-current")
     assert ios is not None and ios.pass_answer == "yes"
-    assert "upgrade" in flat(ios.prompt).lower()
-    assert "Answer no if" in flat(ios.help) and "upgrade" in flat(ios.help)
+    assert "newest update of the iOS version it has" in flat(ios.prompt)
+    assert "An upgrade to a new version listed separately" in flat(ios.help)
+    assert "is optional" in flat(ios.help)
+    assert "not the fix" in flat(ios.remediation)
 
 
 def test_every_failing_answer_has_numbered_steps_and_a_way_to_tell_it_worked() -> None:
@@ -214,8 +226,10 @@ def test_checked_against_says_what_each_ios_version_was_checked_against() -> Non
 
 # Every step that sends a person to Sync Now (or Resume) says where it is on each
 # version the flow covers.
-WHERE_THE_STATUS_LINE_IS = ("iOS 26 and later: Collections, then your profile picture",
-                            "iOS 18: your profile picture", "iOS 17: Library > All Photos")
+WHERE_THE_STATUS_LINE_IS = {26: "Collections, then your profile picture",
+                            18: "Your profile picture at the top right",
+                            17: "Library > All Photos, at the bottom"}
+LABELS = {26: "On iOS 26 and later: ", 18: "On iOS 18: ", 17: "On iOS 17: "}
 
 
 def test_every_sync_now_step_says_where_it_is_on_each_ios_version() -> None:
@@ -223,12 +237,25 @@ def test_every_sync_now_step_says_where_it_is_on_each_ios_version() -> None:
     for where, text in texts():
         if where.endswith(".remediation") and ("Sync Now" in text or "Resume" in text):
             found += 1
-            for place in WHERE_THE_STATUS_LINE_IS:
-                assert place in text, (where, place)
+            for version, place in WHERE_THE_STATUS_LINE_IS.items():
+                assert LABELS[version] + place in text, (where, place)
     assert found >= 6
-    after = flat(FLOW.after_fix_question)
-    assert all(place.replace("your profile picture", "your profile") in after
-               for place in WHERE_THE_STATUS_LINE_IS)
+    after = flat(adapt(FLOW.after_fix_question, None))
+    assert "On iOS 26 and later: Tap Collections, then your profile picture." in after
+    assert "On iOS 18: Tap your profile picture." in after
+    assert "On iOS 17: Open Library > All Photos" in after
+
+
+@pytest.mark.parametrize("version", [27, 26, 18, 17])
+def test_an_iphone_read_sees_only_its_own_place(version: int) -> None:
+    own = WHERE_THE_STATUS_LINE_IS[26 if version >= 26 else version]
+    others = [p for v, p in WHERE_THE_STATUS_LINE_IS.items() if p != own]
+    for where, text in texts(Phone(version, False)):
+        if where.endswith(".remediation") and ("Sync Now" in text or "Resume" in text):
+            assert own in text and not any(other in text for other in others), where
+            assert "On iOS" not in text and "[iOS" not in text, where
+    after = flat(adapt(FLOW.after_fix_question, Phone(version, False)))
+    assert after.count("Tap ") + after.count("Open Library") == 1
 
 
 def test_the_mobile_data_settings_are_named_both_ways() -> None:
@@ -238,6 +265,16 @@ def test_the_mobile_data_settings_are_named_both_ways() -> None:
     for where, text in texts():
         if re.search(r"Settings > Cellular|> Cellular Data|Tap Cellular Data", text):
             assert "Mobile Data" in text, where
+
+
+@pytest.mark.parametrize(("mobile_data", "word", "other"), [(True, "Mobile Data", "Cellular"),
+                                                          (False, "Cellular", "Mobile Data")])
+def test_the_mobile_data_settings_use_the_word_of_the_iphone_read(
+        mobile_data: bool, word: str, other: str) -> None:
+    shown = dict(texts(Phone(26, mobile_data)))
+    fix = shown["connectivity-photos-app-cellular.remediation"]
+    assert f"Open Settings > {word}" in fix and f"Settings > {other}" not in fix
+    assert f"Tap {word}" in shown["connectivity-mobile-data-on.remediation"]
 
 
 def test_signing_out_comes_after_what_does_no_harm_and_after_the_safeguard() -> None:

@@ -221,7 +221,8 @@ def test_a_reading_that_failed_a_check_and_the_iphone_read_are_in_every_report(
     reading = ("From your iPhone: your iPhone 14 Pro has iOS 17.5.1; the latest for it is "
                "17.7.1 (iOS 18.1 is also offered, as an optional upgrade that syncing does not "
                "need).")
-    assert f"1. iOS update {reading} Update iOS" in words(shown)
+    assert f"1. iOS update {reading} Install the update of the iOS version you have" in \
+        words(shown)
     assert f"### iOS update\n\n{reading}\n\n" in markdown
     # The Markdown's answers say which were read, and what the reading found.
     assert ("**no** (read from the iPhone: Your iPhone 14 Pro has iOS 17.5.1; the latest "

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from helpers import installed_command, invoke, write_flow
-from icloud_fix.flowfile.variants import BOTH, Phone, adapt, mobile_data
+from icloud_fix.flowfile.variants import Phone, adapt, both, mobile_data
+
+BOTH = both("{cellular}")
 
 FAKES = Path(__file__).parent / "fakes"
 

@@ -376,7 +376,7 @@ class _Walk:
             for qid, answer in kinds.of(question).settles(question, reply.answer):
                 self.settled[qid] = Reply(
                     answer, Origin.CHOICE, evidence=f"answered by {question.id}={reply.answer}",
-                    said=f"Answered by your earlier answer: {label}.")
+                    said=label)  # the choice that settled it, in the person's words
         target = kinds.of(question).routes_to(question, reply.answer) \
             if reply.answer != Answer.SKIP else None
         check = self.flow.check(target) if target else None

@@ -28,8 +28,20 @@ _TAG = re.compile(r"^(?P<lead>[ \t]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)?)"
 # Anything that looks like a tag, for the loader to refuse a mistyped one.
 _LOOKS_LIKE_A_TAG = re.compile(r"\[\s*ios(?=[\s\d])[^\]\n]{0,20}\]?", re.I)
 _MARKER = re.compile(r"^[ \t]*(?:[-+*]|\d{1,9}[.)])[ \t]+")
-TERM = "{cellular}"
-BOTH = "Cellular (called Mobile Data in some regions)"
+# Where iOS's words for mobile data go: (the United States' word, elsewhere's word).
+TERMS = {
+    "{cellular}": ("Cellular", "Mobile Data"),
+    "{cellular data}": ("Cellular Data", "Mobile Data"),
+    "{cellular data options}": ("Cellular Data Options", "Mobile Data Options"),
+}
+TERM = "{cellular"  # what every term starts with
+
+
+def both(term: str) -> str:
+    """A term's two names, for a phone not read: 'Cellular (Mobile Data in some
+    regions)'."""
+    us, elsewhere = TERMS[term]
+    return f"{us} ({elsewhere} in some regions)"
 # Where iOS in English says "Cellular"; elsewhere it says "Mobile Data". (Other
 # languages name it in their own words: both English names are given then.)
 CELLULAR_REGIONS = frozenset({"US", "CA", "PR", "GU", "VI", "AS", "MP", "UM"})
@@ -84,9 +96,11 @@ def adapt(text: str | None, phone: Phone | None) -> str | None:
     if text is None:
         return None
     if TERM in text:
-        name = BOTH if phone is None or phone.mobile_data is None else (
-            "Mobile Data" if phone.mobile_data else "Cellular")
-        text = text.replace(TERM, name)
+        for term, (us, elsewhere) in TERMS.items():
+            if term in text:
+                name = both(term) if phone is None or phone.mobile_data is None else (
+                    elsewhere if phone.mobile_data else us)
+                text = text.replace(term, name)
     if "[iOS " not in text:
         return text
     lines = text.split("\n")

@@ -120,7 +120,9 @@ def result_as_shown(result: CheckResult, readings: BackgroundReadings | None
 def after_fix_question(text: str, readings: BackgroundReadings | None) -> str:
     from icloud_fix.flowfile.variants import adapt, phone_of
 
-    return (adapt(text, phone_of(readings.device() if readings else None)) or "").strip()
+    # One line, as every question is: the flow may write a version's step on each.
+    return " ".join((adapt(text, phone_of(readings.device() if readings else None))
+                     or "").split())
 
 
 def options(question: Question) -> tuple[Option, ...]:

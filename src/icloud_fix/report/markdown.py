@@ -99,7 +99,8 @@ def _reasons(c: CheckResult) -> list[str]:
     for reason in wording.reasons(c):
         said = (f"{_inline(reason.question)} **{_inline(reason.answer)}**"
                 if reason.question is not None else _inline(reason.answer))
-        lines += [f"{reason.lead}{said}", ""]
+        # The lead may quote the flow (an earlier choice's label): escaped like the rest.
+        lines += [f"{_inline(reason.lead)} {said}", ""]
     return lines
 
 

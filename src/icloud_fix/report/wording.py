@@ -255,6 +255,12 @@ def _reason(q: QuestionResult) -> Reason:
         if read.startswith("Your "):  # "From your iPhone: your iPhone 14 Pro has ..."
             read = "y" + read[1:]
         return Reason("From your iPhone: ", None, read)
+    if q.source is Origin.CHOICE and q.said:
+        # Settled by an earlier choice (the flow's answers:): say which.
+        from icloud_fix.safe_text import one_line
+
+        return Reason(f"From your answer '{one_line(q.said.strip())}': ",
+                      " ".join(q.question.prompt.split()), kinds.label(q.question, q.answer))
     return Reason("You answered: ", " ".join(q.question.prompt.split()),
                   kinds.label(q.question, q.answer))
 
