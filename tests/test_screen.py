@@ -177,15 +177,19 @@ def help_of(question: Question) -> list[str]:
 
 
 def the_questions(flow: Flow) -> dict[str, Asked]:
-    """Every question the session may ask, by id, as it is shown."""
+    """Every question the session may ask, by id, as it is shown (no iPhone read: every
+    iOS version's path, labelled)."""
+    from icloud_fix.prompts.base import after_fix_question, as_shown
+
     asked = {}
     for question in [*flow.triage, *(q for c in flow.checks for q in c.questions)]:
+        question = as_shown(question, None)
         picks = list(options(question))
         if has_help(question):
             picks.append(Option("help", "Explain this question", "h"))
         asked[question.id] = Asked(question.prompt.strip(), keys_line(question), picks,
                                    help_of(question))
-    asked["sync-now"] = Asked(" ".join(flow.after_fix_question.split()),
+    asked["sync-now"] = Asked(after_fix_question(flow.after_fix_question, None),
                               "(y = yes, n = no, w = not yet, b = back)", list(FIX_OPTIONS),
                               [])
     asked["save"] = Asked(SAVE, "(Y/n)", [], [])

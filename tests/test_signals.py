@@ -305,6 +305,7 @@ def test_ctrl_z_suspends_and_fg_resumes(tmp_path: Path) -> None:
         shell.sendline("fg")
         answer(shell, "Second question?", "y")
         shell.expect_exact("Every check passed.")
+        answer(shell, "Save this report as", "n")  # offered after every ending but resolved
         shell.expect_exact(PS1)
         shell.sendline('echo "exit=$?"')  # of `fg`: the command's own
         shell.expect_exact("exit=0")

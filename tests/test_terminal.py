@@ -181,8 +181,9 @@ def terminal_is_usable(child: pexpect.spawn) -> None:
 
 
 def end(child: pexpect.spawn) -> tuple[int, str]:
-    """Read to the end, check the terminal, then reap the process."""
-    rest = child.read()
+    """Read to the end (saying no to the offer to save the report), check the terminal,
+    then reap the process."""
+    rest = read_to_the_end(child)
     terminal_is_usable(child)
     child.close()
     code = child.exitstatus if child.exitstatus is not None else 128 + child.signalstatus
@@ -249,7 +250,7 @@ def test_dumb_terminal_asks_one_line_at_a_time(session) -> None:
     answer(child, "On a computer, sign in", "n\r")
     answer(child, "Do you use an iCloud Shared Library", "n\r")
     answer(child, "Is this iPhone signed in", "y\r")
-    answer(child, "w for not yet): ", "y\r")
+    answer(child, "for not yet): ", "y\r")
     code, out = end(child)
     assert code == 0
     assert "Resolved: the fix for 'Apple Account and iCloud Photos'" in out
