@@ -41,6 +41,10 @@ from icloud_fix.errors import EXIT_INPUT_ERROR, Terminated
 SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
 
 _received: Terminated | None = None  # the first signal of the run
+# Set by the first handler before it calls anything: a second signal's handler can run
+# inside the first one (between two of its bytecodes, at a call), and must then see
+# that a stop is under way, or both would start one.
+_claimed = False
 _pending: Terminated | None = None  # received, and not yet raised into the session
 _deferring = 0  # how many ``deferred`` blocks the main thread is in
 _interruptible = False
@@ -49,8 +53,9 @@ _on_signal: Callable[[Terminated], None] | None = None  # the waiting prompt's w
 
 def install() -> None:
     """Stop on SIGINT, SIGTERM and SIGHUP as this module says (from the entry point)."""
-    global _received, _pending
+    global _received, _pending, _claimed
     _received = _pending = None
+    _claimed = False
     for name in SIGNALS:
         signum = getattr(signal, name, None)
         if signum is not None:
@@ -58,9 +63,12 @@ def install() -> None:
 
 
 def _handle(signum: int, _frame: object) -> None:
-    global _received, _pending
-    if _received is not None:
+    global _received, _pending, _claimed
+    # No call between the test and the claim: CPython runs another handler only at a
+    # call or a jump back, so no second signal can slip in between.
+    if _claimed:
         return  # a stop is under way: the first signal decides how it ends
+    _claimed = True
     stop = Terminated(signum, signal.Signals(signum).name)
     _received = _pending = stop
     if _on_signal is not None:
