@@ -124,8 +124,9 @@ def mid_check(child: pexpect.spawn) -> None:
 
 
 def after_fix(child: pexpect.spawn) -> None:
-    answer(child, TRIAGE, "5")  # not enough iCloud storage: that check comes first
-    answer(child, "Check 1 of 7 - iCloud storage", "y")  # full: it fails
+    # Not enough iCloud storage: that check comes first, and the status already says
+    # iCloud is full (the flow's answers:), so it fails without a question.
+    answer(child, TRIAGE, "5")
     child.expect_exact("How to fix: iCloud storage")
     # "... Do your photos sync now?" (the flow's after_fix_question, maybe wrapped), then
     # its last choice.
