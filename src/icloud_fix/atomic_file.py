@@ -8,7 +8,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from icloud_fix.errors import OutputError
+from icloud_fix.errors import OutputError, is_io_error
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -24,8 +24,8 @@ def write_atomically(path: Path, text: str) -> None:
     """
     source = str(path)
 
-    def refuse(reason: str) -> OutputError:
-        return OutputError(source, reason)
+    def refuse(reason: str, exc: OSError | None = None) -> OutputError:
+        return OutputError(source, reason, io_error=exc is not None and is_io_error(exc))
 
     if not source:
         raise refuse("a file name is needed")
@@ -45,7 +45,7 @@ def write_atomically(path: Path, text: str) -> None:
             raise refuse(f"cannot be written: the folder '{path.parent}' does not exist")
         fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise refuse(f"cannot be written: {exc.strerror or exc}") from None
+        raise refuse(f"cannot be written: {exc.strerror or exc}", exc) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
@@ -62,7 +62,7 @@ def write_atomically(path: Path, text: str) -> None:
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
-        raise refuse(f"cannot be written: {exc.strerror or exc}") from None
+        raise refuse(f"cannot be written: {exc.strerror or exc}", exc) from None
 
 
 def write_new(stem: str, suffix: str, text: str, folder: Path | None = None) -> Path:

@@ -94,9 +94,20 @@ class Terminated(KeyboardInterrupt):
 
 
 class OutputError(IcloudFixError):
-    """A report or answers file that cannot be written where the person asked."""
+    """A report or answers file that cannot be written where the person asked: bad input
+    (2) for a name that cannot be used, an I/O error (74) when writing itself failed (a
+    full disk, a device that takes nothing)."""
 
-    def __init__(self, target: str, reason: str) -> None:
+    def __init__(self, target: str, reason: str, io_error: bool = False) -> None:
         super().__init__(one_line(f"{target}: {reason}"))
         self.target = target
         self.reason = reason
+        if io_error:
+            self.exit_code = EXIT_OUTPUT_ERROR
+
+
+def is_io_error(exc: OSError) -> bool:
+    """Whether writing failed for lack of room or a failing device, not for the name."""
+    import errno
+
+    return exc.errno in (errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG)

@@ -111,6 +111,9 @@ class _Session:
         from datetime import datetime, timezone
 
         self.started = datetime.now(timezone.utc).replace(microsecond=0)
+        # The exit code of a file that could not be written: 2 for a name that cannot be
+        # used, 74 for a disk that is full (errors.OutputError).
+        self.write_failed = EXIT_INPUT_ERROR
 
     @property
     def asks(self) -> bool:
@@ -195,6 +198,10 @@ class _Session:
 
             if sys.stdin is None:
                 raise IcloudFixError("--plain reads answers from stdin, and stdin is closed")
+            # A line that is not in stdin's encoding (a stray byte, an é where ASCII is
+            # expected) is a wrong answer to ask again, not the end of the session.
+            with contextlib.suppress(AttributeError, ValueError, OSError):
+                sys.stdin.reconfigure(errors="replace")  # type: ignore[union-attr]
             plain = PlainPrompter(self.flow, self.console, sys.stdin, self.readings)
             plain.explain_keys()  # once, here, rather than after every question
             return plain
@@ -334,7 +341,7 @@ class _Session:
             if partial.stopped_for_outage:
                 self._offer_to_save(partial, status)
         code = partial.exit_code if partial.stopped_for_outage else exc.exit_code
-        return code if saved else EXIT_INPUT_ERROR
+        return code if saved else self.write_failed
 
     def _finished(self, result: SessionResult, source: ScriptedAnswers) -> int:
         self._missing(source)
@@ -349,7 +356,7 @@ class _Session:
             self._keep_waiting(result, source)
             self._print_replay(result, finished=True)
             self._offer_to_save(result, status)
-        return result.exit_code if saved else EXIT_INPUT_ERROR
+        return result.exit_code if saved else self.write_failed
 
     def _missing(self, source: ScriptedAnswers) -> None:
         """A scripted run that left questions unanswered: an error naming them all, or
@@ -470,8 +477,10 @@ class _Session:
                 atomic_file.write_atomically(path, text)
             except IcloudFixError as exc:
                 ok = False
+                self.write_failed = max(self.write_failed, exc.exit_code)
                 sys.stderr.write(error_lines(exc.message + "; here it is instead:"))
-                sys.stdout.write(text)
+                # stdout carries a JSON or Markdown report: it stays that one document.
+                (sys.stdout if self.stdout_format is Format.text else sys.stderr).write(text)
                 continue
             sys.stderr.write(f"{what} written to {one_line(str(path))}\n")
         return ok

@@ -93,13 +93,31 @@ class PlainConsole(Console):
 def make_console(
     file: TextIO | None = None, no_color: bool = False, plain: bool = False
 ) -> Console:
-    """A console that follows rich's rules for colour (NO_COLOR, not a terminal)."""
+    """A console that follows rich's rules for colour (NO_COLOR, not a terminal), and
+    for its width (COLUMNS, the terminal's), up to MAX_WIDTH."""
     stream = _TrimmedStream(file or sys.stdout)
+    width = _width_from_environment()
     if plain:
         return PlainConsole(file=stream, color_system=None, highlight=False,  # type: ignore[arg-type]
-                            emoji=False)
+                            emoji=False, width=width)
     # None, not False, lets rich read NO_COLOR from the environment.
-    return Console(file=stream, no_color=no_color or None, highlight=False)  # type: ignore[arg-type]
+    return Console(file=stream, no_color=no_color or None, highlight=False,  # type: ignore[arg-type]
+                   width=width)
+
+
+# No terminal is wider; a COLUMNS of millions would make every line that long (seconds
+# and gigabytes for one report).
+MAX_WIDTH = 1000
+
+
+def _width_from_environment() -> int | None:
+    """COLUMNS when it is wider than MAX_WIDTH, cut to it; else None (rich's own rule)."""
+    import os
+
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isascii() and columns.isdigit() and len(columns) > 3 and int(columns) > MAX_WIDTH:
+        return MAX_WIDTH
+    return None
 
 
 class _Budget:
