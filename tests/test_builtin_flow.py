@@ -93,12 +93,13 @@ def test_photos_status_is_the_first_question_and_a_triage_choice() -> None:
 
 @pytest.mark.parametrize("choice", [c for c, check in ROUTES.items() if check])
 def test_a_named_cause_sends_the_session_to_its_check_first(choice: str) -> None:
-    result = invoke("--non-interactive", *answer_flags({**PASSING, "photos-status": choice}),
-                    "--format", "json")
     # A status that settles a question (answers:) fails its check: that is the cause.
     status = FLOW.question("photos-status")
     assert status is not None
     settled = dict(status.choice(choice).answers)  # type: ignore[union-attr]
+    answers = {q: a for q, a in PASSING.items() if q not in settled}
+    result = invoke("--non-interactive", *answer_flags({**answers, "photos-status": choice}),
+                    "--format", "json")
     assert result.exit_code == (1 if settled else 0), result.stderr
     report = json.loads(result.stdout)
     assert report["triage"][0]["answer"] == choice
@@ -213,7 +214,8 @@ def test_settings_paths_use_ios_18_names() -> None:
     for old in ("Settings > Photos", "Show All"):
         for where, text in texts():
             for found in re.finditer(re.escape(old), text):
-                assert "iOS 17" in text[max(0, found.start() - 40):found.start()], (where, old)
+                before = text[max(0, found.start() - 40):found.start()]
+                assert re.search(r"iOS (1[56] to )?17", before), (where, old)
 
 
 def test_checked_against_says_what_each_ios_version_was_checked_against() -> None:
@@ -229,7 +231,7 @@ def test_checked_against_says_what_each_ios_version_was_checked_against() -> Non
 WHERE_THE_STATUS_LINE_IS = {26: "Collections, then your profile picture",
                             18: "Your profile picture at the top right",
                             17: "Library > All Photos, at the bottom"}
-LABELS = {26: "On iOS 26 and later: ", 18: "On iOS 18: ", 17: "On iOS 17: "}
+LABELS = {26: "On iOS 26 and later: ", 18: "On iOS 18: ", 17: "On iOS 15 to 17: "}
 
 
 def test_every_sync_now_step_says_where_it_is_on_each_ios_version() -> None:
@@ -243,12 +245,12 @@ def test_every_sync_now_step_says_where_it_is_on_each_ios_version() -> None:
     after = flat(adapt(FLOW.after_fix_question, None))
     assert "On iOS 26 and later: Tap Collections, then your profile picture." in after
     assert "On iOS 18: Tap your profile picture." in after
-    assert "On iOS 17: Open Library > All Photos" in after
+    assert "On iOS 15 to 17: Open Library > All Photos" in after
 
 
-@pytest.mark.parametrize("version", [27, 26, 18, 17])
+@pytest.mark.parametrize("version", [27, 26, 18, 17, 16, 15])
 def test_an_iphone_read_sees_only_its_own_place(version: int) -> None:
-    own = WHERE_THE_STATUS_LINE_IS[26 if version >= 26 else version]
+    own = WHERE_THE_STATUS_LINE_IS[26 if version >= 26 else 17 if version <= 17 else version]
     others = [p for v, p in WHERE_THE_STATUS_LINE_IS.items() if p != own]
     for where, text in texts(Phone(version, False)):
         if where.endswith(".remediation") and ("Sync Now" in text or "Resume" in text):
@@ -265,6 +267,19 @@ def test_the_mobile_data_settings_are_named_both_ways() -> None:
     for where, text in texts():
         if re.search(r"Settings > Cellular|> Cellular Data|Tap Cellular Data", text):
             assert "Mobile Data" in text, where
+
+
+@pytest.mark.parametrize(("version", "switch", "other"), [
+    (16, '"iCloud Photos"', '"Sync this iPhone"'), (15, '"iCloud Photos"', '"Sync this iPhone"'),
+    (17, '"Sync this iPhone"', '"iCloud Photos"'), (26, '"Sync this iPhone"', '"iCloud Photos"')])
+def test_the_icloud_photos_switch_has_the_name_of_the_ios_in_hand(
+        version: int, switch: str, other: str) -> None:
+    shown = dict(texts(Phone(version, None)))
+    assert switch in shown["apple-id-sync-on.prompt"]
+    assert other not in shown["apple-id-sync-on.prompt"]
+    assert switch.replace('"', "") in shown["apple-id-sync-on.remediation"]
+    apps = "Settings > Apps > Photos"
+    assert (apps in shown["connectivity-mobile-data-on.prompt"]) is (version >= 18)
 
 
 @pytest.mark.parametrize(("mobile_data", "word", "other"), [(True, "Mobile Data", "Cellular"),

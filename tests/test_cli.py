@@ -54,8 +54,10 @@ def test_json_report_shape() -> None:
     connectivity = checks["connectivity"]
     assert connectivity["status"] == "failed"
     # Each question's text beside its id, as it was asked.
-    mobile_data = ("Is Photos allowed to use mobile data? (Settings > Apps > Photos > "
-                   "Cellular Data (Mobile Data in some regions) is on.)")
+    mobile_data = ("Is Photos allowed to use mobile data? On iOS 18 and later: (Settings > "
+                   "Apps > Photos > Cellular Data (Mobile Data in some regions) is on.) On iOS "
+                   "15 to 17: (Settings > Photos > Cellular Data (Mobile Data in some regions) "
+                   "is on.)")
     assert {"id": "connectivity-mobile-data-on", "text": mobile_data, "answer": "no",
             "passed": False, "source": "flag"} in (
         connectivity["questions"])
@@ -80,8 +82,9 @@ def test_unreached_conditional_question_is_null_in_json() -> None:
     report = json.loads(scripted(PASSING, "--format", "json").stdout)
     connectivity = next(c for c in report["checks"] if c["id"] == "connectivity")
     assert {"id": "connectivity-mobile-data-on", "text": "Is Photos allowed to use mobile "
-            "data? (Settings > Apps > Photos > Cellular Data (Mobile Data in some regions) "
-            "is on.)",
+            "data? On iOS 18 and later: (Settings > Apps > Photos > Cellular Data (Mobile "
+            "Data in some regions) is on.) On iOS 15 to 17: (Settings > Photos > Cellular "
+            "Data (Mobile Data in some regions) is on.)",
             "answer": None,
             "passed": None, "source": None} in (
         connectivity["questions"])

@@ -207,8 +207,9 @@ def test_a_waiting_fix_said_not_to_help_is_kept_when_the_next_session_stops(
 
     # --fresh says what it throws away.
     child = spawn(tmp_path, "--fresh")
-    child.expect_exact("Starting over (--fresh): forgetting the 2 answers, and that the fix "
-                       "for '")
+    child.expect_exact("Starting over (--fresh): forgetting the 2 answers, and that the fixes "
+                       "for 'Restart' and 'iOS update' did not help, kept from your last "
+                       "session.")
     child.send(CTRL_C)
     finish(child)
 
@@ -324,3 +325,81 @@ def test_a_saved_report_never_replaces_another(tmp_path: Path) -> None:
     reports = sorted(tmp_path.glob("icloud-fix-report-*.md"))
     assert len(reports) == 2
     assert reports[0].name != reports[1].name
+
+
+# -- found in review -----------------------------------------------------------------------
+
+
+def test_a_waiting_fix_is_asked_about_when_coming_back_with_only(tmp_path: Path) -> None:
+    child = spawn(tmp_path, "--only", "restart,ios-update")
+    for key in "nnnw":
+        child.expect(r"\? ")
+        child.send(key)
+    finish(child)
+    child = spawn(tmp_path, "--only", "restart,ios-update")
+    child.expect_exact("Last time you tried the fix for")
+    child.send("y")
+    code, out = finish(child)
+    assert code == 0 and "Resolved: the fix for 'iOS update' solved the problem." in out
+
+
+def test_b_goes_back_into_answers_kept_from_an_earlier_session(
+        tmp_path: Path, icloud_fix_home: Path) -> None:
+    child = spawn(tmp_path, "--only", "restart,ios-update")
+    child.expect_exact("b = back")
+    child.send("n")  # restart not done: its fix is shown
+    child.expect_exact("w = not yet")
+    child.send(CTRL_C)
+    finish(child)
+    child = spawn(tmp_path, "--only", "restart,ios-update")
+    child.expect_exact("Continue where you stopped?")
+    child.send("y")
+    child.expect_exact("w = not yet")
+    child.send("b")  # back to the kept answer, which the person can now change
+    child.expect_exact("b = back")
+    child.send("y")
+    child.expect_exact("Check 2 of 2 - iOS update")
+    child.send(CTRL_C)
+    finish(child)
+    assert state(icloud_fix_home)["answers"] == {"restart-done": "yes"}
+
+
+def test_a_flag_wins_over_what_a_choice_settles(tmp_path: Path) -> None:
+    run = subprocess.run([installed_command(), "--non-interactive", "--unanswered", "skip",
+                          "--offline", "--answer", "photos-status=paused-low-power", "--answer",
+                          "connectivity-low-power-mode=no", "-f", "json"], capture_output=True,
+                         text=True, cwd=tmp_path, check=False)
+    report = json.loads(run.stdout)
+    low_power = report["checks"][0]["questions"][0]
+    assert (low_power["id"], low_power["answer"], low_power["source"]) == (
+        "connectivity-low-power-mode", "no", "flag")
+
+
+def test_a_fix_said_tried_for_a_check_that_did_not_fail_is_said_to_be_unused(
+        tmp_path: Path) -> None:
+    run = subprocess.run([installed_command(), "--non-interactive", "--offline", "--only",
+                          "restart", "--answer", "restart-done=yes", "--fix-tried",
+                          "restart=no", "-f", "json"], capture_output=True, text=True,
+                         cwd=tmp_path, check=False)
+    assert run.returncode == 0
+    assert json.loads(run.stdout)["outcome"] == "no_problem_found"
+    assert run.stderr == ("icloud-fix: note: the fix for 'restart' was said to be tried, but "
+                          "that check did not fail in this run (passed), so the report does "
+                          "not list it\n")
+
+
+def test_stopped_at_the_last_sync_now_question_says_so(tmp_path: Path) -> None:
+    flow = write_flow(tmp_path, TWO_CHECKS)
+    run = subprocess.run([installed_command(), "--plain", "--offline", "--steps", str(flow)],
+                         input="y\nn\n", capture_output=True, text=True, cwd=tmp_path,
+                         check=False)
+    assert run.returncode == 130
+    assert ("Stopped before the end: every check was answered, but not whether the last fix "
+            "helped.") in " ".join(run.stdout.split())
+
+
+def test_the_intro_of_a_whole_run_is_not_said_for_chosen_checks(tmp_path: Path) -> None:
+    run = subprocess.run([installed_command(), "--plain", "--offline", "--only", "restart"],
+                         input="", capture_output=True, text=True, cwd=tmp_path, check=False)
+    assert "then seven checks" not in run.stdout
+    assert "Check 1 of 1 - Restart" in run.stdout

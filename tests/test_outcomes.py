@@ -381,7 +381,9 @@ def test_not_yet_waits_and_the_next_run_asks_first(tmp_path: Path) -> None:
     summary = out[out.rindex("Summary: Demo sync"):]
     assert summary.index("fix tried, waiting") < summary.index("Next step:") < summary.index(
         "Where to get help")
-    assert "it starts by asking whether the fixes that take time worked" in words(out)
+    # The next step says what comes next; the note only that the answers are kept.
+    assert "it starts by asking whether they worked" in words(out)
+    assert words(out).count("starts by asking") == 1 and "Your answers are kept." in out
     report = json.loads((tmp_path / "first.json").read_text(encoding="utf-8"))
     assert report["outcome"] == "problems_found" and report["waiting"] == ["alpha"]
     assert [(c["id"], c["status"]) for c in report["checks"]] == [

@@ -242,7 +242,9 @@ def test_dumb_terminal_asks_one_line_at_a_time(session) -> None:
     # The keys are said once, before the first question, and not after each one.
     child.expect_exact("How to answer: type y for yes or n for no")
     answer(child, "Photos app say? ", NOTHING_SHOWN + "\r")
-    answer(child, "(the switch is green)? ", "y\r")  # Sync this iPhone is on
+    # "Sync this iPhone" (iOS 17 and later), or "iCloud Photos" (iOS 15 and 16), is on.
+    child.expect_exact("On iOS 15 to 16:")
+    answer(child, "green)? ", "y\r")
     answer(child, "At the top of Settings", "maybe\r")
     answer(child, "Please type y (yes), n (no), s (not sure), h (help) or b (back one "
                   "question).", "y\r")  # fails

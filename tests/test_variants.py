@@ -141,3 +141,21 @@ def test_validate_refuses_a_tag_it_cannot_read(tmp_path: Path, text: str, messag
     result = invoke("validate", str(flow))
     assert result.exit_code == 2
     assert f"{flow}:12: 'remediation': {message}" in result.stderr
+
+
+def test_list_shows_the_wording_of_no_reading() -> None:
+    run = subprocess.run([installed_command(), "list"], capture_output=True, text=True,
+                         check=False)
+    assert run.returncode == 0
+    assert "{cellular" not in run.stdout and "[iOS" not in run.stdout
+    assert "On iOS 18 and later: (Settings > Apps > Photos > Cellular Data" in \
+        " ".join(run.stdout.split())
+
+
+@pytest.mark.parametrize(("state", "version"), [("connected", "garbage\x1b[2J"),
+                                                ("binary", "17.5")])
+def test_output_that_is_no_iphone_is_not_reported_as_the_iphone_read(
+        tmp_path: Path, state: str, version: str) -> None:
+    run = scripted(tmp_path, "--auto", "--unanswered", "skip", "--format", "json",
+                   FAKE_IDEVICE=state, FAKE_IDEVICE_VERSION=version)
+    assert json.loads(run.stdout)["device"] is None

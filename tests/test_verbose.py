@@ -134,8 +134,8 @@ def test_a_session_without_the_device_tool_has_no_note(tmp_path: Path) -> None:
 
 def test_a_reading_still_running_is_said_before_the_report_and_nothing_after(
         tmp_path: Path, feeds: str) -> None:
-    # Every answer given: the report waits for Apple's status (served at once), not for
-    # an iPhone that never answers.
+    # Every answer given: with --auto the report still waits for the iPhone (to name it
+    # and follow its iOS), 3 s at most, then says how the reading ended, before itself.
     result = run(tmp_path, "--auto", "--verbose", "--format", "json", answers=PASSING,
                  merged=True, FAKE_IDEVICE="hang",
                  ICLOUD_FIX_STATUS_URL=f"{feeds}/status-healthy.js")
@@ -144,8 +144,8 @@ def test_a_reading_still_running_is_said_before_the_report_and_nothing_after(
     status = (FEEDS / "status-healthy.js").stat().st_size
     assert lines[:3] == [
         f"icloud-fix: verbose: GET {feeds}/status-healthy.js: HTTP 200, {status} bytes, N ms",
-        "icloud-fix: verbose: ideviceinfo -k ProductVersion: still running, not waited for "
-        "(N ms so far)",
+        "icloud-fix: verbose: ideviceinfo -k ProductVersion: no answer within 3 s, stopped, "
+        "0 bytes read, N ms",
         "{"]
     assert json.loads("\n".join(lines[2:]))["outcome"] == "no_problem_found"
 

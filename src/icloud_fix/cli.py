@@ -153,8 +153,9 @@ def wizard(
             "--answer",
             "-a",
             metavar="ID=VALUE",
-            help=f"Answer a question ahead of time; repeatable. VALUE: {ACCEPTED_ANSWERS}. "
-            "'icloud-fix list' shows the ids.",
+            help=f"Answer a question ahead of time; repeatable. VALUE: {ACCEPTED_ANSWERS}; "
+            "for a question with a list (such as photos-status), one of its choice ids, "
+            "e.g. photos-status=paused-low-power. 'icloud-fix list' shows the ids.",
             show_default=False,
             autocompletion=_complete_question_ids,
         ),

@@ -360,7 +360,16 @@ class _Walk:
                    for c in question.when):
                 self.undecided.add(question.id)
             return QuestionResult(question, None, None)
-        reply = self.settled.get(question.id) or self.source.ask(question, position)
+        reply = self.settled.get(question.id)
+        if reply is not None:
+            # An answer given on the command line or in a file still wins (as flags win
+            # everywhere); the person is not asked what their choice already said.
+            known = getattr(self.source, "known", None)
+            given = known(question) if known is not None else None
+            if given is not None and given.source in (Origin.FLAG, Origin.FILE):
+                reply = given
+        else:
+            reply = self.source.ask(question, position)
         if not isinstance(reply, Reply):
             reply = Reply(reply)
         self.record(question, reply)

@@ -125,7 +125,7 @@ class _Session:
         try:
             with holding:
                 saved = self._resumed()
-                if saved is not None and saved.finished and self.only is None:
+                if saved is not None and saved.finished:
                     # Last time ended waiting on fixes that take time: did they work?
                     source = self._after_waiting(saved)
                 else:
@@ -192,7 +192,7 @@ class _Session:
         from icloud_fix.report import text
 
         assert self.console is not None
-        text.print_intro(self.console, self.flow)
+        text.print_intro(self.console, self.flow, whole=self.only is None)
         if self.mode is PromptMode.PLAIN:
             from icloud_fix.prompts.plain_prompter import PlainPrompter
 
@@ -251,12 +251,13 @@ class _Session:
             waiting = [c.title for c in self.flow.checks if c.id in saved.waiting]
             if waiting:
                 said += (" and the fix" + ("es" if len(waiting) > 1 else "") + " you were "
-                         "waiting on (" + ", ".join(f"'{one_line(t)}'" for t in waiting) + ")")
-            tried = [c.title for c in self.flow.checks if c.id in saved.not_fixed]
+                         "waiting on (" + _either([f"'{one_line(t)}'" for t in waiting],
+                                                  "and") + ")")
+            tried = [f"'{one_line(c.title)}'" for c in self.flow.checks
+                     if c.id in saved.not_fixed]
             if tried:
-                said += (", and that the fix for " + ", ".join(f"'{one_line(t)}'"
-                                                                for t in tried)
-                         + " did not help")
+                said += (", and that the fix" + ("es" if len(tried) > 1 else "") + " for "
+                         + _either(tried, "and") + " did not help")
             with contextlib.suppress(OSError):
                 sys.stderr.write(f"Starting over (--fresh): forgetting the {said}, kept from "
                                  f"your last session.\n")
@@ -272,7 +273,7 @@ class _Session:
                        resolved_by: str | None = None) -> ScriptedAnswers:
         """Answers given ahead (flags and files win over a resumed session's), then the
         prompter, or in a script the iPhone's readings with --auto."""
-        from icloud_fix.engine import Origin
+        from icloud_fix.engine import Origin, Reply
 
         given = self.given
         if saved is not None:
@@ -292,8 +293,18 @@ class _Session:
             # The prompter, saying where a check begins what the person should know first.
             self.asking = Asking(self.flow, self.prompter, self.console, self.readings, given,
                                  self.only)
-        return ScriptedAnswers(given, fallback=self.asking, resolved_by=resolved_by,
-                               suggest=suggest)
+        source = ScriptedAnswers(self.given if saved is not None else given,
+                                 fallback=self.asking, resolved_by=resolved_by,
+                                 suggest=suggest)
+        if saved is not None:
+            # Answers kept from an earlier session are the person's own, said in this
+            # order: b can go back into them, as into this session's (flags still win).
+            source.fixes = {**given.fixes, **source.fixes}
+            for qid, answer in saved.answers.items():
+                if qid not in self.given.answers:
+                    source.said[qid] = Reply(answer, Origin.PROMPT)
+                    source.steps.append(("question", qid))
+        return source
 
     def _after_waiting(self, saved: SavedSession) -> ScriptedAnswers:
         """Ask whether the fixes that take time worked, and play the last session back
@@ -345,8 +356,14 @@ class _Session:
 
     def _finished(self, result: SessionResult, source: ScriptedAnswers) -> int:
         self._missing(source)
+        self._unused_fixes(result)
         # A scripted run waits for the feed (3 s at most); a person has waited long enough.
         status = self._status(wait=0 if self.asks else TIMEOUT)
+        if self.readings is not None and self.o.auto and not self.asks:
+            # --auto: the report names the iPhone and follows its iOS and region, even
+            # when every answer was given (3 s at most, as for the feed).
+            self.readings.start()
+            self.readings.reading(TIMEOUT)
         result = self._with_outages(result)
         saved = self._write_files(result, status)
         if self.asking is not None:
@@ -357,6 +374,20 @@ class _Session:
             self._print_replay(result, finished=True)
             self._offer_to_save(result, status)
         return result.exit_code if saved else self.write_failed
+
+    def _unused_fixes(self, result: SessionResult) -> None:
+        """Say so when a fix said to be tried (--fix-tried, --resolved-by, an answers file)
+        belongs to a check that did not fail in this run: no fix of it was shown, so the
+        report cannot list it, and a help desk should know."""
+        unused = [c for c in self.given.fixes
+                  if result.fix_tried(c) is None and c != result.resolved_by]
+        for check in unused:
+            status = next((c.status.value.replace("_", " ") for c in result.checks
+                           if c.check.id == check), "not run")
+            with contextlib.suppress(OSError):
+                sys.stderr.write(error_lines(
+                    f"note: the fix for '{check}' was said to be tried, but that check "
+                    f"did not fail in this run ({status}), so the report does not list it"))
 
     def _missing(self, source: ScriptedAnswers) -> None:
         """A scripted run that left questions unanswered: an error naming them all, or
@@ -412,9 +443,8 @@ class _Session:
                         session=self.state_token)
         except (IcloudFixError, OSError):
             return
-        with contextlib.suppress(OSError):
-            sys.stderr.write("Your answers are kept: the next time you run icloud-fix, it "
-                             "starts by asking whether the fixes that take time worked.\n")
+        with contextlib.suppress(OSError):  # the next step has said what comes next
+            sys.stderr.write("Your answers are kept.\n")
 
     def _offer_to_save(self, result: SessionResult, status: dict[str, Any] | None) -> None:
         """After a session that did not end resolved (every check passed included: the
@@ -537,6 +567,11 @@ def _check_distinct_files(options: SessionOptions) -> None:
             names = (f"both name {one_line(str(one))}" if str(one) == str(two) else
                      f"name the same file ({one_line(str(one))} and {one_line(str(two))})")
             raise IcloudFixError(f"{first} and {second} {names}; give each its own file")
+
+
+def _either(words: list[str], joiner: str) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {joiner} {words[-1]}"
 
 
 def _free_name(stem: str, suffix: str) -> str:

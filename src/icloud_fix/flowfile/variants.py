@@ -168,7 +168,8 @@ def adapt_question(question: Question, phone: Phone | None) -> Question:
     import dataclasses
 
     return dataclasses.replace(
-        question, prompt=adapt(question.prompt, phone) or "",
+        # A question is one paragraph, whatever lines its versions were written on.
+        question, prompt=" ".join((adapt(question.prompt, phone) or "").split()),
         help=adapt(question.help, phone), remediation=adapt(question.remediation, phone),
         verify=adapt(question.verify, phone),
         choices=tuple(dataclasses.replace(c, label=adapt(c.label, phone) or "",

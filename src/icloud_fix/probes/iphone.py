@@ -17,6 +17,9 @@ from icloud_fix import verbose
 from icloud_fix.safe_text import one_line, shorten
 
 TIMEOUT = 3.0
+# What ideviceinfo gives for a real iPhone: "17.5.1", "iPhone15,2".
+_VERSION = re.compile(r"\d{1,2}(?:\.\d{1,3}){0,3}")
+_MODEL = re.compile(r"iPhone\d{1,3},\d{1,3}")
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,9 @@ def read(timeout: float = TIMEOUT) -> DeviceReading | DeviceUnavailable:
     code, version = _run([tool, "-k", "ProductVersion"], timeout)
     if code != 0 or not version.strip() or ":" in version:
         return DeviceUnavailable(_why(version))
+    if not _VERSION.fullmatch(version.strip()):
+        # Not an iOS version: nothing it says can be trusted to be the iPhone's.
+        return DeviceUnavailable("ideviceinfo gave no iOS version it can read")
     # The iPhone answers; the rest is asked side by side, in what is left of the budget.
     model, disk, battery, international = _side_by_side(
         [[tool, *args] for args in (("-k", "ProductType"), ("-q", "com.apple.disk_usage"),
@@ -151,6 +157,8 @@ def read(timeout: float = TIMEOUT) -> DeviceReading | DeviceUnavailable:
     disk_fields, battery_fields = _fields(disk), _fields(battery)
     international_fields = _fields(international)
     model_line = model.strip().splitlines()[0] if model.strip() and ":" not in model else None
+    if model_line is not None and not _MODEL.fullmatch(model_line):
+        model_line = None  # not an identifier such as iPhone15,2
     return DeviceReading(
         # What another program printed is shown as harmless text.
         product_version=one_line(shorten(version.strip().splitlines()[0], 30)),

@@ -2,7 +2,7 @@
 
 Used with --plain and when TERM=dumb. It needs no cursor movement, works with a
 screen reader and over the simplest serial or remote terminal, and reads answers
-from stdin lines, so ``printf 'y\\nn\\n' | icloud-fix --plain`` works as a script too.
+from stdin lines, so ``printf 'synced\\ny\\n' | icloud-fix --plain`` works as a script too.
 
 The keys are said once, at the start (explain_keys), not after every question: a screen
 reader reads the whole line each time. Everything is wrapped at the console's width
@@ -26,11 +26,13 @@ from icloud_fix.kinds import Option
 from icloud_fix.prompts.base import (
     BACK_WORDS,
     Heading,
+    after_fix_question,
     as_shown,
     has_help,
     leaving_ends_the_session,
     look_before,
     options,
+    result_as_shown,
 )
 from icloud_fix.report import text as render_text
 from icloud_fix.report.paragraphs import reflow
@@ -96,9 +98,10 @@ class PlainPrompter:
     def fixed_now(self, result: CheckResult, position: Position) -> Fix:
         with leaving_ends_the_session():
             self.heading.show(position)
-            render_text.print_fix(self.console, result)
+            render_text.print_fix(self.console, result_as_shown(result, self.readings))
             self.console.print()  # the question is not part of the fix
-            return self._ask_fix(self.flow.after_fix_question.strip(), go_back=True)
+            return self._ask_fix(after_fix_question(self.flow.after_fix_question,
+                                                    self.readings), go_back=True)
 
     def ask_fix(self, text: str) -> Fix:
         """Yes, no or not yet: did a fix work?"""

@@ -103,6 +103,9 @@ def _fix_tried(result: SessionResult, check_id: str) -> dict[str, str] | None:
 
 
 def _question(q: Question) -> dict[str, Any]:
+    from icloud_fix.flowfile.variants import adapt_question
+
+    q = adapt_question(q, None)  # as asked when no iPhone is read: every variant
     return {
         "id": q.id,
         "kind": q.kind,

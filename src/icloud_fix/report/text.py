@@ -304,9 +304,11 @@ def status_label(console: Console, status: Status) -> Text:
     return Text(f"{symbol} {word}", style=style)
 
 
-def print_intro(console: Console, flow: Flow) -> None:
+def print_intro(console: Console, flow: Flow, whole: bool = True) -> None:
+    """The flow's title, and its description when the whole flow is run (it says what a
+    whole run asks, which --only and --from do not)."""
     console.print(Text(flow.title, style="bold"))
-    if flow.description:
+    if flow.description and whole:
         console.print(Text(flow.description.strip(), style="dim"))
     console.print()
 
@@ -693,6 +695,9 @@ def print_flow(console: Console, flow: Flow) -> None:
 
 
 def _list_question(pieces: list[tuple[str, str | None]], q: Question, width: int) -> None:
+    from icloud_fix.flowfile.variants import adapt_question
+
+    q = adapt_question(q, None)  # as asked when no iPhone is read: every variant
     if q.pass_answer:
         passes = f"passes on {q.pass_answer}"
     elif q.pass_choices:

@@ -136,6 +136,10 @@ def headline(result: SessionResult) -> str:
     if outcome is Outcome.INTERRUPTED:
         done = sum(1 for c in selected if c.status not in (Status.NOT_REACHED,
                                                             Status.IN_PROGRESS))
+        if selected and done == len(selected):
+            # Stopped at the last "Do your photos sync now?": every check was answered.
+            return ("Stopped before the end: every check was answered, but not whether the "
+                    "last fix helped.")
         return f"Stopped before the end: {done} of {_count(len(selected), 'check')} done."
     if result.not_run:
         checks = "one check" if len(selected) == 1 else f"{len(selected)} checks"
@@ -204,9 +208,10 @@ def next_step_parts(result: SessionResult) -> NextStep | None:
             return NextStep(f"{find_out}, then run those checks again:",
                             command(result, "--only", ",".join(c.check.id
                                                                for c in open_checks)))
-        return NextStep(f"{find_out}, then run icloud-fix again. If you cannot find out, "
-                        f"ask for help (see '{WHERE_TO_GET_HELP}') and hand over this "
-                        f"report.")
+        # Nothing was decided in any check: asking every check again is no step forward.
+        return NextStep(f"{find_out}. If you cannot find out, ask for help (see "
+                        f"'{WHERE_TO_GET_HELP}') and hand over this report: it lists what "
+                        f"is still open.")
     if others:
         return NextStep("Run the other checks too:", command(result, "--only", *others))
     passed = "Every check that applied passed" if result.not_run else "Every check passed"
