@@ -153,28 +153,32 @@ def test_interrupted_in_the_middle_of_a_check(flow: Flow) -> None:
     assert caught.value.partial.checks[0].status is Status.IN_PROGRESS
 
 
+# A check whose only question depends on an earlier answer.
+WIFI = """
+    format: 1
+    id: demo
+    title: Demo
+    version: "1"
+    checks:
+      - id: setup
+        title: Setup
+        questions:
+          - id: uses-wifi
+            prompt: On Wi-Fi?
+            informational: true
+      - id: wifi
+        title: Wi-Fi
+        questions:
+          - id: wifi-light
+            prompt: Light on?
+            when: {uses-wifi: "yes"}
+            pass_answer: "yes"
+            remediation: Turn on Wi-Fi.
+"""
+
+
 def test_a_check_left_unasked_by_a_not_sure_answer_is_skipped(tmp_path: Path) -> None:
-    flow = load_file(write_flow(tmp_path, """
-        format: 1
-        id: demo
-        title: Demo
-        version: "1"
-        checks:
-          - id: setup
-            title: Setup
-            questions:
-              - id: uses-wifi
-                prompt: On Wi-Fi?
-                informational: true
-          - id: wifi
-            title: Wi-Fi
-            questions:
-              - id: wifi-light
-                prompt: Light on?
-                when: {uses-wifi: "yes"}
-                pass_answer: "yes"
-                remediation: Turn on Wi-Fi.
-    """))
+    flow = load_file(write_flow(tmp_path, WIFI))
     not_sure = run(flow, FakeSource({"uses-wifi": S}))
     assert statuses(not_sure) == {"setup": "skipped", "wifi": "skipped"}
     # A real "no" settles it: the Wi-Fi question does not apply. Nothing was asked in
@@ -186,27 +190,7 @@ def test_a_check_left_unasked_by_a_not_sure_answer_is_skipped(tmp_path: Path) ->
 
 def test_a_check_where_nothing_applied_is_not_run_and_alone_is_inconclusive(
         tmp_path: Path) -> None:
-    flow = load_file(write_flow(tmp_path, """
-        format: 1
-        id: demo
-        title: Demo
-        version: "1"
-        checks:
-          - id: setup
-            title: Setup
-            questions:
-              - id: uses-wifi
-                prompt: On Wi-Fi?
-                informational: true
-          - id: wifi
-            title: Wi-Fi
-            questions:
-              - id: wifi-light
-                prompt: Light on?
-                when: {uses-wifi: "yes"}
-                pass_answer: "yes"
-                remediation: Turn on Wi-Fi.
-    """))
+    flow = load_file(write_flow(tmp_path, WIFI))
     # --only wifi, with the question it depends on answered "no" ahead: nothing asked.
     result = run(flow, FakeSource({"uses-wifi": N}), only={"wifi"})
     assert statuses(result) == {"setup": "not_run", "wifi": "not_run"}
