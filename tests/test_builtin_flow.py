@@ -215,7 +215,7 @@ def test_settings_paths_use_ios_18_names() -> None:
         for where, text in texts():
             for found in re.finditer(re.escape(old), text):
                 before = text[max(0, found.start() - 40):found.start()]
-                assert re.search(r"iOS (1[56] to )?17", before), (where, old)
+                assert re.search(r"iOS (1[56] (to|and) )?1[67]", before), (where, old)
 
 
 def test_checked_against_says_what_each_ios_version_was_checked_against() -> None:
