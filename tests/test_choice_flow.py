@@ -502,9 +502,13 @@ def test_a_fix_that_works_ends_the_session_resolved(session, printer: Path) -> N
 
 def test_arrows_and_enter_pick_a_choice(session, printer: Path) -> None:
     child = session("--steps", str(printer))
-    triage(child, DOWN + DOWN + DOWN + ENTER)  # Off: arrow 1 = 1st choice
+    # The first arrow points at the first choice; Enter once the pointer is seen there,
+    # as a person presses it.
+    triage(child, DOWN + DOWN + DOWN)
+    answer(child, "» 3) Off", ENTER)
     answer(child, "Check 1 of 2 - Power", "y")
-    answer(child, "Check 2 of 2 - Paper", DOWN + DOWN + ENTER)  # Nothing: fails
+    answer(child, "Check 2 of 2 - Paper", DOWN + DOWN)
+    answer(child, "» 2) Nothing", ENTER)  # fails
     answer(child, "Did you open the back cover?", "y")
     answer(child, "Is the problem solved now?", "n")
     code, out = finish(child)
