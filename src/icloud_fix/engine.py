@@ -7,6 +7,7 @@ prompters, scripted answers) implement ``AnswerSource``.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -434,11 +435,9 @@ def run(flow: Flow, source: AnswerSource, only: Collection[str] | None = None) -
     try:
         return _run(walk)
     except PromptUnavailable as exc:
-        partial = _run(_Walk(flow, _KnownOnly(source, walk), only), interrupted=True,
-                       stopped_in=walk.current)
-        partial = SessionResult(
-            partial.flow, partial.checks, interrupted=True, triage=partial.triage,
-            stopped_for_outage=exc.for_outage, tried=partial.tried)
+        partial = _run(_Walk(flow, _KnownOnly(source, walk), only), stopped_in=walk.current)
+        partial = dataclasses.replace(partial, interrupted=True,
+                                      stopped_for_outage=exc.for_outage)
         raise SessionInterrupted(exc.reason, partial, exc.exit_code) from None
 
 
@@ -473,8 +472,7 @@ class _KnownOnly:
         return fix if fix is not None else Fix.NOT_ASKED
 
 
-def _run(walk: _Walk, interrupted: bool = False, stopped_in: str | None = None
-         ) -> SessionResult:
+def _run(walk: _Walk, stopped_in: str | None = None) -> SessionResult:
     flow, source, only = walk.flow, walk.source, walk.only
     triage: list[QuestionResult] = []
     # The triage chooses where to start; a run of chosen checks (--only, --from) has
@@ -530,7 +528,7 @@ def _run(walk: _Walk, interrupted: bool = False, stopped_in: str | None = None
             fix = Fix.WORKED if fix is True else Fix.DID_NOT_WORK if fix is False else fix
             walk.fixes[check.id] = fix
             if fix is Fix.WORKED:
-                if interrupted:
+                if walk.partial:
                     continue  # said in an earlier session; this one goes on
                 return walk.result(resolved_by=check.id)
             if fix in (Fix.DID_NOT_WORK, Fix.NOT_YET):

@@ -218,7 +218,7 @@ class _Session:
         from icloud_fix import resume
 
         if self.o.fresh:
-            self._forget_kept(resume)
+            self._forget_kept()
             return None
         try:
             saved = resume.load(self.flow)
@@ -238,9 +238,11 @@ class _Session:
         resume.clear(self.flow)
         return None
 
-    def _forget_kept(self, resume: Any) -> None:
+    def _forget_kept(self) -> None:
         """--fresh: say what is thrown away (answers, fixes waiting to be judged), then
         throw it away."""
+        from icloud_fix import resume
+
         try:
             saved = resume.load(self.flow)
         except resume.StateUnavailable:
@@ -275,12 +277,11 @@ class _Session:
         prompter, or in a script the iPhone's readings with --auto."""
         from icloud_fix.engine import Origin, Reply
 
-        given = self.given
-        if saved is not None:
-            fixes = {**dict.fromkeys(saved.not_fixed, Helped.NO),
-                     **dict.fromkeys(saved.waiting, Helped.NOT_YET)}
-            given = GivenAnswers(saved.answers, dict.fromkeys(saved.answers, Origin.PROMPT),
-                                 fixes) | given
+        # What an earlier session kept: the person's own answers, and their fixes.
+        kept = GivenAnswers() if saved is None else GivenAnswers(
+            saved.answers, dict.fromkeys(saved.answers, Origin.PROMPT),
+            {**dict.fromkeys(saved.not_fixed, Helped.NO),
+             **dict.fromkeys(saved.waiting, Helped.NOT_YET)})
         suggest = None
         if self.readings is not None and not self.asks:
             readings = self.readings
@@ -291,19 +292,17 @@ class _Session:
 
             assert self.console is not None
             # The prompter, saying where a check begins what the person should know first.
-            self.asking = Asking(self.flow, self.prompter, self.console, self.readings, given,
-                                 self.only)
-        source = ScriptedAnswers(self.given if saved is not None else given,
-                                 fallback=self.asking, resolved_by=resolved_by,
+            self.asking = Asking(self.flow, self.prompter, self.console, self.readings,
+                                 kept | self.given, self.only)
+        source = ScriptedAnswers(self.given, fallback=self.asking, resolved_by=resolved_by,
                                  suggest=suggest)
-        if saved is not None:
-            # Answers kept from an earlier session are the person's own, said in this
-            # order: b can go back into them, as into this session's (flags still win).
-            source.fixes = {**given.fixes, **source.fixes}
-            for qid, answer in saved.answers.items():
-                if qid not in self.given.answers:
-                    source.said[qid] = Reply(answer, Origin.PROMPT)
-                    source.steps.append(("question", qid))
+        # Answers kept from an earlier session are the person's own, said in this order:
+        # b can go back into them, as into this session's (flags and files still win).
+        source.fixes = {**kept.fixes, **source.fixes}
+        for qid, answer in kept.answers.items():
+            if qid not in self.given.answers:
+                source.said[qid] = Reply(answer, Origin.PROMPT)
+                source.steps.append(("question", qid))
         return source
 
     def _after_waiting(self, saved: SavedSession) -> ScriptedAnswers:

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from icloud_fix.flow import Question
+
+_Answered = TypeVar("_Answered", bound=Any)  # an engine.QuestionResult
 
 # The start of a tagged line: its indent and list marker, then the tag.
 _TAG = re.compile(r"^(?P<lead>[ \t]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)?)"
@@ -159,6 +161,22 @@ def _varies(text: str | None) -> bool:
     return text is not None and (TERM in text or "[iOS " in text)
 
 
+def adapt_line(text: str | None, phone: Phone | None) -> str:
+    """A question (one paragraph, whatever lines its versions were written on) as the
+    iPhone in hand needs it, on one line."""
+    return " ".join((adapt(text, phone) or "").split())
+
+
+def adapt_answered(answered: tuple[_Answered, ...], phone: Phone | None
+                   ) -> tuple[_Answered, ...]:
+    """Answered questions (engine.QuestionResult) with their questions adapted."""
+    import dataclasses
+
+    return tuple(q if (shown := adapt_question(q.question, phone)) is q.question
+                 else dataclasses.replace(q, question=shown)  # type: ignore[type-var]
+                 for q in answered)
+
+
 def adapt_question(question: Question, phone: Phone | None) -> Question:
     """The question with every text of it as the iPhone in hand needs it."""
     texts = (question.prompt, question.help, question.remediation, question.verify,
@@ -168,8 +186,7 @@ def adapt_question(question: Question, phone: Phone | None) -> Question:
     import dataclasses
 
     return dataclasses.replace(
-        # A question is one paragraph, whatever lines its versions were written on.
-        question, prompt=" ".join((adapt(question.prompt, phone) or "").split()),
+        question, prompt=adapt_line(question.prompt, phone),
         help=adapt(question.help, phone), remediation=adapt(question.remediation, phone),
         verify=adapt(question.verify, phone),
         choices=tuple(dataclasses.replace(c, label=adapt(c.label, phone) or "",

@@ -20,6 +20,7 @@ from icloud_fix.report import text as render_text
 if TYPE_CHECKING:
     from rich.console import Console  # noqa: TID251 (a type only)
 
+    from icloud_fix.flowfile.variants import Phone
     from icloud_fix.probes.background import BackgroundReadings
 
 # How long a question that a reading settles may wait for the reading, in seconds:
@@ -98,13 +99,20 @@ class Heading:
             render_text.print_position(self.console, position)
 
 
+def _phone(readings: BackgroundReadings | None) -> Phone | None:
+    """The iPhone read so far (never waits), as the flow's wording follows it."""
+    from icloud_fix.flowfile.variants import phone_of
+
+    return phone_of(readings.device() if readings else None)
+
+
 def as_shown(question: Question, readings: BackgroundReadings | None) -> Question:
     """The question with its texts as the iPhone read so far needs them (its iOS
     version's paths, its region's name for mobile data); every variant before one is
     read."""
-    from icloud_fix.flowfile.variants import adapt_question, phone_of
+    from icloud_fix.flowfile.variants import adapt_question
 
-    return adapt_question(question, phone_of(readings.device() if readings else None))
+    return adapt_question(question, _phone(readings))
 
 
 def result_as_shown(result: CheckResult, readings: BackgroundReadings | None
@@ -112,17 +120,17 @@ def result_as_shown(result: CheckResult, readings: BackgroundReadings | None
     """A failed check with its fixes as the iPhone read so far needs them."""
     import dataclasses
 
-    shown = tuple(dataclasses.replace(q, question=as_shown(q.question, readings))
-                  for q in result.questions)
-    return dataclasses.replace(result, questions=shown)
+    from icloud_fix.flowfile.variants import adapt_answered
+
+    return dataclasses.replace(result, questions=adapt_answered(result.questions,
+                                                                _phone(readings)))
 
 
 def after_fix_question(text: str, readings: BackgroundReadings | None) -> str:
-    from icloud_fix.flowfile.variants import adapt, phone_of
+    """The flow's after-fix question, on one line, as the iPhone read so far needs it."""
+    from icloud_fix.flowfile.variants import adapt_line
 
-    # One line, as every question is: the flow may write a version's step on each.
-    return " ".join((adapt(text, phone_of(readings.device() if readings else None))
-                     or "").split())
+    return adapt_line(text, _phone(readings))
 
 
 def options(question: Question) -> tuple[Option, ...]:

@@ -69,19 +69,14 @@ def for_the_iphone_read(result: SessionResult) -> SessionResult:
     """result with every flow text adapted to result.device (flowfile.variants)."""
     import dataclasses
 
-    from icloud_fix.flowfile.variants import adapt, adapt_question, phone_of
+    from icloud_fix.flowfile.variants import adapt, adapt_answered, phone_of
 
     phone = phone_of(result.device)
-
-    def checked(answered: tuple) -> tuple:
-        return tuple(q if (shown := adapt_question(q.question, phone)) is q.question
-                     else dataclasses.replace(q, question=shown) for q in answered)
-
     flow = result.flow
     flow = dataclasses.replace(flow, escalation=adapt(flow.escalation, phone),
                                description=adapt(flow.description, phone),
                                after_fix_question=adapt(flow.after_fix_question, phone) or "")
     return dataclasses.replace(
-        result, flow=flow, triage=checked(result.triage),
-        checks=tuple(dataclasses.replace(c, questions=checked(c.questions))
+        result, flow=flow, triage=adapt_answered(result.triage, phone),
+        checks=tuple(dataclasses.replace(c, questions=adapt_answered(c.questions, phone))
                      for c in result.checks))
