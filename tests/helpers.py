@@ -13,39 +13,35 @@ import pytest
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from icloud_fix import kinds
 from icloud_fix.cli import app
+from icloud_fix.flow import Flow
+from icloud_fix.flowfile.loader import load_builtin
+from icloud_fix.probes.readings import READINGS
 
-# The built-in flow's question ids, each with the answer that passes it (informational
-# ones with an answer that asks no follow-up; photos-status with the "all is well" choice).
-PASSING = {
-    "photos-status": "synced",
-    "connectivity-low-power-mode": "no",
-    "connectivity-low-battery": "no",
-    "connectivity-low-data-mode": "no",
-    "connectivity-internet-works": "yes",
-    "connectivity-on-cellular": "no",
-    "connectivity-mobile-data-on": "yes",
-    "connectivity-photos-app-cellular": "yes",
-    "connectivity-vpn": "no",
-    "connectivity-date-time": "yes",
-    "apple-id-sync-on": "yes",
-    "apple-id-banner": "no",
-    "apple-id-screen-time": "yes",
-    "apple-id-icloud-com": "no",
-    "apple-id-other-device": "yes",
-    "apple-id-shared-library": "no",
-    "apple-id-both-libraries": "yes",
-    "apple-id-same-account": "yes",
-    "icloud-storage-full": "no",
-    "device-storage-full": "no",
-    "restart-done": "yes",
-    "ios-update-current": "yes",
-    "charging-wifi-first-upload": "yes",
-    "charging-wifi-cooled-down": "yes",
-    "charging-wifi-resumed": "yes",
-    "charging-wifi-plugged-in": "yes",
-    "charging-wifi-left-to-sync": "yes",
-}
+
+def passing_answers(flow: Flow) -> dict[str, str]:
+    """Each question of a flow, in flow order, with the first answer that passes it; an
+    informational or triage question with the first answer that asks nothing more (no
+    condition names it, it routes nowhere and settles nothing)."""
+    named = {(c.question, a) for q in flow.all_questions() for c in q.when for a in c.answers}
+    passing: dict[str, str] = {}
+    for question in flow.all_questions():
+        kind = kinds.of(question)
+        values = [option.value for option in kind.options(question)]
+        passes = [v for v in values if kinds.judge(question, v)]
+        quiet = [v for v in values if (question.id, v) not in named
+                 and not kind.routes_to(question, v) and not kind.settles(question, v)]
+        passing[question.id] = (passes or quiet)[0]
+    return passing
+
+
+# The built-in flow's question ids, each with the answer that passes it (photos-status
+# with the "all is well" choice): read from the flow, so a question added to it is
+# answered here too.
+PASSING = passing_answers(load_builtin())
+# The built-in flow's questions a reading from a connected iPhone may answer.
+SUGGESTED = tuple(q.id for q in load_builtin().all_questions() if q.suggest is not None)
 
 
 def answer_flags(answers: dict[str, str]) -> list[str]:
@@ -100,10 +96,11 @@ def suggestions() -> st.SearchStrategy[dict[str, Any]]:
     """A valid suggest block: a number reading with yes_below, or a yes/no one with yes_when."""
     below = st.one_of(st.integers(1, 100_000),
                       st.floats(0, 100_000, exclude_min=True, allow_nan=False))
+    numbers = sorted(name for name, reading in READINGS.items() if reading.numeric)
+    yes_no = sorted(name for name, reading in READINGS.items() if not reading.numeric)
     return st.one_of(
-        st.fixed_dictionaries({"reading": st.just("free-space-gb"), "yes_below": below}),
-        st.fixed_dictionaries({"reading": st.sampled_from(["ios-up-to-date", "plugged-in"]),
-                               "yes_when": st.booleans()}),
+        st.fixed_dictionaries({"reading": st.sampled_from(numbers), "yes_below": below}),
+        st.fixed_dictionaries({"reading": st.sampled_from(yes_no), "yes_when": st.booleans()}),
     )
 
 

@@ -21,8 +21,24 @@ from jsonschema import Draft202012Validator
 
 from helpers import CHOICE_IDS, flows, suggestions, texts
 from icloud_fix.errors import InputFileError
-from icloud_fix.flowfile.declaration import json_schema
+from icloud_fix.flowfile.declaration import FLOW, json_schema
+from icloud_fix.flowfile.fields import (
+    Conditions,
+    Field,
+    Flag,
+    Ident,
+    ListOf,
+    Number,
+    ObjectType,
+    Ref,
+    Text,
+    TextOrNumber,
+    WholeNumber,
+    Word,
+)
 from icloud_fix.flowfile.loader import load_text
+from icloud_fix.kinds import KINDS
+from icloud_fix.probes.readings import READINGS
 
 SETTINGS = settings(max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -98,15 +114,7 @@ VALUES: dict[str, st.SearchStrategy[Any]] = {
     "ident": BAD_IDS,  # named elsewhere: a valid other id would break a reference
     "flow-id": st.one_of(BAD_IDS, st.sampled_from(["a" * MAX_ID, "x-1", "2026"])),
     "choice-id": st.one_of(BAD_IDS, st.just("skip")),
-    "text": texts_of(MAX_TEXT),
-    "text200": texts_of(200),
-    "text500": texts_of(500),
     "flag": st.sampled_from([True, False, None, 0, 1, "true", "yes", "True", [], {}]),
-    "answer": ANSWERS,
-    "kind": st.sampled_from(["yes_no", "choice", "Choice", "yes-no", "", None, 1, True,
-                             ["choice"]]),
-    "reading": st.sampled_from(["free-space-gb", "plugged-in", "ios-up-to-date",
-                                "Plugged-In", "free-space", "", None, 1, True]),
     "number": NUMBERS,
     "format": st.sampled_from([1, 2, 1.0, 2.0, 0, 3, -1, 1.5, "1", "2", True, False, None,
                                [1], 10**20, 2.0000001]),
@@ -126,23 +134,89 @@ VALUES: dict[str, st.SearchStrategy[Any]] = {
     "object-list": st.sampled_from([[], "x", None, 1, {}, [1], [None], [[]]]),
 }
 
-# What each key holds, for each kind of mapping.
-FIELDS: dict[str, dict[str, str]] = {
-    "flow": {"format": "format", "id": "flow-id", "title": "text200", "version": "version",
-             "description": "text", "after_fix_question": "text500", "escalation": "text",
-             "service_status": "text-list", "triage": "triage-list", "checks": "check-list"},
-    "check": {"id": "ident", "title": "text200", "questions": "question-list"},
-    "question": {"id": "ident", "prompt": "text", "help": "text", "kind": "kind",
-                 "informational": "flag", "remediation": "text", "when": "when",
-                 "pass_answer": "answer", "suggest": "suggest", "choices": "choice-list",
-                 "pass_choices": "id-list"},
-    "choice": {"id": "choice-id", "label": "text200", "help": "text", "check": "ident"},
-    "suggest": {"reading": "reading", "yes_below": "number", "yes_when": "flag"},
-}
-ITEMS = {"triage-list": "question", "check-list": "check", "question-list": "question",
-         "choice-list": "choice"}
+
+# -- what each key holds: read from the format's one declaration ------------------------
+# So a key added to the declaration (or by a new question kind) is mutated as soon as it
+# exists, and a new type of value fails here until it has mutations of its own.
+
+# Keys whose values mean more than their type: the flow's id is named nowhere (any id
+# will do), and a choice id must also not be a reserved word.
+SPECIAL = {("flow", "id"): "flow-id", ("choice", "id"): "choice-id"}
+# What each kind of mapping holds, key by key; and what each kind of list holds.
+FIELDS: dict[str, dict[str, str]] = {}
+ITEMS: dict[str, str] = {}
+
+
+def _mapping_name(what: str) -> str:
+    """ "a triage question" -> "triage-question", "'suggest'" -> "suggest"."""
+    words = what.strip("'").split()
+    return "-".join(words[1:] if words[0] in ("a", "an", "the") else words)
+
+
+def _words(word: Word) -> st.SearchStrategy[Any]:
+    first = word.words[0]
+    if word.booleans:  # yes and no, as YAML booleans too
+        return ANSWERS
+    return st.sampled_from([*word.words, first.upper(), first.title(), first + " ",
+                            first.replace("-", "_") + "_", "", None, 1, 1.5, True, False,
+                            [], {}, [first]])
+
+
+def _holds(owner: str, field: Field) -> str:
+    """The name of what a key holds, in FIELDS, ITEMS and VALUES."""
+    if (owner, field.name) in SPECIAL:
+        return SPECIAL[(owner, field.name)]
+    return _of_type(field.type)
+
+
+def _of_type(kind: Any) -> str:
+    if isinstance(kind, Ref):
+        return _mapping(kind.name, kind.target())
+    if isinstance(kind, ObjectType):
+        return _mapping(_mapping_name(kind.what), kind)
+    if isinstance(kind, ListOf):
+        item = _of_type(kind.item)
+        if item in FIELDS:
+            ITEMS[f"{item}-list"] = item
+            return f"{item}-list"
+        return {"ident": "id-list"}.get(item, "text-list" if item.startswith("text") else "")
+    if isinstance(kind, Text):
+        name = "text" if kind.max_length == MAX_TEXT else f"text{kind.max_length}"
+        VALUES.setdefault(name, texts_of(kind.max_length))
+        return name
+    if isinstance(kind, Word):
+        name = "word:" + "|".join(kind.words)
+        VALUES.setdefault(name, _words(kind))
+        return name
+    simple = {Ident: "ident", Flag: "flag", WholeNumber: "format", TextOrNumber: "version",
+              Number: "number", Conditions: "when"}
+    if type(kind) in simple:
+        return simple[type(kind)]
+    raise AssertionError(f"no mutations for a {type(kind).__name__} value: give "
+                         "tests/test_format_agreement.py some before declaring one")
+
+
+def _mapping(name: str, declared: ObjectType) -> str:
+    if name not in FIELDS:
+        FIELDS[name] = {}  # first, so a mapping that holds itself ends
+        FIELDS[name] = {f.name: _holds(name, f) for f in declared.fields}
+    return name
+
+
+_mapping("flow", FLOW)
 UNKNOWN_KEYS = ["x", "promt", "Kind", "pass-answer", "yes_below ", "", "ID", "kind\n"]
 ADDABLE = sorted({k for fields in FIELDS.values() for k in fields} - {"id", "when"})
+
+
+def test_every_declared_key_is_mutated() -> None:
+    """Every key of every mapping the format declares, the keys of every question kind
+    and reading included, has values to be replaced with."""
+    keys = {(owner, key) for owner, fields in FIELDS.items() for key in fields}
+    assert {("flow", "checked_against"), ("question", "verify"), ("choice", "answers"),
+            ("triage-question", "kind"), ("suggest", "reading")} <= keys
+    for owner, fields in FIELDS.items():
+        for key, holds in fields.items():
+            assert holds in VALUES or holds in FIELDS or holds in ITEMS, (owner, key, holds)
 
 
 def added(key: str, draw: st.DrawFn, check_ids: list[str], choice_ids: list[str]) -> Any:
@@ -150,11 +224,11 @@ def added(key: str, draw: st.DrawFn, check_ids: list[str], choice_ids: list[str]
     made: dict[str, Any] = {
         "informational": draw(st.booleans()),
         "pass_answer": "yes",
-        "kind": draw(st.sampled_from(["yes_no", "choice"])),
+        "kind": draw(st.sampled_from(sorted(KINDS))),
         "choices": [{"id": "one", "label": "One"}, {"id": "two", "label": "Two"}],
         "pass_choices": choice_ids[:1] or ["one"],
         "suggest": draw(suggestions()),
-        "reading": draw(st.sampled_from(["free-space-gb", "plugged-in"])),
+        "reading": draw(st.sampled_from(sorted(READINGS))),
         "yes_below": 5,
         "yes_when": draw(st.booleans()),
         "check": check_ids[0],
@@ -178,7 +252,7 @@ def sites(holder: dict[str, Any]) -> list[tuple[Any, Any, str]]:
         found.append((container, key, what))
         value = container[key]
         if what in FIELDS and isinstance(value, dict):
-            if what == "question" and "choices" in value:
+            if what in ("question", "triage-question") and "choices" in value:
                 choice_questions.add(value.get("id"))
             for name in value:
                 if name in FIELDS[what]:

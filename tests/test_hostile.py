@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import PASSING, installed_command
+from helpers import PASSING, SUGGESTED, installed_command
 from hostile import ANSWER_CASES, FLOW_CASES, SURROUNDINGS, Case, Surroundings
 
 FAKES = Path(__file__).parent / "fakes"
@@ -168,8 +168,7 @@ def test_hostile_flow_markdown_report(case: Case, corpus: Path) -> None:
 def answers_without_readings(corpus: Path) -> Path:
     """The built-in flow's passing answers, except those an iPhone's readings give, and
     a photos status that walks every check."""
-    answers = {q: a for q, a in PASSING.items() if q not in (
-        "device-storage-full", "ios-update-current", "charging-wifi-plugged-in")}
+    answers = {q: a for q, a in PASSING.items() if q not in SUGGESTED}
     path = corpus / "answers-without-readings.json"
     path.write_text(json.dumps({**answers, "photos-status": "nothing-shown"}), encoding="utf-8")
     return path
