@@ -152,7 +152,7 @@ def same_file(first: Path, second: Path) -> bool:
     /dev/stdout) are never "the same file": writing to one twice loses nothing."""
     try:
         one, two = os.path.realpath(first), os.path.realpath(second)
-        stats = []
+        stats: list[os.stat_result | None] = []
         for name in (one, two):
             try:
                 stats.append(os.stat(name))

@@ -181,8 +181,9 @@ class WholeNumber(FieldType):
     expected: str = "a whole number"
 
     def read(self, value: Value, key: str, reader: Reader) -> Any:
-        number = (_yaml_number(value) if isinstance(value, Scalar)
-                  and value.kind in ("int", "float") else None)
+        if not isinstance(value, Scalar) or value.kind not in ("int", "float"):
+            return self.wrong(value, key, reader)
+        number = _yaml_number(value)
         if number is None or number != int(number):
             return self.wrong(value, key, reader)
         if number not in self.choices:
@@ -217,8 +218,9 @@ class Number(FieldType):
     expected: str = "a number above 0"
 
     def read(self, value: Value, key: str, reader: Reader) -> Any:
-        number = (_yaml_number(value) if isinstance(value, Scalar)
-                  and value.kind in ("int", "float") else None)
+        if not isinstance(value, Scalar) or value.kind not in ("int", "float"):
+            return self.wrong(value, key, reader)
+        number = _yaml_number(value)
         if number is None:
             return self.wrong(value, key, reader)
         if not 0 < number <= self.maximum:

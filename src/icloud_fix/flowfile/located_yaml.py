@@ -329,7 +329,7 @@ def _alias_problems(text: str, source: str) -> list[Problem]:
     problems: dict[int, Problem] = {}
     for event in yaml.parse(text, Loader=yaml_loader.Loader):
         if isinstance(event, yaml.AliasEvent):
-            line = event.start_mark.line + 1
+            line = event.start_mark.line + 1 if event.start_mark is not None else 1
             problems.setdefault(line, Problem(
                 source, line, f"aliases (*{event.anchor}) are not supported; write the value out"))
     return list(problems.values())
