@@ -80,3 +80,41 @@ def test_a_reading_that_cannot_be_judged_is_no_reading(free: str) -> None:
     assert run.returncode == 2, run.stderr
     assert "no answer for device-storage-full" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def completion(**env: str | None) -> subprocess.CompletedProcess:
+    environ = {**os.environ, "COMP_WORDS": "icloud-fix --only ", "COMP_CWORD": "2",
+               "_ICLOUD_FIX_COMPLETE": "complete_bash", **env}
+    return subprocess.run([installed_command()], capture_output=True, text=True, check=False,
+                          timeout=30, env={k: v for k, v in environ.items() if v is not None})
+
+
+@pytest.mark.parametrize(("env", "message"), [
+    ({"COMP_CWORD": "abc"}, "icloud-fix: COMP_CWORD: 'abc' is not a word number; bash's "
+                            "completion sets it to the number of the word being completed"),
+    ({"COMP_CWORD": ""}, "icloud-fix: COMP_CWORD: '' is not a word number"),
+    ({"COMP_CWORD": "-1"}, "icloud-fix: COMP_CWORD: '-1' is not a word number"),
+    ({"COMP_CWORD": "9" * 5000}, "icloud-fix: COMP_CWORD: '99999999"),
+    ({"COMP_CWORD": None}, "icloud-fix: COMP_CWORD: '' is not a word number"),
+    ({"COMP_WORDS": None}, "icloud-fix: COMP_WORDS is not set; bash's completion sets it"),
+    ({"_ICLOUD_FIX_COMPLETE": "zzz"}, "icloud-fix: _ICLOUD_FIX_COMPLETE: 'zzz' is not a "
+                                      "completion request; the completion script that "
+                                      "--install-completion sets up sends complete_SHELL"),
+    ({"_ICLOUD_FIX_COMPLETE": "complete_tcsh"}, "icloud-fix: _ICLOUD_FIX_COMPLETE: "
+                                                "'complete_tcsh' is not a completion request"),
+    ({"_ICLOUD_FIX_COMPLETE": "\x1b]8;;x\x07complete_bash"}, "icloud-fix: "
+                                                            "_ICLOUD_FIX_COMPLETE: '\\x1b]8;;x"),
+])
+def test_a_completion_request_no_shell_sends_is_one_line_and_exit_2(
+        env: dict[str, str | None], message: str) -> None:
+    run = completion(**env)
+    assert (run.returncode, run.stdout) == (2, ""), run.stderr
+    assert run.stderr.startswith(message), run.stderr
+    assert run.stderr.count("\n") == 1 and "\x1b" not in run.stderr
+
+
+def test_a_completion_request_a_shell_sends_still_completes() -> None:
+    run = completion(COMP_WORDS="icloud-fix --only ios", COMP_CWORD="2")
+    assert (run.returncode, run.stdout, run.stderr) == (0, "ios-update\n", "")
+    run = completion(COMP_WORDS="icloud-fix --only ", COMP_CWORD="99")  # past the words
+    assert (run.returncode, run.stderr) == (0, "")

@@ -457,6 +457,13 @@ def _completion_options_wanted(argv: list[str]) -> bool:
 def main() -> None:
     """Entry point of the icloud-fix command."""
     app._add_completion = _completion_options_wanted(sys.argv)
+    if "_ICLOUD_FIX_COMPLETE" in os.environ:
+        from icloud_fix.completion import bad_request
+
+        problem = bad_request(os.environ)
+        if problem is not None:
+            sys.stderr.write(error_lines(problem))
+            sys.exit(EXIT_INPUT_ERROR)
     _one_line_usage_errors()
     # SIGINT, SIGTERM and SIGHUP end a session the way Ctrl-C does: the terminal is
     # restored and the answers so far are kept. The first signal decides the exit code.

@@ -6,20 +6,52 @@ shell then runs icloud-fix with _ICLOUD_FIX_COMPLETE set, and these functions na
 the candidates. The ids come from the flow that --steps names earlier on the command
 line, or the built-in one. This module is imported only then, never by a run.
 
-A completion runs at every Tab: whatever goes wrong (an unreadable or invalid flow,
-a pipe, a bug) gives no candidates, never an error or a traceback in the middle of
-the command line being typed.
+A completion runs at every Tab: whatever goes wrong with the flow (an unreadable or
+invalid file, a pipe, a bug) gives no candidates, never an error or a traceback in
+the middle of the command line being typed. A request no shell's completion script
+sends (an unknown _ICLOUD_FIX_COMPLETE, a COMP_CWORD that is not a word number) is
+refused with one line and exit 2 before typer reads it (``bad_request``).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from icloud_fix.safe_text import shorten
 
 if TYPE_CHECKING:
     import click
 
     from icloud_fix.flow import Flow
+
+
+COMPLETE_VARIABLE = "_ICLOUD_FIX_COMPLETE"
+SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+_REQUEST = re.compile(r"(source|complete)_(" + "|".join(SHELLS) + ")")
+
+
+def bad_request(environ: Mapping[str, str]) -> str | None:
+    """Why the completion request in the environment is none a shell sends, in one line
+    naming the variable and what it takes; None when it is fine, or no request."""
+    request = environ.get(COMPLETE_VARIABLE)
+    if request is None:
+        return None
+    if not _REQUEST.fullmatch(request):
+        return (f"{COMPLETE_VARIABLE}: {shorten(repr(request), 60)} is not a completion "
+                f"request; the completion script that --install-completion sets up sends "
+                f"complete_SHELL or source_SHELL, SHELL one of {', '.join(SHELLS)}")
+    if request != "complete_bash":
+        return None  # the others read _TYPER_COMPLETE_ARGS, and take any text there
+    if "COMP_WORDS" not in environ:
+        return "COMP_WORDS is not set; bash's completion sets it to the words typed"
+    word = environ.get("COMP_CWORD", "")
+    if not (word.isascii() and word.isdigit() and len(word) <= 6):
+        return (f"COMP_CWORD: {shorten(repr(word), 60)} is not a word number; bash's "
+                f"completion sets it to the number of the word being completed (0 or more)")
+    return None
 
 
 def check_ids(ctx: click.Context, incomplete: str) -> list[str]:
