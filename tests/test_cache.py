@@ -178,3 +178,65 @@ def test_the_cache_folder_without_icloud_fix_home(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr("sys.platform", "linux")
     if os.name == "posix":
         assert cache.directory() == tmp_path / "icloud-fix"
+
+
+# -- a cache is untrusted input: anyone who can write the folder can forge a checksum ----
+
+def _forged(change) -> bytes:  # change: Flow -> Flow
+    text = builtin_text()
+    flow = change(load_text(text, loader.BUILTIN_FLOW))
+    return _with_checksum(marshal.dumps((cache._key(), text, cache._encode(flow))))
+
+
+def _first_question(flow, **changes):  # type: ignore[no-untyped-def]
+    check = flow.checks[0]
+    question = dataclasses.replace(check.questions[0], **changes)
+    check = dataclasses.replace(check, questions=(question, *check.questions[1:]))
+    return dataclasses.replace(flow, checks=(check, *flow.checks[1:]))
+
+
+FORGERIES = {
+    "escape-in-an-id": lambda f: dataclasses.replace(
+        f, checks=(dataclasses.replace(f.checks[0], id="\x1b[2J\x1b]0;pwned\x07x"),
+                   *f.checks[1:])),
+    "escape-in-a-title": lambda f: dataclasses.replace(f, title="\x1b[31mRed\x1b[0m"),
+    "bidi-in-a-prompt": lambda f: _first_question(f, prompt="Is it \u202eon?"),
+    "osc8-link-in-a-fix": lambda f: _first_question(
+        f, remediation="\x1b]8;;https://evil.example\x1b\\Tap here\x1b]8;;\x1b\\"),
+    "a-number-for-a-title": lambda f: dataclasses.replace(f, title=42),
+    "a-list-for-a-prompt": lambda f: _first_question(f, prompt=("a", "b")),
+    "a-bool-for-a-line": lambda f: _first_question(f, line=True),
+    "text-for-the-conditions": lambda f: _first_question(f, when="yes"),
+    "a-float-for-the-format": lambda f: dataclasses.replace(f, format=2.0),
+}
+
+
+@pytest.mark.parametrize("change", FORGERIES.values(), ids=FORGERIES)
+def test_a_forged_cache_with_a_valid_checksum_is_refused(
+        change, icloud_fix_home: Path, no_parsing: list[str]) -> None:  # type: ignore[no-untyped-def]
+    load_builtin()
+    cache_file(icloud_fix_home).write_bytes(_forged(change))
+    assert cache.read(builtin_text()) is None
+    assert load_builtin() == parsed_builtin()  # parsed, and the cache made anew
+    assert cache.read(builtin_text()) == load_text(builtin_text(), loader.BUILTIN_FLOW)
+
+
+@pytest.mark.parametrize("name", ["escape-in-an-id", "escape-in-a-title",
+                                  "a-number-for-a-title", "text-for-the-conditions"])
+def test_the_installed_command_shows_nothing_of_a_forged_cache(
+        name: str, icloud_fix_home: Path) -> None:
+    import subprocess
+
+    from helpers import PASSING, installed_command
+
+    cache_file(icloud_fix_home).parent.mkdir(parents=True, exist_ok=True)
+    cache_file(icloud_fix_home).write_bytes(_forged(FORGERIES[name]))
+    flags = [f"--answer={q}={a}" for q, a in PASSING.items()]
+    for args in (["list"], ["--non-interactive", *flags]):
+        run = subprocess.run([installed_command(), *args], capture_output=True, text=True,
+                             check=False, timeout=60,
+                             env={**os.environ, "ICLOUD_FIX_HOME": str(icloud_fix_home)})
+        assert run.returncode == 0, run.stderr
+        assert "\x1b" not in run.stdout + run.stderr
+        assert "Red" not in run.stdout and "pwned" not in run.stdout
+        assert "iCloud Photos" in run.stdout

@@ -22,6 +22,8 @@ _FORMAT = ((0xAD, 0xAD), (0x600, 0x605), (0x61C, 0x61C), (0x6DD, 0x6DD), (0x70F,
            (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0001, 0xE0001), (0xE0020, 0xE007F))
 _UNSAFE = [c for c in range(0x20) if c not in (0x09, 0x0A)] + list(range(0x7F, 0xA0))
 _UNSAFE += [c for first, last in _FORMAT for c in range(first, last + 1)]
+# The characters themselves, for a check that text holds none of them.
+UNSAFE_CHARACTERS = frozenset(map(chr, _UNSAFE))
 _TABLE = {c: (f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}" if c < 0x10000 else f"\\U{c:08x}")
           for c in _UNSAFE}
 # For one-line messages: a newline or tab in a value must not start a fake line.

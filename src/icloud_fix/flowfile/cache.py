@@ -10,9 +10,11 @@ The cache is only ever a shortcut, never a source of truth:
 * it is keyed by content: the file holds the exact text of the flow file it was
   made from, the icloud-fix and Python versions and the fields of the model, and is
   used only when all of them equal the current ones;
-* it is never trusted when damaged: a checksum covers the whole file, and reading it
-  accepts nothing but the model's own classes built from plain values; anything else
-  (or any error on the way) reads as "no cache" and the flow file is parsed;
+* it is never trusted: anyone who can write the cache folder can write a file with a
+  valid checksum, so reading it accepts nothing but the model's own classes, each
+  field of the very type the model declares, and no text with a control or invisible
+  character the flow file itself does not have; anything else (or any error on the
+  way) reads as "no cache" and the flow file is parsed;
 * it is never written where it cannot be: a folder that cannot be made or written, a
   full disk or a read-only system is silently left alone, and the file is replaced
   in one rename, so a reader never sees half of it.
@@ -22,24 +24,52 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import marshal
 import os
+import re
 import sys
+import types
+import typing
 import zlib
 from pathlib import Path
 from typing import Any
 
 from icloud_fix import __version__
-from icloud_fix.flow import Check, Choice, Condition, Flow, Question, Suggest
+from icloud_fix.flow import Flow
+from icloud_fix.safe_text import UNSAFE_CHARACTERS
 
 MAGIC = b"icloud-fix flow cache\n"
 FILE_NAME = "builtin-flow.marshal"
 # A cache file is a few dozen KiB; anything far larger is not one of ours.
 MAX_BYTES = 8 * 2**20
 
-_CLASSES: tuple[type, ...] = (Flow, Check, Question, Condition, Suggest, Choice)
-_FIELDS = {cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _CLASSES}
 _PLAIN = (str, int, float, bool, type(None))
+
+
+def _model_classes() -> tuple[tuple[type, ...], dict[type, dict[str, Any]]]:
+    """The model's classes, found from Flow's field types, each with its fields' types
+    (the classes a field names are found in turn)."""
+    found: list[type] = []
+    hints: dict[type, dict[str, Any]] = {}
+
+    def visit(hint: Any) -> None:
+        if dataclasses.is_dataclass(hint) and isinstance(hint, type):
+            if hint in hints:
+                return
+            found.append(hint)
+            hints[hint] = typing.get_type_hints(hint)
+            for field_type in hints[hint].values():
+                visit(field_type)
+        for arm in typing.get_args(hint):
+            visit(arm)
+
+    visit(Flow)
+    return tuple(found), hints
+
+
+_CLASSES, _HINTS = _model_classes()
+_FIELDS = {cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _CLASSES}
 
 
 class _Damaged(Exception):
@@ -82,17 +112,67 @@ def _encode(value: Any) -> Any:
     raise _Damaged(f"cannot keep a {cls.__name__}")
 
 
-def _decode(value: Any) -> Any:
-    if isinstance(value, _PLAIN):
+@functools.cache
+def _shape(hint: Any) -> tuple[str, tuple[Any, ...]]:
+    """What a field type is: ("union", arms), ("tuple", item types), ("tuple...",
+    (item type,)), ("class", ()) or ("plain", ())."""
+    arms = typing.get_args(hint)
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        return "union", arms
+    if typing.get_origin(hint) is tuple:
+        if len(arms) == 2 and arms[1] is Ellipsis:
+            return "tuple...", arms[:1]
+        return "tuple", arms
+    if hint in _HINTS:
+        return "class", ()
+    if hint in _PLAIN:
+        return "plain", ()
+    raise _Damaged(f"the model has a {hint} the cache cannot check")
+
+
+def _decode(value: Any, hint: Any, content: str) -> Any:
+    """value as the model's type ``hint``; _Damaged when it is not exactly that, or is
+    text with a control or invisible character the flow file's ``content`` has not."""
+    shape, arms = _shape(hint)
+    if shape == "plain" and type(value) is hint:
+        if hint is str and _unsafe().search(value) \
+                and not all(c in content for c in set(_unsafe().findall(value))):
+            raise _Damaged("text with a character the flow file does not have")
         return value
-    if type(value) is tuple:
-        return tuple(_decode(item) for item in value)
-    if type(value) is list and value and type(value[0]) is int and 0 <= value[0] < len(_CLASSES):
-        cls = _CLASSES[value[0]]
-        if len(value) - 1 != len(_FIELDS[cls]):
-            raise _Damaged(f"a {cls.__name__} with the wrong number of fields")
-        return cls(*(_decode(item) for item in value[1:]))
-    raise _Damaged(f"unexpected {type(value).__name__}")
+    if shape == "union":
+        if type(value) in arms:  # a plain value: one arm is its very type
+            return _decode(value, type(value), content)
+        for arm in arms:
+            if _shape(arm)[0] != "plain":
+                with contextlib.suppress(_Damaged):
+                    return _decode(value, arm, content)
+    elif shape == "tuple..." and type(value) is tuple:
+        return tuple(_decode(item, arms[0], content) for item in value)
+    elif shape == "tuple" and type(value) is tuple and len(value) == len(arms):
+        return tuple(_decode(item, arm, content) for item, arm in zip(value, arms, strict=True))
+    elif (shape == "class" and type(value) is list and value and type(value[0]) is int
+          and value[0] == _CLASSES.index(hint)):
+        names = _FIELDS[hint]
+        if len(value) - 1 != len(names):
+            raise _Damaged(f"a {hint.__name__} with the wrong number of fields")
+        fields = _HINTS[hint]
+        return hint(*(_decode(item, fields[name], content)
+                      for item, name in zip(value[1:], names, strict=True)))
+    raise _Damaged(f"{type(value).__name__} where the model has {hint}")
+
+
+@functools.cache
+def _unsafe() -> re.Pattern[str]:
+    """Any one control or invisible character (safe_text's list)."""
+    codes = sorted(map(ord, UNSAFE_CHARACTERS))
+    ranges: list[list[int]] = []
+    for code in codes:  # consecutive characters as one range: a far faster class
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return re.compile("[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+                                    for a, b in ranges) + "]")
 
 
 def read(content: str, folder: Path | None = None) -> Flow | None:
@@ -113,10 +193,9 @@ def read(content: str, folder: Path | None = None) -> Flow | None:
         if (type(stored) is not tuple or len(stored) != 3 or stored[0] != _key()
                 or stored[1] != content):
             return None
-        flow = _decode(stored[2])
+        return _decode(stored[2], Flow, content)  # type: ignore[no-any-return]
     except (OSError, ValueError, EOFError, TypeError, RecursionError, MemoryError, _Damaged):
         return None
-    return flow if isinstance(flow, Flow) else None
 
 
 def write(content: str, flow: Flow, folder: Path | None = None) -> bool:
