@@ -91,8 +91,19 @@ BAD_IDS = st.one_of(
 
 
 def bad_texts(limit: int) -> st.SearchStrategy[Any]:
-    return st.sampled_from([None, 0, 1.5, True, False, [], {}, ["x"], "", " ", "\n\t ",
-                            "\u2003", "x" * (limit + 1), " " * (limit + 1)])
+    return st.one_of(
+        st.sampled_from([None, 0, 1.5, True, False, [], {}, ["x"], "", " ", "\n\t ",
+                         "\u2003", "x" * (limit + 1), " " * (limit + 1)]),
+        # Blank to one regex dialect and not another, or invisible: whitespace and
+        # format characters, alone or with one that shows.
+        st.lists(st.sampled_from(UNICODE_BLANKS), min_size=1, max_size=4).map("".join),
+        st.lists(st.sampled_from(UNICODE_BLANKS), min_size=1, max_size=3).map(
+            lambda blanks: "".join(blanks) + "x"))
+
+
+UNICODE_BLANKS = ["\ufeff", "\x1c", "\x1f", "\x85", "\xa0", "\u200b", "\u200d", "\u2028",
+                  "\u202e", "\u2066", "\u3000", "\u180e", "\x00", "\x7f", "\u00ad", "\u061c",
+                  "\U000e0041", "\U0001d173", "\v", "\f"]
 
 
 def texts_of(limit: int) -> st.SearchStrategy[Any]:

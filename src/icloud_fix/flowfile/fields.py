@@ -30,7 +30,20 @@ MAX_ID = 100
 # the ECMA-262 regexes of editors alike: '(?![\s\S])' is "nothing follows".
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*(?![\s\S])"
 _ID = re.compile(ID_PATTERN)
-_NOT_BLANK = re.compile(r"\S")
+# What a text must have one of: a character that shows. Blank are whitespace as
+# Python's str.isspace() counts it and as ECMA-262's \s does (the two differ: U+FEFF,
+# U+001C-U+001F, U+0085), and the controls and invisible format characters
+# (safe_text's list, as far as the BMP goes). Spelled out as one class of \uXXXX
+# ranges, which Python's re and the ECMA-262 regexes of editors read alike; \S would
+# not (tests/test_schema.py checks this list against both definitions).
+BLANK_RANGES = ((0x00, 0x20), (0x7F, 0xA0), (0xAD, 0xAD), (0x600, 0x605), (0x61C, 0x61C),
+                (0x6DD, 0x6DD), (0x70F, 0x70F), (0x890, 0x891), (0x8E2, 0x8E2),
+                (0x1680, 0x1680), (0x180E, 0x180E), (0x2000, 0x200F), (0x2028, 0x202F),
+                (0x205F, 0x2064), (0x2066, 0x206F), (0x3000, 0x3000), (0xFEFF, 0xFEFF),
+                (0xFFF9, 0xFFFB))
+NOT_BLANK_PATTERN = "[^" + "".join(f"\\u{a:04x}-\\u{b:04x}" if a != b else f"\\u{a:04x}"
+                                   for a, b in BLANK_RANGES) + "]"
+_NOT_BLANK = re.compile(NOT_BLANK_PATTERN)
 
 
 class _Invalid:
@@ -129,7 +142,7 @@ class Text(FieldType):
         return visible(value.text)
 
     def schema(self, fmt: int) -> dict[str, Any]:
-        return {"type": "string", "pattern": r"\S", "maxLength": self.max_length}
+        return {"type": "string", "pattern": NOT_BLANK_PATTERN, "maxLength": self.max_length}
 
 
 @dataclass(frozen=True)
