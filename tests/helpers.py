@@ -187,7 +187,29 @@ def flows(draw: st.DrawFn, fmt: int = 1, rich: bool = False) -> dict[str, Any]:
         {"id": cid, "title": f"Check {c}",
          "questions": [question(False) for _ in range(draw(st.integers(1, 3)))]}
         for c, cid in enumerate(check_ids)]
+    _route_only_where_conditions_are_known(document)
     return document
+
+
+def _route_only_where_conditions_are_known(document: dict[str, Any]) -> None:
+    """Leave out a choice's check when a question of that check has a condition on a
+    question not yet asked when the choice sends the session there (validate refuses
+    such a flow: the question could never be asked)."""
+    checks = document["checks"]
+    order = [c["id"] for c in checks]
+    of_check = {q["id"]: c["id"] for c in checks for q in c["questions"]}
+    homes = [(q, None) for q in document.get("triage", [])]
+    homes += [(q, c["id"]) for c in checks for q in c["questions"]]
+    for question, home in homes:
+        asked = set(order[:order.index(home) + 1]) if home is not None else set()
+        for choice in question.get("choices", ()):
+            target = choice.get("check")
+            if target is None:
+                continue
+            target_questions = next(c["questions"] for c in checks if c["id"] == target)
+            named = {of_check.get(name) for q in target_questions for name in q.get("when", {})}
+            if named - {None, target, *asked}:
+                del choice["check"]
 
 
 class TerminalScreen:

@@ -118,3 +118,64 @@ def test_a_completion_request_a_shell_sends_still_completes() -> None:
     assert (run.returncode, run.stdout, run.stderr) == (0, "ios-update\n", "")
     run = completion(COMP_WORDS="icloud-fix --only ", COMP_CWORD="99")  # past the words
     assert (run.returncode, run.stderr) == (0, "")
+
+
+ROUTED = """\
+format: 2
+id: t
+title: T
+version: 1
+triage:
+  - id: status
+    kind: choice
+    prompt: What does it say?
+    choices:
+      - {id: paused, label: Paused, check: power}
+      - {id: fine, label: Fine}
+checks:
+  - id: net
+    title: Net
+    questions:
+      - id: on-cell
+        prompt: On cellular?
+        informational: true
+  - id: power
+    title: Power
+    questions:
+      - id: low-data
+        prompt: Low Data Mode on?
+        when: {on-cell: WHEN}
+        pass_answer: "no"
+        remediation: Turn it off.
+"""
+
+
+@pytest.mark.parametrize("when", ["yes", "no", "\"YES\""])
+def test_a_routed_check_whose_condition_is_asked_later_is_refused(
+        tmp_path: Path, when: str) -> None:
+    """Sent to 'power' first, 'low-data' would wait on 'on-cell', asked only after: it
+    was never asked and 'power' passed, exit 0 one way and 1 the other."""
+    path = tmp_path / "flow.yaml"
+    path.write_text(ROUTED.replace("WHEN", when), encoding="utf-8")
+    for args in (["validate", str(path)],
+                 ["--steps", str(path), "--non-interactive", "-a", "status=paused",
+                  "-a", "on-cell=yes", "-a", "low-data=yes"]):
+        run = subprocess.run([installed_command(), *args], capture_output=True, text=True,
+                             check=False, timeout=30)
+        assert (run.returncode, run.stdout) == (2, ""), run.stdout
+        assert run.stderr == (
+            f"icloud-fix: {path}:10: choice 'paused' sends the session to check 'power' "
+            "next, but its question 'low-data' is asked only when 'on-cell' has an answer, "
+            "and 'on-cell' (check 'net') is not asked by then; ask 'on-cell' in the triage "
+            "or in 'power', or leave out this 'check'\n")
+
+
+def test_a_routed_check_whose_condition_is_its_own_or_the_triage_is_fine(
+        tmp_path: Path) -> None:
+    text = ROUTED.replace("when: {on-cell: WHEN}", "when: {status: paused}")
+    path = tmp_path / "flow.yaml"
+    path.write_text(text, encoding="utf-8")
+    run = subprocess.run([installed_command(), "--steps", str(path), "--non-interactive",
+                          "-a", "status=paused", "-a", "on-cell=yes", "-a", "low-data=yes"],
+                         capture_output=True, text=True, check=False, timeout=30)
+    assert run.returncode == 1, run.stderr  # asked, and failed

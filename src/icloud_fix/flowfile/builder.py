@@ -30,6 +30,10 @@ class FlowBuilder:
         # Choices' answers, checked once every question is read: (question id, choice
         # id, [(question named, line, answer as written)]).
         self.choice_answers: list[tuple[str, str, list[tuple[str, int, Any]]]] = []
+        # Choices that send the session to a check: (choice id, check named, line of
+        # 'check', the check the choice's question is in: None in the triage).
+        self.routes: list[tuple[str, str, int, str | None]] = []
+        self.current_check: str | None = None
 
     def problem(self, line: int | None, message: str) -> None:
         self.reader.problem(line, message)
@@ -55,6 +59,7 @@ class FlowBuilder:
                                    if item is not INVALID) if q is not None)
         checks = tuple(c for c in (self.check(item) for item in checks_read) if c is not None)
         triage, checks = self.answered_by_choices(triage, checks)
+        self.routes_ask_conditions_first(checks)
         if self.reader.problems:
             problems = sorted(self.reader.problems, key=lambda p: p.line or 0)
             raise InputFileError(problems)
@@ -88,8 +93,10 @@ class FlowBuilder:
     def check(self, read: Fields) -> Check | None:
         values = read.values
         claimed = self.claim(values.get("id"), read.key_lines.get("id", read.line), "check")
+        self.current_check = values.get("id")
         questions = [q for q in (self.question(item) for item in values.get("questions", [])
                                  if item is not INVALID) if q is not None]
+        self.current_check = None
         if not claimed or "title" not in values or not questions:
             return None
         return Check(values["id"], values["title"], tuple(questions), read.line)
@@ -128,6 +135,9 @@ class FlowBuilder:
                 self.problem(choice_read.key_lines["check"],
                              f"'check' names '{check}', which is not a check in this flow"
                              f"{self.reader.did_you_mean(check, self.check_ids)}")
+            elif check is not None and "id" in choice_read.values:
+                self.routes.append((choice_read.values["id"], check,
+                                    choice_read.key_lines["check"], self.current_check))
         if qid is not None:
             self.earlier.setdefault(qid, question)
         if len(self.reader.problems) > before or qid is None or "prompt" not in values:
@@ -184,6 +194,30 @@ class FlowBuilder:
 
         return (tuple(with_answers(q) for q in triage),
                 tuple(_with_questions(c, with_answers) for c in checks))
+
+    def routes_ask_conditions_first(self, checks: tuple[Check, ...]) -> None:
+        """A choice that sends the session to a check asks that check before the checks
+        between: a question there whose condition names one of those would not be asked
+        (nothing known to decide it) and the check would pass with nothing asked."""
+        order = [c.id for c in checks]
+        of_check = {q.id: c.id for c in checks for q in c.questions}
+        for choice_id, target, line, home in self.routes:
+            check = next((c for c in checks if c.id == target), None)
+            if check is None:
+                continue
+            # Checks asked before the routed one: those up to the choice's own.
+            asked = set(order[:order.index(home) + 1]) if home in order else set()
+            for question in check.questions:
+                late = [(c.question, of_check[c.question]) for c in question.when
+                        if of_check.get(c.question) not in (None, target, *asked)]
+                if late:
+                    name, other = late[0]
+                    self.problem(line, f"choice '{choice_id}' sends the session to check "
+                                 f"'{target}' next, but its question '{question.id}' is "
+                                 f"asked only when '{name}' has an answer, and '{name}' "
+                                 f"(check '{other}') is not asked by then; ask '{name}' in "
+                                 f"the triage or in '{target}', or leave out this 'check'")
+                    break
 
     def conditions(self, read: list[tuple[str, int, Any, Value]], qid: str | None
                    ) -> tuple[Condition, ...]:
