@@ -169,7 +169,8 @@ def answers_without_readings(corpus: Path) -> Path:
     """The built-in flow's passing answers, except those an iPhone's readings give, and
     a photos status that walks every check."""
     answers = {q: a for q, a in PASSING.items() if q not in (
-        "device-storage-full", "ios-update-current", "charging-wifi-plugged-in")}
+        "device-storage-full", "ios-update-current", "charging-wifi-plugged-in",
+        "connectivity-date-time")}
     path = corpus / "answers-without-readings.json"
     path.write_text(json.dumps({**answers, "photos-status": "nothing-shown"}), encoding="utf-8")
     return path

@@ -77,18 +77,19 @@ def judge(rule: Suggest, reading: DeviceReading, latest: LatestIos) -> Verdict |
     phone, computer = read
     apart = phone - computer
     below = rule.yes_below or 0
+    seconds = f"{abs(apart):,.0f} s"
     if round(abs(apart) / 60) == 0:
         where = "agrees with this computer's to within a minute"
-        exact = f"{abs(apart):,.0f} s apart"
+        exact = f"{where} ({seconds} apart)"
     else:
         side = "behind" if apart < 0 else "ahead of"
         where = f"is {how_far(abs(apart))} {side} this computer's"
-        exact = f"{abs(apart):,.0f} s {side}"
+        exact = f"is {how_far(abs(apart))} ({seconds}) {side} this computer's"
     rule_said = f"less than {below:g} minutes apart counts as right"
     name = zone(reading)
     said = (f"Your iPhone's clock {where}; {rule_said}."
             + (f" Its time zone is set to {name}." if name else ""))
-    detail = (f"Your iPhone's clock {where} ({exact}); {rule_said}"
+    detail = (f"Your iPhone's clock {exact}; {rule_said}"
               + (f"; its time zone is {name}" if name else "")
               + f" ({TIME.command()}, {ZONE.command()}).")
     return Verdict(abs(apart) / 60 < below, said, detail)
