@@ -85,7 +85,8 @@ def judge(rule: Suggest, reading: DeviceReading, latest: LatestIos) -> Verdict |
         side = "behind" if apart < 0 else "ahead of"
         where = f"is {how_far(abs(apart))} {side} this computer's"
         exact = f"is {how_far(abs(apart))} ({seconds}) {side} this computer's"
-    rule_said = f"less than {below:g} minutes apart counts as right"
+    rule_said = (f"less than {below:g} minute{'' if below == 1 else 's'} apart counts as "
+                 "right")
     name = zone(reading)
     said = (f"Your iPhone's clock {where}; {rule_said}."
             + (f" Its time zone is set to {name}." if name else ""))
