@@ -55,6 +55,7 @@ SUGGESTED_BY = {
     "device-storage-full": "free-space-gb",
     "ios-update-current": "ios-up-to-date",
     "charging-wifi-plugged-in": "plugged-in",
+    "connectivity-date-time": "clock-off-minutes",
 }
 
 

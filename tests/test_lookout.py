@@ -103,9 +103,24 @@ def test_device_unavailable(monkeypatch: pytest.MonkeyPatch, state: str, reason:
 
 @pytest.mark.usefixtures("iphone")
 def test_device_connected() -> None:
+    from icloud_fix.probes.readings import READINGS, Source
+
     reading = device.read()
-    assert reading == device.DeviceReading("17.5.1", "iPhone15,2", 600_000_000,
-                                           128_000_000_000, 54, True, True, "en_US", "en-US")
+    assert isinstance(reading, device.DeviceReading)
+    assert (reading.product_version, reading.product_type, reading.locale,
+            reading.language) == ("17.5.1", "iPhone15,2", "en_US", "en-US")
+    # One command for each source the registry's readings name, and the ones every
+    # session needs: each read once.
+    asked = [s.command() for s in reading.outputs]
+    assert sorted(asked) == sorted(set(asked)) == [
+        "ideviceinfo -k ProductType", "ideviceinfo -k ProductVersion",
+        "ideviceinfo -k TimeIntervalSince1970", "ideviceinfo -k TimeZone",
+        "ideviceinfo -q com.apple.disk_usage", "ideviceinfo -q com.apple.international",
+        "ideviceinfo -q com.apple.mobile.battery"]
+    assert {s for r in READINGS.values() for s in r.sources} <= set(reading.outputs)
+    assert reading.fields(Source(domain="com.apple.disk_usage"))["TotalDataAvailable"] == (
+        "600000000")
+    assert reading.value(Source(key="TimeZone")) == "Europe/London"
 
 
 def test_no_device_tool(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -320,7 +335,7 @@ def test_suggestions_are_shown_and_confirmed_with_enter(tmp_path: Path, feeds: s
 
 
 CONNECT = ("Connect your iPhone with a cable to let icloud-fix read its iOS version, "
-           "storage and battery.")
+           "battery, storage and clock.")
 HEALTHY = "Apple reports no problem with iCloud Photos right now."
 
 
@@ -458,9 +473,9 @@ def plain_session(tmp_path: Path, *args: str, typed: str = "n\n", later: str = "
 @pytest.mark.parametrize(("state", "note"), [
     ("not-connected", CONNECT),
     ("untrusted", "Your iPhone has not trusted this computer yet: unlock it and tap Trust, "
-                  "to let icloud-fix read its iOS version, storage and battery."),
+                  "to let icloud-fix read its iOS version, battery, storage and clock."),
     ("locked", "Your iPhone is locked: unlock it, and keep it unlocked, to let icloud-fix "
-               "read its iOS version, storage and battery."),
+               "read its iOS version, battery, storage and clock."),
     ("hostile", "icloud-fix could not read your iPhone, so it asks instead."),
 ])
 def test_why_the_iphone_is_not_read_is_said_in_words_at_its_first_check(
@@ -519,7 +534,7 @@ def test_evidence_in_words_for_a_model_the_table_does_not_know() -> None:
     from icloud_fix.probes.readings import READINGS
 
     def reading(model: str, version: str) -> device.DeviceReading:
-        return device.DeviceReading(version, model, None, None, None, None, None)
+        return device.DeviceReading(version, model)
 
     judge = READINGS["ios-up-to-date"].judge
     rule = Suggest("ios-up-to-date", yes_when=True)
@@ -554,7 +569,7 @@ def test_only_an_update_of_the_ios_it_has_is_due(version: str, offered: tuple[st
 
     verdict = READINGS["ios-up-to-date"].judge(
         Suggest("ios-up-to-date", yes_when=True),
-        device.DeviceReading(version, "iPhone17,1", None, None, None, None, None),
+        device.DeviceReading(version, "iPhone17,1"),
         lambda model: offered)
     assert verdict is not None and verdict.yes is up_to_date
     if said is not None:

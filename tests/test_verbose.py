@@ -65,6 +65,9 @@ def test_each_command_and_feed_in_one_line(tmp_path: Path, feeds: str) -> None:
         "read, N ms",
         "icloud-fix: verbose: ideviceinfo -q com.apple.international: exit 0, 30 bytes "
         "read, N ms",
+        "icloud-fix: verbose: ideviceinfo -k TimeIntervalSince1970: exit 0, 18 bytes read, "
+        "N ms",
+        "icloud-fix: verbose: ideviceinfo -k TimeZone: exit 0, 14 bytes read, N ms",
         f"icloud-fix: verbose: GET {feeds}/pmv.json: HTTP 200, {versions:,} bytes, N ms",
     ])
     # Is an iPhone there? Then the rest of it side by side, and the latest iOS once the
@@ -72,10 +75,11 @@ def test_each_command_and_feed_in_one_line(tmp_path: Path, feeds: str) -> None:
     device = [line.split(": ")[2] for line in timed(result.stderr)
               if "ideviceinfo" in line or "pmv" in line]
     assert device[0] == "ideviceinfo -k ProductVersion"
-    assert sorted(device[1:5]) == [
-        "ideviceinfo -k ProductType", "ideviceinfo -q com.apple.disk_usage",
+    assert sorted(device[1:7]) == [
+        "ideviceinfo -k ProductType", "ideviceinfo -k TimeIntervalSince1970",
+        "ideviceinfo -k TimeZone", "ideviceinfo -q com.apple.disk_usage",
         "ideviceinfo -q com.apple.international", "ideviceinfo -q com.apple.mobile.battery"]
-    assert device[5] == f"GET {feeds}/pmv.json"
+    assert device[7] == f"GET {feeds}/pmv.json"
 
 
 def test_without_verbose_nothing_is_said(tmp_path: Path, feeds: str) -> None:

@@ -11,30 +11,63 @@ import os
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from icloud_fix import verbose
+from icloud_fix.probes.readings.base import ALWAYS, INTERNATIONAL, MODEL, VERSION, Source
 from icloud_fix.safe_text import one_line, shorten
 
+# One budget for every command a reading of the iPhone runs, in seconds.
 TIMEOUT = 3.0
 # What ideviceinfo gives for a real iPhone: "17.5.1", "iPhone15,2".
 _VERSION = re.compile(r"\d{1,2}(?:\.\d{1,3}){0,3}")
 _MODEL = re.compile(r"iPhone\d{1,3},\d{1,3}")
 
+@dataclass(frozen=True)
+class Output:
+    """What one ideviceinfo printed (bounded, decoded leniently), and this computer's
+    clock (time.time()) when it was started and when it ended: the phone's answer was
+    given in between."""
+
+    code: int
+    text: str
+    started: float
+    ended: float
+
 
 @dataclass(frozen=True)
 class DeviceReading:
+    """What the connected iPhone reported: what every session uses, parsed and made
+    harmless, and each source's answer, for the readings to judge."""
+
     product_version: str | None  # iOS version, e.g. 17.5.1
     product_type: str | None  # model id, e.g. iPhone15,2
-    free_bytes: int | None
-    capacity_bytes: int | None
-    battery_percent: int | None
-    charging: bool | None
-    external_power: bool | None
     # The phone's region and language settings (com.apple.international), e.g. en_GB
     # and en-GB: what its menus call mobile data follows them.
     locale: str | None = None
     language: str | None = None
+    outputs: Mapping[Source, Output] = field(default_factory=dict, repr=False)
+
+    def output(self, source: Source) -> Output | None:
+        """The answer to this source, when the command ended well (exit 0)."""
+        found = self.outputs.get(source)
+        return found if found is not None and found.code == 0 else None
+
+    def value(self, source: Source) -> str | None:
+        """A key's value, stripped: one line, or None (not read, an error, or text
+        that is no value, such as a "Key: value" list)."""
+        found = self.output(source)
+        text = found.text.strip() if found is not None else ""
+        if not text or "\n" in text or ":" in text:
+            return None
+        return text
+
+    def fields(self, source: Source) -> dict[str, str]:
+        """A domain's "Key: value" lines, stripped ({} when it was not read)."""
+        found = self.output(source)
+        return _fields(found.text) if found is not None else {}
 
 
 @dataclass(frozen=True)
@@ -48,20 +81,21 @@ class DeviceUnavailable:
 MAX_OUTPUT = 256 * 1024
 
 
-def _run(args: list[str], timeout: float) -> tuple[int, str]:
-    """The exit code and output (stdout and stderr) of a command, read for ``timeout``
-    seconds and ``MAX_OUTPUT`` bytes at most, decoded leniently; never raises. With
-    --verbose, says how it ended: exit code, bytes read, time taken."""
+def _run(args: list[str], timeout: float) -> Output:
+    """How a command ended and what it printed (stdout and stderr), read for
+    ``timeout`` seconds and ``MAX_OUTPUT`` bytes at most, decoded leniently; never
+    raises. With --verbose, says how it ended: exit code, bytes read, time taken."""
     step = verbose.begin(" ".join([os.path.basename(args[0]), *args[1:]]))
+    started = time.time()
     code, output, size, ended = _run_and_read(args, timeout)
+    result = Output(code, output, started, time.time())
     step.done(f"{ended}, {size:,} bytes read")
-    return code, output
+    return result
 
 
 def _run_and_read(args: list[str], timeout: float) -> tuple[int, str, int, str]:
     """_run's exit code and output, with the bytes read and how the command ended."""
     import select
-    import time
 
     try:
         child = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -120,68 +154,59 @@ def _why(output: str) -> str:
     return f"ideviceinfo could not read the iPhone ({one_line(shorten(first, 80))})"
 
 
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
-        return None
-
-
-def _bool(value: str | None) -> bool | None:
-    return {"true": True, "false": False}.get((value or "").lower())
-
-
-def read(timeout: float = TIMEOUT) -> DeviceReading | DeviceUnavailable:
-    """What the connected iPhone reports, or why nothing could be read."""
+def read(timeout: float = TIMEOUT, sources: Iterable[Source] | None = None
+         ) -> DeviceReading | DeviceUnavailable:
+    """What the connected iPhone reports, or why nothing could be read: ALWAYS and
+    ``sources`` (by default, what every registered reading reads), one ideviceinfo each,
+    all within one ``timeout``."""
     tool = shutil.which("ideviceinfo")
     if tool is None:
         verbose.say("ideviceinfo: not installed (libimobiledevice), so no readings from "
                     "an iPhone")
         return DeviceUnavailable("ideviceinfo is not installed (libimobiledevice)",
                                  tool_missing=True)
-    import time
+    if sources is None:
+        from icloud_fix.probes.readings import all_sources
 
+        sources = all_sources()
     deadline = time.monotonic() + timeout  # one budget for every command
-    code, version = _run([tool, "-k", "ProductVersion"], timeout)
-    if code != 0 or not version.strip() or ":" in version:
+    # Is an iPhone there, trusting this computer and unlocked? One command says; with
+    # none, nothing more is run (one reason, not one failure for each source).
+    first = _run([tool, *VERSION.args()], timeout)
+    version = first.text
+    if first.code != 0 or not version.strip() or ":" in version:
         return DeviceUnavailable(_why(version))
     if not _VERSION.fullmatch(version.strip()):
         # Not an iOS version: nothing it says can be trusted to be the iPhone's.
         return DeviceUnavailable("ideviceinfo gave no iOS version it can read")
     # The iPhone answers; the rest is asked side by side, in what is left of the budget.
-    model, disk, battery, international = _side_by_side(
-        [[tool, *args] for args in (("-k", "ProductType"), ("-q", "com.apple.disk_usage"),
-                                    ("-q", "com.apple.mobile.battery"),
-                                    ("-q", "com.apple.international"))],
-        max(deadline - time.monotonic(), 0.1))
-    disk_fields, battery_fields = _fields(disk), _fields(battery)
-    international_fields = _fields(international)
-    model_line = model.strip().splitlines()[0] if model.strip() and ":" not in model else None
-    if model_line is not None and not _MODEL.fullmatch(model_line):
-        model_line = None  # not an identifier such as iPhone15,2
+    rest = list(dict.fromkeys(s for s in (*ALWAYS, *sources) if s != VERSION))
+    answers = {VERSION: first, **dict(zip(rest, _side_by_side(
+        [[tool, *s.args()] for s in rest], max(deadline - time.monotonic(), 0.1)),
+        strict=True))}
+    reading = DeviceReading(None, None, outputs=answers)
+    model = reading.value(MODEL)
+    international = reading.fields(INTERNATIONAL)
     return DeviceReading(
         # What another program printed is shown as harmless text.
-        product_version=one_line(shorten(version.strip().splitlines()[0], 30)),
-        product_type=one_line(shorten(model_line, 30)) if model_line else None,
-        free_bytes=_int(disk_fields.get("TotalDataAvailable")),
-        capacity_bytes=_int(disk_fields.get("TotalDataCapacity")),
-        battery_percent=_int(battery_fields.get("BatteryCurrentCapacity")),
-        charging=_bool(battery_fields.get("BatteryIsCharging")),
-        external_power=_bool(battery_fields.get("ExternalConnected")),
-        locale=_code(international_fields.get("Locale")),
-        language=_code(international_fields.get("Language")),
+        product_version=one_line(shorten(version.strip(), 30)),
+        product_type=model if model is not None and _MODEL.fullmatch(model) else None,
+        locale=_code(international.get("Locale")),
+        language=_code(international.get("Language")),
+        outputs=answers,
     )
 
 
-def _side_by_side(commands: list[list[str]], timeout: float) -> list[str]:
-    """The output of each command (empty when it failed), run at once, each within
-    timeout seconds."""
+def _side_by_side(commands: list[list[str]], timeout: float) -> list[Output]:
+    """Each command's answer (a failure when it could not be run), all run at once,
+    each within timeout seconds."""
     import threading
 
-    outputs = [""] * len(commands)
+    now = time.time()
+    answers = [Output(1, "", now, now)] * len(commands)
 
     def one(index: int) -> None:
-        outputs[index] = _run(commands[index], timeout)[1]
+        answers[index] = _run(commands[index], timeout)
 
     threads = [threading.Thread(target=one, args=(i,), daemon=True)
                for i in range(len(commands))]
@@ -189,7 +214,7 @@ def _side_by_side(commands: list[list[str]], timeout: float) -> list[str]:
         thread.start()
     for thread in threads:
         thread.join(timeout + 1)  # _run never takes longer than its timeout
-    return outputs
+    return answers
 
 
 def _code(value: str | None) -> str | None:
