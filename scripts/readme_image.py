@@ -16,7 +16,7 @@ from pathlib import Path
 from icloud_fix.answers import ScriptedAnswers, parse_flags
 from icloud_fix.engine import run
 from icloud_fix.flowfile.loader import load_builtin
-from icloud_fix.report.text import session_svg
+from icloud_fix.report.terminal import session_svg
 
 PICTURE = Path(__file__).resolve().parent.parent / "docs" / "session.svg"
 ANSWERS = {

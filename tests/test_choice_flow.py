@@ -654,7 +654,7 @@ def rich_ask(flow_path: Path, typed: str) -> tuple[str, str]:
     from icloud_fix.engine import Position
     from icloud_fix.flowfile.loader import load_file
     from icloud_fix.prompts.rich_prompter import RichPrompter
-    from icloud_fix.report.text import make_console
+    from icloud_fix.report.terminal import make_console
 
     flow = load_file(flow_path)
     check = flow.checks[0]

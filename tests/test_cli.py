@@ -410,7 +410,7 @@ def test_markdown_report_says_whether_it_was_resolved() -> None:
 
 @pytest.mark.parametrize(("args", "line"), [
     (["--format", "xml"], "icloud-fix: Invalid value for '--format' / '-f': 'xml' is not one "
-     "of 'text', 'json', 'markdown'. (see 'icloud-fix --help')"),
+     "of 'text', 'json', 'markdown', 'html'. (see 'icloud-fix --help')"),
     (["validate"], "icloud-fix: Missing argument 'FILE...'. (see 'icloud-fix validate --help')"),
     (["list", "--zzzz"], "icloud-fix: No such option: --zzzz (see "
      "'icloud-fix list --help')"),

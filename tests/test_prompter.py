@@ -27,7 +27,7 @@ from icloud_fix.engine import (
 from icloud_fix.flow import Answer, Flow
 from icloud_fix.flowfile.loader import load_builtin
 from icloud_fix.prompts.rich_prompter import RichPrompter
-from icloud_fix.report.text import make_console
+from icloud_fix.report.terminal import make_console
 
 DOWN = "\x1b[B"
 ENTER = "\r"

@@ -20,7 +20,8 @@ from icloud_fix.answers import ScriptedAnswers, parse_flags
 from icloud_fix.engine import Device, Origin, SessionResult
 from icloud_fix.engine import run as run_session
 from icloud_fix.flowfile.loader import load_builtin, load_text
-from icloud_fix.report import Format, text, wording
+from icloud_fix.report import Format, wording
+from icloud_fix.report import terminal as text
 
 FAKES = Path(__file__).parent / "fakes"
 ESCALATION = "Call the demo help desk at 555-0100."

@@ -27,7 +27,9 @@ from icloud_fix.answers import ScriptedAnswers, parse_flags
 from icloud_fix.engine import SessionResult
 from icloud_fix.engine import run as run_session
 from icloud_fix.flowfile.loader import load_builtin, load_text
-from icloud_fix.report import markdown, text
+from icloud_fix.prompts import drawing
+from icloud_fix.report import markdown, model
+from icloud_fix.report import terminal as text
 
 DISGUISED = "[https://appleid.apple.com](https://evil.example/phish)"
 OSC = "\x1b]"  # OSC 8 hyperlinks (and any other operating-system command)
@@ -97,7 +99,7 @@ def fix_as_shown(console: Console, result: SessionResult) -> str:
 def test_a_link_in_a_fix_shows_where_it_goes_and_is_no_hyperlink(source: str,
                                                                  shown: str) -> None:
     result = failed(one_fix(source, verify=source))
-    for output in (text.render(result, terminal()), fix_as_shown(terminal(), result)):
+    for output in (text.draw(model.build(result), terminal()), fix_as_shown(terminal(), result)):
         assert OSC not in output
         assert shown in words(output)
         assert f"How to tell it worked: {shown}" in words(output)
@@ -133,7 +135,7 @@ def test_help_in_the_prompters_is_plain_text() -> None:
         f"{json.dumps('See ' + DISGUISED)}\n"), "demo.yaml")
     console = terminal()
     with console.capture() as captured:
-        text.print_help(console, flow.checks[0].questions[0])
+        drawing.print_help(console, flow.checks[0].questions[0])
     assert OSC not in captured.get()
     assert words(captured.get()) == f"See {DISGUISED}"
 
@@ -343,7 +345,8 @@ PIECES = st.sampled_from([
 def test_any_markdown_in_the_flow_is_shown_as_text(hostile: str) -> None:
     flow = load_text(hostile_flow(hostile), "demo.yaml")
     answers = parse_flags(["triage-q=odd", "q-one=no", "q-two=odd"], flow)
-    assert_shown_as_text(markdown.render(run_session(flow, ScriptedAnswers(answers))), hostile)
+    result = run_session(flow, ScriptedAnswers(answers))
+    assert_shown_as_text(markdown.render(model.build(result)), hostile)
 
 
 def test_the_issue_example_in_the_markdown_report(tmp_path: Path) -> None:
@@ -436,7 +439,7 @@ def test_fixes_past_the_markdown_budget_are_shown_as_written() -> None:
             "   wait a minute.\n" in last)
     assert f"See {DISGUISED}." in words(last)
     assert all(cell_len(line) <= 60 for line in report.splitlines())
-    assert OSC not in text.render(result, terminal())
+    assert OSC not in text.draw(model.build(result), terminal())
 
 
 def test_wide_characters_past_the_budget_are_cut_by_their_width() -> None:

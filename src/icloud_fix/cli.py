@@ -28,7 +28,7 @@ from icloud_fix.errors import (
 )
 from icloud_fix.flow import ACCEPTED_ANSWERS
 from icloud_fix.flowfile import loader
-from icloud_fix.report import Format
+from icloud_fix.report import Format, format_help, output_help
 from icloud_fix.safe_text import one_line
 
 
@@ -182,7 +182,7 @@ def wizard(
         typer.Option(
             "--format",
             "-f",
-            help="How to print the report: text (default), json or markdown.",
+            help=format_help(),
             case_sensitive=False,
             show_default=False,
         ),
@@ -193,8 +193,7 @@ def wizard(
             "--output",
             "-o",
             metavar="FILE",
-            help="Also write the report to FILE, in the --format given or else by the "
-            "extension (.json, .md, .txt); the terminal still shows the summary.",
+            help=output_help(),
             show_default=False,
         ),
     ] = None,
@@ -376,9 +375,9 @@ def list_checks(
 
         sys.stdout.write(render_json.dumps(render_json.flow_document(flow)))
         return
-    from icloud_fix.report import text as render_text
+    from icloud_fix.report import terminal
 
-    render_text.print_flow(render_text.make_console(no_color=no_color), flow)
+    terminal.print_flow(terminal.make_console(no_color=no_color), flow)
 
 
 @app.command(short_help="Check flow files: FILE:LINE: message for each problem.")

@@ -145,9 +145,9 @@ class _Session:
                 return engine.run(self.flow, source, self.only)
             except GoBack:
                 if not source.back() and self.console is not None:
-                    from icloud_fix.report import text
+                    from icloud_fix.prompts import drawing
 
-                    text.print_note(self.console, "Nothing to go back to: this is the first "
+                    drawing.print_note(self.console, "Nothing to go back to: this is the first "
                                     "question of this session.")
 
     # -- before the first question -------------------------------------------------------
@@ -167,11 +167,11 @@ class _Session:
     def _console(self) -> Console | None:
         if not self.asks and self.stdout_format is not Format.text:
             return None
-        from icloud_fix.report import text
+        from icloud_fix.report import terminal
 
         # With a JSON or Markdown report on stdout, the conversation goes to stderr.
         file = sys.stderr if self.stdout_format is not Format.text else None
-        return text.make_console(file=file, no_color=self.o.no_color,
+        return terminal.make_console(file=file, no_color=self.o.no_color,
                                  plain=self.mode is PromptMode.PLAIN)
 
     def _background_readings(self) -> BackgroundReadings | None:
@@ -189,10 +189,10 @@ class _Session:
     def _prompter(self) -> Prompter | None:
         if not self.asks:
             return None
-        from icloud_fix.report import text
+        from icloud_fix.prompts import drawing
 
         assert self.console is not None
-        text.print_intro(self.console, self.flow, whole=self.only is None)
+        drawing.print_intro(self.console, self.flow, whole=self.only is None)
         if self.mode is PromptMode.PLAIN:
             from icloud_fix.prompts.plain_prompter import PlainPrompter
 

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 from icloud_fix.engine import CheckResult, Fix, Origin, Position, Reply, Status
 from icloud_fix.engine import run as walk
 from icloud_fix.flow import Answer, Flow, Question
+from icloud_fix.prompts import drawing
 from icloud_fix.prompts.base import leaving_ends_the_session, suggestion_wait
-from icloud_fix.report import text as render_text
 
 if TYPE_CHECKING:
     from rich.console import Console  # noqa: TID251 (a type only)
@@ -82,7 +82,7 @@ class Asking:
         if notes:
             self.console.print()
             for note in notes:
-                render_text.print_note(self.console, note)
+                drawing.print_note(self.console, note)
 
     def _ahead(self) -> list[str]:
         if self._ahead_said:

@@ -15,7 +15,7 @@ from icloud_fix.engine import CheckResult, Fix, Position, PromptUnavailable, Rep
 from icloud_fix.errors import EXIT_HANGUP, EXIT_PROBLEMS_FOUND, Terminated
 from icloud_fix.flow import Answer, Question
 from icloud_fix.kinds import Option
-from icloud_fix.report import text as render_text
+from icloud_fix.prompts import drawing
 
 if TYPE_CHECKING:
     from rich.console import Console  # noqa: TID251 (a type only)
@@ -96,7 +96,7 @@ class Heading:
         where = position.check.id if position.check is not None else None
         if where != self._current:
             self._current = where
-            render_text.print_position(self.console, position)
+            drawing.print_position(self.console, position)
 
 
 def _phone(readings: BackgroundReadings | None) -> Phone | None:
@@ -166,7 +166,7 @@ def look_before(
         return None
     outages = readings.take_outages()
     if outages:
-        render_text.print_outages(console, outages)
+        drawing.print_outages(console, outages)
         if not confirm("Go on with the checks anyway?", True):
             raise PromptUnavailable("you chose to wait while Apple reports an outage",
                                     EXIT_PROBLEMS_FOUND, for_outage=True)
@@ -174,9 +174,9 @@ def look_before(
         return None
     suggestion = readings.suggestion(question, wait=suggestion_wait())
     if suggestion is not None:
-        render_text.print_suggestion(console, question, suggestion)
+        drawing.print_suggestion(console, question, suggestion)
     else:
         note = readings.take_note()
         if note:
-            render_text.print_note(console, note)
+            drawing.print_note(console, note)
     return suggestion

@@ -23,6 +23,7 @@ from icloud_fix.engine import CheckResult, Fix, GoBack, Position, PromptUnavaila
 from icloud_fix.errors import EXIT_INTERRUPTED
 from icloud_fix.flow import Answer, Flow, Question, parse_answer
 from icloud_fix.kinds import Option
+from icloud_fix.prompts import drawing
 from icloud_fix.prompts.base import (
     BACK_WORDS,
     Heading,
@@ -34,7 +35,7 @@ from icloud_fix.prompts.base import (
     options,
     result_as_shown,
 )
-from icloud_fix.report import text as render_text
+from icloud_fix.report import terminal
 from icloud_fix.report.paragraphs import reflow
 
 if TYPE_CHECKING:
@@ -98,7 +99,7 @@ class PlainPrompter:
     def fixed_now(self, result: CheckResult, position: Position) -> Fix:
         with leaving_ends_the_session():
             self.heading.show(position)
-            render_text.print_fix(self.console, result_as_shown(result, self.readings))
+            terminal.print_fix(self.console, result_as_shown(result, self.readings))
             self.console.print()  # the question is not part of the fix
             return self._ask_fix(after_fix_question(self.flow.after_fix_question,
                                                     self.readings), go_back=True)
@@ -139,7 +140,7 @@ class PlainPrompter:
         if question.kind != "yes_no":
             # Each choice on its own line, numbered: type the number or the id.
             for number, option in enumerate(picks[:-1], start=1):
-                render_text.print_numbered_choice(self.console, number, option)
+                drawing.print_numbered_choice(self.console, number, option)
         # The keys were said at the start; only what is this question's own is said here.
         prompt = question.prompt.strip()
         if suggestion is not None:
@@ -147,7 +148,7 @@ class PlainPrompter:
         while True:
             reply = self._read(prompt)
             if has_help(question) and reply.lower() in _HELP_WORDS:
-                render_text.print_help(self.console, question)
+                drawing.print_help(self.console, question)
                 continue
             if reply.lower() in BACK_WORDS:
                 raise GoBack

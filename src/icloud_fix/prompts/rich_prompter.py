@@ -30,6 +30,7 @@ from icloud_fix import stopping
 from icloud_fix.engine import CheckResult, Fix, GoBack, Position, PromptUnavailable, Reply
 from icloud_fix.errors import Terminated
 from icloud_fix.flow import Flow, Question
+from icloud_fix.prompts import drawing
 from icloud_fix.prompts.base import (
     BACK_KEY,
     FIX_OPTIONS,
@@ -42,7 +43,7 @@ from icloud_fix.prompts.base import (
     options,
     result_as_shown,
 )
-from icloud_fix.report import text as render_text
+from icloud_fix.report import terminal
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -502,7 +503,7 @@ class RichPrompter:
         with self._leaving():
             # The check may have failed on answers given by flags: say which it is.
             self.heading.show(position)
-            render_text.print_fix(self.console, result_as_shown(result, self.readings))
+            terminal.print_fix(self.console, result_as_shown(result, self.readings))
             return self._ask_fix(after_fix_question(self.flow.after_fix_question,
                                                     self.readings), go_back=True)
 
@@ -577,7 +578,7 @@ class RichPrompter:
                           suggestion.answer), None),
             **self.prompt_kwargs,
         )
-        explanation = _Help(render_text.help_lines(question))
+        explanation = _Help(drawing.help_lines(question))
         below = [explanation.window()] if explained else []
         if suggestion is None:
             # Nothing suggested: Enter alone answers nothing (see _NoAnswerYet).

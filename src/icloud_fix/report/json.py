@@ -11,7 +11,8 @@ from icloud_fix.flow import Flow, Question
 from icloud_fix.safe_text import one_line
 
 if TYPE_CHECKING:
-    from icloud_fix.engine import QuestionResult, SessionResult
+    from icloud_fix.engine import QuestionResult
+    from icloud_fix.report.model import Report
 
 # 2: a check none of whose questions applied is "not_run" with "ruled_out": true (it was
 # "passed"), and a run that checked nothing is "inconclusive"; added "started",
@@ -39,11 +40,12 @@ def _answered(q: QuestionResult) -> dict[str, Any]:
     }
 
 
-def session_document(
-    result: SessionResult, service_status: dict[str, Any] | None = None
-) -> dict[str, Any]:
+def session_document(report: Report) -> dict[str, Any]:
+    """The report for scripts: its sentences from the report model, and every machine
+    field (ids, statuses, sources, raw answers) from the session it was built from."""
     from icloud_fix.report import wording  # not needed to list a flow
 
+    result = report.result
     device = result.device
     return {
         "schema_version": SCHEMA_VERSION,
@@ -56,9 +58,9 @@ def session_document(
         "device": None if device is None else {
             "identifier": device.identifier, "name": device.name, "ios": device.ios},
         # Apple's System Status for the flow's services; null when not looked at.
-        "service_status": service_status,
+        "service_status": report.service_status,
         "outcome": result.outcome.value,
-        "headline": wording.headline(result),
+        "headline": report.headline,
         "resolved_by": result.resolved_by,
         # Checks whose fix was tried and takes time to show ("not yet").
         "waiting": [c.check.id for c in result.waiting],
@@ -76,9 +78,9 @@ def session_document(
                 "remediation": list(c.remediation),
                 # Whether the person tried its fix and it helped (yes: it solved the
                 # problem, no, not_yet: it takes time to show); null when not tried.
-                "fix_tried": _fix_tried(result, c.check.id),
+                "fix_tried": None if row.helped is None else {"helped": row.helped.value},
             }
-            for c in result.checks
+            for row in report.checks for c in [row.result]
         ],
         # The questions answered "not sure" (or left unanswered), with where to look
         # for each answer (the question's help, Markdown; null when it has none).
@@ -86,8 +88,8 @@ def session_document(
                         "help": wording.where_to_look(q.question)}
                        for q in wording.not_sure(result)],
         # What to do now (null when resolved), and where to go when fixes do not help.
-        "next_step": wording.next_step(result),
-        "escalation": wording.escalation(result) if wording.needs_escalation(result) else None,
+        "next_step": None if report.next_step is None else str(report.next_step),
+        "escalation": report.escalation,
     }
 
 
@@ -95,11 +97,6 @@ def _utc(when: datetime | None) -> str | None:
     from icloud_fix.report.wording import utc
 
     return None if when is None else utc(when).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _fix_tried(result: SessionResult, check_id: str) -> dict[str, str] | None:
-    helped = result.fix_tried(check_id)
-    return None if helped is None else {"helped": helped.value}
 
 
 def _question(q: Question) -> dict[str, Any]:
@@ -133,5 +130,13 @@ def dumps(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def render(result: SessionResult, service_status: dict[str, Any] | None = None) -> str:
-    return dumps(session_document(result, service_status))
+class Json:
+    name = "json"
+    extensions = (".json",)
+    help = "for scripts and help desks (fields documented in the README)"
+
+    def render(self, report: Report, console: object = None) -> str:
+        return dumps(session_document(report))
+
+
+FORMAT = Json()

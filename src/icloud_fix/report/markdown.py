@@ -12,21 +12,10 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 
-from icloud_fix import __version__, kinds
-from icloud_fix.engine import CheckResult, Origin, Outcome, QuestionResult, SessionResult, Status
-from icloud_fix.report import wording
-
-STATUS_WORDS = {
-    Status.PASSED: "passed",
-    Status.FAILED: "failed",
-    Status.FIXED: "fixed",
-    Status.WAITING: "failed; fix tried, waiting to see whether it works",
-    Status.SKIPPED: "skipped (not sure)",
-    Status.IN_PROGRESS: "in progress when the session stopped",
-    Status.NOT_REACHED: "not reached",
-    Status.NOT_RUN: "not run",
-}
-
+from icloud_fix import __version__
+from icloud_fix.engine import Outcome
+from icloud_fix.report import model, wording
+from icloud_fix.report.model import AnswerRow, CheckRow, Report, Section
 
 # Characters that begin Markdown wherever they stand (in CommonMark, and in GitHub's
 # tables and strikethrough): escapes, code, links, images and footnotes (each opens
@@ -81,22 +70,20 @@ def _block(text: str) -> str:
     return _RULE.sub(r"\1\\", text)
 
 
-def _answer(q: QuestionResult) -> str:
+def _answer(q: AnswerRow) -> str:
     """'Is it on? **No**', and for a reading, what it found."""
-    assert q.answer is not None
-    line = f"{_inline(q.question.prompt)} **{_inline(kinds.label(q.question, q.answer))}**"
-    read = wording.reading(q)
-    if read:
-        line += f" (read from the iPhone: {_inline(read)})"
-    if q.source is Origin.UNANSWERED:
+    line = f"{_inline(q.prompt)} **{_inline(q.label)}**"
+    if q.reading:
+        line += f" (read from the iPhone: {_inline(q.reading)})"
+    if q.unanswered:
         line += " (not answered)"
     return line
 
 
-def _reasons(c: CheckResult) -> list[str]:
+def _reasons(row: CheckRow) -> list[str]:
     """Why the check failed, a paragraph each."""
     lines = []
-    for reason in wording.reasons(c):
+    for reason in row.reasons:
         said = (f"{_inline(reason.question)} **{_inline(reason.answer)}**"
                 if reason.question is not None else _inline(reason.answer))
         # The lead may quote the flow (an earlier choice's label): escaped like the rest.
@@ -104,13 +91,12 @@ def _reasons(c: CheckResult) -> list[str]:
     return lines
 
 
-def _fixes(c: CheckResult) -> list[str]:
+def _fixes(row: CheckRow) -> list[str]:
     lines = []
-    for q in c.questions:
-        if q.passed is False and q.question.remediation:
-            lines += [_block(q.question.remediation.rstrip()), ""]
-            if q.question.verify:
-                lines += [f"How to tell it worked: {_block(q.question.verify.strip())}", ""]
+    for fix in row.fixes:
+        lines += [_block(fix.text.rstrip()), ""]
+        if fix.verify:
+            lines += [f"How to tell it worked: {_block(fix.verify)}", ""]
     return lines
 
 
@@ -120,88 +106,103 @@ def _command(command: str) -> list[str]:
     return [f"    {command}", ""]
 
 
-def render(result: SessionResult, now: datetime | None = None) -> str:
-    flow = result.flow
-    when = wording.utc(result.started or now or datetime.now(timezone.utc)).strftime(
+def _outcome(report: Report, now: datetime | None) -> list[str]:
+    """The headline in bold, then the facts of the session as a list."""
+    flow = report.flow
+    when = wording.utc(report.started or now or datetime.now(timezone.utc)).strftime(
         "%Y-%m-%d %H:%M UTC")
-    lines = [f"# {_inline(flow.title)}: troubleshooting report", ""]
-    if result.outages:  # known from Apple: said first
-        lines += ["**Apple reports an outage right now:**", ""]
-        for o in result.outages:
-            since = f" (since {_inline(o.started)})" if o.started else ""
-            lines.append(f"- {_inline(o.service)}{since}: {_inline(o.message)}")
-        lines += ["", f"While it lasts, no setting on the iPhone makes photos sync "
-                  f"({wording.SYSTEM_STATUS}).", ""]
-    lines += [
-        f"**{_inline(wording.headline(result))}**",
+    lines = [
+        f"**{_inline(report.headline)}**",
         "",
         f"- Date: {when}",
-        *([f"- iPhone read: {_inline(phone)}"] if (phone := wording.device(result)) else []),
+        *([f"- iPhone read: {_inline(report.device)}"] if report.device else []),
         f"- Flow: {flow.id} {_inline(flow.version)}",
         *([f"- Wording checked against: {_inline(flow.checked_against)}"]
           if flow.checked_against else []),
         f"- Tool: icloud-fix {__version__}",
-        f"- Outcome: {result.outcome.value}",
+        f"- Outcome: {report.outcome.value}",
     ]
-    if result.resolved_by is not None:
-        title = next(c.check.title for c in result.checks if c.check.id == result.resolved_by)
-        lines.append(f"- Resolved: yes, by the fix for {_inline(title)} ({result.resolved_by})")
-    elif result.outcome is not Outcome.INTERRUPTED:
+    if report.resolved_by is not None:
+        lines.append(f"- Resolved: yes, by the fix for {_inline(report.resolved_by.title)} "
+                     f"({report.resolved_by.id})")
+    elif report.outcome is not Outcome.INTERRUPTED:
         lines.append("- Resolved: no")
-    tried = result.fixes_tried
+    # Every fix tried, the one that solved it too, so whoever reads this does not ask
+    # for them again.
+    tried = report.result.fixes_tried
     if tried:
         lines.append("- Fixes tried: " + ", ".join(
             f"{_inline(c.check.title)} ({wording.HELPED[helped]})" for c, helped in tried))
-    help_first = result.tried_in_vain and wording.needs_escalation(result)
-    if help_first:
-        # Fixes were tried and did not help: where to go next comes first.
-        lines += ["", f"## {wording.WHERE_TO_GET_HELP}", "",
-                  _block(wording.escalation(result))]
-    lines += ["", "## Checks", "", "| # | Check | Status |", "|---|---|---|"]
-    for number, c in enumerate(result.checks, start=1):
-        status = "did not apply" if c.ruled_out else STATUS_WORDS[c.status]
-        lines.append(f"| {number} | {_inline(c.check.title)} | {status} |")
-    lines += ["", "## Answers", ""]
-    triage = [q for q in result.triage if q.answer is not None]
-    if triage:
-        lines += ["### Before the checks", ""]
-        lines += [f"- {_answer(q)}" for q in triage]
-        lines.append("")
-    for c in result.checks:
-        answered = [q for q in c.questions if q.answer is not None]
-        if not answered:
-            continue
-        lines.append(f"### {_inline(c.check.title)}")
-        lines.append("")
-        lines += [f"- {_answer(q)}" for q in answered]
-        lines.append("")
-    if tried:
-        # The person tried these: the fix, why the check failed and what came of it, so
-        # whoever reads this does not ask for them again.
-        lines += [f"## {wording.FIXES_TRIED}", ""]
-        for c, helped in tried:
-            lines += [f"### {_inline(c.check.title)}", "",
-                      f"Result: {wording.HELPED[helped]}.", "", *_reasons(c), *_fixes(c)]
-    to_try = [c for c in result.failed if result.fix_tried(c.check.id) is None]
-    if to_try:
-        lines += [f"## {wording.FIXES_TO_TRY}", ""]
-        for c in to_try:
-            lines += [f"### {_inline(c.check.title)}", "", *_reasons(c), *_fixes(c)]
-    look_up = wording.not_sure(result) if result.outcome is Outcome.INCONCLUSIVE else ()
-    if look_up:
-        lines += [f"## {wording.TO_LOOK_UP}", ""]
-        for q in look_up:
-            where = wording.where_to_look(q.question)
-            unanswered = " (not answered)" if q.source is Origin.UNANSWERED else ""
-            lines += [f"### {_inline(q.question.prompt)}{unanswered}", ""]
-            if where:
-                lines += [_block(where), ""]
-    step = wording.next_step_parts(result)
-    if step:
-        lines += ["## Next step", "", _inline(step.sentence), ""]
-        if step.command:
-            lines += _command(step.command)
-    if wording.needs_escalation(result) and not help_first:
-        lines += [f"## {wording.WHERE_TO_GET_HELP}", "", _block(wording.escalation(result)),
-                  ""]
+    return lines
+
+
+def _section(report: Report, section: Section, now: datetime | None) -> list[str]:
+    """A section's lines, its heading first (the outcome and Apple's status have
+    none: they open the report)."""
+    if section is Section.APPLE_STATUS:
+        return ["**Apple reports an outage right now:**", "",
+                *(f"- {_inline(line)}" for line in model.outage_lines(report.outages)),
+                "", f"While it lasts, no setting on the iPhone makes photos sync "
+                f"({wording.SYSTEM_STATUS})."]
+    if section is Section.OUTCOME:
+        return _outcome(report, now)
+    lines = [f"## {section.value}", ""]
+    if section is Section.CHECKS:
+        lines += ["| # | Check | Status |", "|---|---|---|"]
+        lines += [f"| {row.number} | {_inline(row.title)} | {row.status.words} |"
+                  for row in report.checks]
+    elif section is Section.ANSWERS:
+        if report.triage:
+            lines += ["### Before the checks", "", *(f"- {_answer(q)}" for q in report.triage),
+                      ""]
+        for row in report.checks:
+            if row.answers:
+                lines += [f"### {_inline(row.title)}", "",
+                          *(f"- {_answer(q)}" for q in row.answers), ""]
+    elif section is Section.READINGS:
+        return []  # each answer read from the iPhone says so under Answers
+    elif section is Section.FIXES_TRIED:
+        # The fix, why the check failed and what came of it.
+        for t in report.fixes_tried:
+            lines += [f"### {_inline(t.check.title)}", "", f"Result: {t.words}.", "",
+                      *_reasons(t.check), *_fixes(t.check)]
+    elif section is Section.FIXES_TO_TRY:
+        for row in report.fixes_to_try:
+            lines += [f"### {_inline(row.title)}", "", *_reasons(row), *_fixes(row)]
+    elif section is Section.TO_LOOK_UP:
+        for q in report.not_sure:
+            unanswered = " (not answered)" if q.unanswered else ""
+            lines += [f"### {_inline(q.prompt)}{unanswered}", ""]
+            if q.where:
+                lines += [_block(q.where), ""]
+    elif section is Section.NEXT_STEP and report.next_step:
+        lines += [_inline(report.next_step.sentence), ""]
+        if report.next_step.command:
+            lines += _command(report.next_step.command)
+    elif section is Section.WHERE_TO_GET_HELP:
+        lines += [_block(report.escalation or ""), ""]
+    return lines
+
+
+def render(report: Report, now: datetime | None = None) -> str:
+    """The report as Markdown: a title, then each section in the report's order."""
+    lines = [f"# {_inline(report.flow.title)}: troubleshooting report", ""]
+    for section in report.sections:
+        part = _section(report, section, now)
+        while part and part[-1] == "":
+            part.pop()
+        if part:  # a blank line between sections
+            lines += [*part, ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+class Markdown:
+    name = "markdown"
+    extensions = (".md", ".markdown")
+    help = "to paste into a support request or ticket"
+
+    def render(self, report: Report, console: object = None) -> str:
+        return render(report)
+
+
+FORMAT = Markdown()

@@ -22,6 +22,10 @@ from icloud_fix.engine import (
 from icloud_fix.flow import Answer, Question
 
 SYSTEM_STATUS = "https://www.apple.com/support/systemstatus/"
+# What an outage Apple reports means, before the outages and after them.
+OUTAGE_HEADING = "Apple reports a problem with its own service right now:"
+OUTAGE_MEANS = ("While this lasts, no setting on your iPhone will make photos sync. "
+                f"{SYSTEM_STATUS}")
 # Where to go when the fixes do not help, for a flow that does not say. A report may
 # be read saved, by someone else: it tells nobody to run anything to make it.
 DEFAULT_ESCALATION = (
@@ -36,6 +40,32 @@ FIXES_TRIED = "Fixes already tried"
 FIXES_TO_TRY = "Fixes to try, in order"
 TO_LOOK_UP = "Questions to look up"
 WHERE_TO_GET_HELP = "Where to get help"
+
+@dataclass(frozen=True)
+class StatusWording:
+    """A check's status as every report says it: in words; the symbol (and a plain
+    one for a terminal without Unicode) and the tone (how a format colours it) only
+    repeat them."""
+
+    symbol: str
+    plain_symbol: str
+    words: str
+    tone: str  # "good", "bad", "open" or "quiet"
+
+
+# The one table of what each status is called, in every format.
+STATUS = {
+    Status.PASSED: StatusWording("✓", "+", "passed", "good"),
+    Status.FAILED: StatusWording("✗", "x", "failed", "bad"),
+    Status.FIXED: StatusWording("✓", "+", "fixed", "good"),
+    Status.WAITING: StatusWording("…", "~", "fix tried, waiting", "open"),
+    Status.SKIPPED: StatusWording("?", "?", "skipped (not sure)", "open"),
+    Status.IN_PROGRESS: StatusWording("…", "~", "in progress (stopped)", "open"),
+    Status.NOT_REACHED: StatusWording("·", "-", "not reached", "quiet"),
+    Status.NOT_RUN: StatusWording("·", "-", "not run", "quiet"),
+}
+# A check not run because no question of it applied: said so, not as one left out.
+RULED_OUT = StatusWording("·", "-", "did not apply", "quiet")
 
 # Whether a fix the person tried helped, in every format.
 HELPED = {
