@@ -109,6 +109,22 @@ class Outage:
     started: str
 
 
+@dataclass(frozen=True)
+class AppleStatus:
+    """Apple's System Status for the flow's services, as a session found it: whether
+    the feed could be read (in the time the session gave it), and the ongoing outages
+    it lists. A session that does not look (--offline, a flow that names no service)
+    has none at all."""
+
+    reachable: bool = False
+    outages: tuple[Outage, ...] = ()
+
+    @property
+    def all_clear(self) -> bool:
+        """Apple was asked, and reports no problem."""
+        return self.reachable and not self.outages
+
+
 class SessionInterrupted(Exception):
     """The session stopped before its end; carries what was answered so far."""
 

@@ -63,10 +63,11 @@ class Asking:
             self._begin(position)
         return self.prompter.fixed_now(result, position)
 
-    def finish(self) -> None:
-        """The session asked its last question: say which checks were answered from the
-        command line, if no check the person was asked has said it yet."""
-        self._print(self._ahead())
+    def finish(self) -> list[str]:
+        """The session asked its last question: the note that says which checks were
+        answered from the command line, if no check the person was asked has said it
+        yet (the session prints it with the report, ``print_notes``)."""
+        return self._ahead()
 
     def _begin(self, position: Position) -> None:
         """Before the prompter shows a check's heading: the notes that belong there."""
@@ -76,9 +77,10 @@ class Asking:
         self._at = where
         notes = self._ahead() if position.check is not None else []
         notes += self._readings(position)
-        self._print(notes)
+        self.print_notes(notes)
 
-    def _print(self, notes: list[str]) -> None:
+    def print_notes(self, notes: list[str]) -> None:
+        """Notes said where a check begins (or at the end), after a blank line."""
         if notes:
             self.console.print()
             for note in notes:
@@ -99,9 +101,9 @@ class Asking:
         if readings is None:
             return []
         notes = []
-        if not self._status_said and readings.checks_status and self.flow.service_status:
-            known, outages = readings.status(0)  # never waits: said at a later check
-            if known and outages == []:  # None: not reachable, which --verbose says
+        if not self._status_said and self.flow.service_status:
+            status = readings.status(0)  # never waits: said at a later check
+            if status is not None and status.all_clear:  # unreachable: --verbose says it
                 self._status_said = True
                 notes.append(f"Apple reports no problem with "
                              f"{_service(self.flow.service_status)} right now.")

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rich.console import Console  # noqa: TID251 (a type only)
 
-    from icloud_fix.engine import SessionResult
+    from icloud_fix.engine import AppleStatus, SessionResult
 
 
 class Format(str, enum.Enum):
@@ -27,35 +27,39 @@ class Format(str, enum.Enum):
 EXTENSIONS = {".json": Format.json, ".md": Format.markdown, ".markdown": Format.markdown}
 
 
-def _text(result: SessionResult, status: dict[str, Any] | None, console: Console | None
+def _text(result: SessionResult, status: AppleStatus | None, console: Console | None
           ) -> str:
     from icloud_fix.report import text
 
     return text.render(result, console)
 
 
-def _json(result: SessionResult, status: dict[str, Any] | None, console: Console | None
+def _json(result: SessionResult, status: AppleStatus | None, console: Console | None
           ) -> str:
     from icloud_fix.report import json
 
-    return json.render(result, status)
+    # Apple's System Status as the JSON report gives it; null when not looked at.
+    return json.render(result, None if status is None else {
+        "reachable": status.reachable,
+        "outages": [{"service": o.service, "message": o.message, "started": o.started}
+                    for o in status.outages]})
 
 
-def _markdown(result: SessionResult, status: dict[str, Any] | None, console: Console | None
+def _markdown(result: SessionResult, status: AppleStatus | None, console: Console | None
               ) -> str:
     from icloud_fix.report import markdown
 
     return markdown.render(result)
 
 
-FORMATS: dict[Format, Callable[[SessionResult, dict[str, Any] | None, Console | None], str]] = {
+FORMATS: dict[Format, Callable[[SessionResult, AppleStatus | None, Console | None], str]] = {
     Format.text: _text,
     Format.json: _json,
     Format.markdown: _markdown,
 }
 
 
-def render(result: SessionResult, fmt: Format, status: dict[str, Any] | None = None,
+def render(result: SessionResult, fmt: Format, status: AppleStatus | None = None,
            console: Console | None = None) -> str:
     """The report of a session in a format. ``console`` gives the text format its colour
     and width (the terminal's); without it, text is plain and 80 columns wide.
