@@ -19,6 +19,15 @@ __all__ = ["TIMEOUT", "Plan", "PromptMode", "SessionOptions", "load_flow", "make
 
 def run(options: SessionOptions) -> int:
     """Run one session; returns the exit code. Raises IcloudFixError for bad input."""
+    from icloud_fix.session.process import ProcessState
+
+    # What the prompters change in the process (a hook, warnings, loggers) lasts as
+    # long as the session, and the signal handlers are put back as they were.
+    with ProcessState():
+        return _run(options)
+
+
+def _run(options: SessionOptions) -> int:
     from icloud_fix.session import delivery
     from icloud_fix.session.conversation import Conversation
 
