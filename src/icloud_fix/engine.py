@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -107,6 +107,22 @@ class Outage:
     service: str
     message: str
     started: str
+
+
+@dataclass(frozen=True)
+class AppleStatus:
+    """Apple's System Status for the flow's services, as a session found it: whether
+    the feed could be read (in the time the session gave it), and the ongoing outages
+    it lists. A session that does not look (--offline, a flow that names no service)
+    has none at all."""
+
+    reachable: bool = False
+    outages: tuple[Outage, ...] = ()
+
+    @property
+    def all_clear(self) -> bool:
+        """Apple was asked, and reports no problem."""
+        return self.reachable and not self.outages
 
 
 class SessionInterrupted(Exception):
@@ -439,6 +455,52 @@ def run(flow: Flow, source: AnswerSource, only: Collection[str] | None = None) -
         partial = dataclasses.replace(partial, interrupted=True,
                                       stopped_for_outage=exc.for_outage)
         raise SessionInterrupted(exc.reason, partial, exc.exit_code) from None
+
+
+def answered_ahead(flow: Flow, known: Callable[[Question], Reply | None],
+                   only: Collection[str] | None = None) -> tuple[tuple[int, CheckResult], ...]:
+    """The checks no question will be asked in, every question that applies answered
+    by ``known`` (answers given ahead, and the person's so far): each with its number as
+    this session numbers them, and its answers (their sources say where each came from).
+
+    Found by walking the flow with what is known, the rest left open ("not sure": it
+    routes nowhere and decides no condition). A question whose condition names an open
+    one may yet be asked, so its check is not counted."""
+    source = _Ahead(known)
+    result = _run(_Walk(flow, source, only))
+    asked = {q.question.id for c in result.checks for q in c.questions if q.answer}
+    uncertain = set(source.left_open)
+    for question in flow.all_questions():  # a condition names an earlier question
+        if question.id not in asked and any(c.question in uncertain for c in question.when):
+            uncertain.add(question.id)
+    questions = {q.id: q for q in flow.all_questions()}
+    may_ask = source.left_open | {q for q in uncertain if known(questions[q]) is None}
+    ahead = []
+    for number, check in enumerate(result.checks, start=1):
+        if check.status in (Status.NOT_RUN, Status.NOT_REACHED):
+            continue
+        if (any(q.answer is not None for q in check.questions)
+                and not any(q.question.id in may_ask for q in check.questions)):
+            ahead.append((number, check))
+    return tuple(ahead)
+
+
+class _Ahead:
+    """What is known ahead, asking nobody: an open question is "not sure"."""
+
+    def __init__(self, known: Callable[[Question], Reply | None]) -> None:
+        self.known = known
+        self.left_open: set[str] = set()
+
+    def ask(self, question: Question, position: Position) -> Reply:
+        reply = self.known(question)
+        if reply is None:
+            self.left_open.add(question.id)
+            return Reply(Answer.SKIP)  # routes nowhere, and decides no condition
+        return reply
+
+    def fixed_now(self, result: CheckResult, position: Position) -> Fix:
+        return Fix.NOT_ASKED  # the walk goes on, as it does when a fix did not help
 
 
 class _Unknown(Exception):

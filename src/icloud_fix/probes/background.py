@@ -13,7 +13,7 @@ import time
 from typing import Generic, TypeVar
 
 from icloud_fix import stopping
-from icloud_fix.engine import Device, Origin, Reply
+from icloud_fix.engine import AppleStatus, Device, Origin, Reply
 from icloud_fix.flow import Answer, Flow, Question
 from icloud_fix.probes import apple_feeds, iphone
 from icloud_fix.probes.apple_feeds import Outage
@@ -95,23 +95,22 @@ class BackgroundReadings:
 
     # -- Apple's System Status ---------------------------------------------------------
 
-    @property
-    def checks_status(self) -> bool:
-        return self._status is not None
-
-    def status(self, wait: float) -> tuple[bool, list[Outage] | None]:
-        """(known, outages): outages is None when the feed could not be read."""
+    def status(self, wait: float) -> AppleStatus | None:
+        """Apple's System Status as known after ``wait`` seconds at most; None when the
+        session does not look at it."""
         if self._status is None:
-            return True, None
-        return self._status.get(wait)
+            return None
+        ready, outages = self._status.get(wait)
+        return AppleStatus(reachable=ready and outages is not None,
+                           outages=tuple(outages or ()))
 
     def take_outages(self) -> list[Outage]:
         """Ongoing outages not yet shown to the person, once known (never waits)."""
-        known, outages = self.status(0)
-        if self._announced or not known or not outages:
+        status = self.status(0)
+        if self._announced or status is None or not status.outages:
             return []
         self._announced = True
-        return outages
+        return list(status.outages)
 
     # -- the connected iPhone ------------------------------------------------------------
 

@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
-from icloud_fix.engine import CheckResult, Fix, Origin, Position, Reply, Status
-from icloud_fix.engine import run as walk
-from icloud_fix.flow import Answer, Flow, Question
+from icloud_fix import engine
+from icloud_fix.engine import CheckResult, Fix, Origin, Position, Reply
+from icloud_fix.flow import Flow, Question
 from icloud_fix.prompts import drawing
 from icloud_fix.prompts.base import leaving_ends_the_session, suggestion_wait
 
@@ -63,10 +63,11 @@ class Asking:
             self._begin(position)
         return self.prompter.fixed_now(result, position)
 
-    def finish(self) -> None:
-        """The session asked its last question: say which checks were answered from the
-        command line, if no check the person was asked has said it yet."""
-        self._print(self._ahead())
+    def finish(self) -> list[str]:
+        """The session asked its last question: the note that says which checks were
+        answered from the command line, if no check the person was asked has said it
+        yet (the session prints it with the report, ``print_notes``)."""
+        return self._ahead()
 
     def _begin(self, position: Position) -> None:
         """Before the prompter shows a check's heading: the notes that belong there."""
@@ -76,9 +77,10 @@ class Asking:
         self._at = where
         notes = self._ahead() if position.check is not None else []
         notes += self._readings(position)
-        self._print(notes)
+        self.print_notes(notes)
 
-    def _print(self, notes: list[str]) -> None:
+    def print_notes(self, notes: list[str]) -> None:
+        """Notes said where a check begins (or at the end), after a blank line."""
         if notes:
             self.console.print()
             for note in notes:
@@ -99,9 +101,9 @@ class Asking:
         if readings is None:
             return []
         notes = []
-        if not self._status_said and readings.checks_status and self.flow.service_status:
-            known, outages = readings.status(0)  # never waits: said at a later check
-            if known and outages == []:  # None: not reachable, which --verbose says
+        if not self._status_said and self.flow.service_status:
+            status = readings.status(0)  # never waits: said at a later check
+            if status is not None and status.all_clear:  # unreachable: --verbose says it
                 self._status_said = True
                 notes.append(f"Apple reports no problem with "
                              f"{_service(self.flow.service_status)} right now.")
@@ -142,46 +144,17 @@ def _numbers(numbers: list[int]) -> str:
 def answered_ahead(flow: Flow, given: GivenAnswers, said: dict[str, str],
                    only: Collection[str] | None) -> list[int]:
     """The numbers (as this session numbers them) of the checks that no question will be
-    asked in, every answer coming from the command line.
+    asked in, every answer coming from the command line: of those the engine finds
+    answered ahead (engine.answered_ahead), the ones the person said nothing in."""
 
-    Found by walking the flow with the answers given ahead and the person's so far, the
-    others left open. A question whose condition names an open one may yet be asked,
-    so its check is not counted; nor is a check the person already answered in.
-    """
-    left_open: set[str] = set()
+    def known(question: Question) -> Reply | None:
+        if question.id in given.answers:
+            return Reply(given.answers[question.id],
+                         given.origins.get(question.id, Origin.FLAG))
+        if question.id in said:
+            return Reply(said[question.id])
+        return None
 
-    class Ahead:
-        def known(self, question: Question) -> Reply | None:
-            if question.id in given.answers:
-                return Reply(given.answers[question.id],
-                             given.origins.get(question.id, Origin.FLAG))
-            if question.id in said:
-                return Reply(said[question.id])
-            return None
-
-        def ask(self, question: Question, position: Position) -> Reply:
-            reply = self.known(question)
-            if reply is None:
-                left_open.add(question.id)
-                return Reply(Answer.SKIP)  # routes nowhere, and decides no condition
-            return reply
-
-        def fixed_now(self, result: CheckResult, position: Position) -> Fix:
-            return Fix.NOT_ASKED  # the walk goes on, as it does when a fix did not help
-
-    result = walk(flow, Ahead(), only)
-    asked = {q.question.id for c in result.checks for q in c.questions if q.answer}
-    uncertain = set(left_open)
-    for question in flow.all_questions():  # a condition names an earlier question
-        if question.id not in asked and any(c.question in uncertain for c in question.when):
-            uncertain.add(question.id)
-    may_ask = left_open | {q for q in uncertain if q not in given.answers and q not in said}
-    numbers = []
-    for number, check in enumerate(result.checks, start=1):
-        if check.status in (Status.NOT_RUN, Status.NOT_REACHED):
-            continue
-        answered = [q for q in check.questions if q.answer is not None]
-        if (answered and not any(q.question.id in may_ask for q in check.questions)
-                and all(q.source in _COMMAND_LINE for q in answered)):
-            numbers.append(number)
-    return numbers
+    return [number for number, check in engine.answered_ahead(flow, known, only)
+            if all(q.source in _COMMAND_LINE for q in check.questions
+                   if q.answer is not None)]

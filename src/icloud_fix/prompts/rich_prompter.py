@@ -50,12 +50,17 @@ if TYPE_CHECKING:
 
     from icloud_fix.probes.background import BackgroundReadings
 
-# After a hang-up, prompt_toolkit's clean-up cannot write to the vanished terminal, and
-# asyncio and prompt_toolkit would log that as a traceback on stderr; the prompter
-# already turns the hang-up into a clean end of the session.
-for _name in ("asyncio", "prompt_toolkit"):
-    logging.getLogger(_name).addHandler(logging.NullHandler())
-    logging.getLogger(_name).propagate = False
+
+def _quiet_loggers() -> None:
+    """After a hang-up, prompt_toolkit's clean-up cannot write to the vanished terminal,
+    and asyncio and prompt_toolkit would log that as a traceback on stderr; the prompter
+    already turns the hang-up into a clean end of the session. (Done when a prompter is
+    made, not at import; the session puts the loggers back when it ends.)"""
+    for name in ("asyncio", "prompt_toolkit"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+            logger.addHandler(logging.NullHandler())
+        logger.propagate = False
 
 try:
     import termios
@@ -436,6 +441,7 @@ class RichPrompter:
         readings: BackgroundReadings | None = None,
         **prompt_kwargs: Any,
     ) -> None:
+        _quiet_loggers()
         self.flow = flow
         self.console = console
         self.readings = readings

@@ -18,7 +18,7 @@ from icloud_fix.report.base import ReportFormat
 if TYPE_CHECKING:
     from rich.console import Console  # noqa: TID251 (a type only)
 
-    from icloud_fix.engine import SessionResult
+    from icloud_fix.engine import AppleStatus, SessionResult
 
 # Every report format, in the order --help lists them; the first is the default.
 FORMATS: dict[str, ReportFormat] = {
@@ -54,7 +54,7 @@ def output_help() -> str:
             "summary.")
 
 
-def render(result: SessionResult, fmt: Any, status: dict[str, Any] | None = None,
+def render(result: SessionResult, fmt: Any, status: AppleStatus | None = None,
            console: Console | None = None) -> str:
     """The report of a session in a format (a Format or its name). ``console`` gives
     the text format its colour and width (the terminal's); without it, text is plain

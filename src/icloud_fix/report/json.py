@@ -58,7 +58,11 @@ def session_document(report: Report) -> dict[str, Any]:
         "device": None if device is None else {
             "identifier": device.identifier, "name": device.name, "ios": device.ios},
         # Apple's System Status for the flow's services; null when not looked at.
-        "service_status": report.service_status,
+        # Apple's System Status as the JSON report gives it; null when not looked at.
+        "service_status": None if report.service_status is None else {
+            "reachable": report.service_status.reachable,
+            "outages": [{"service": o.service, "message": o.message, "started": o.started}
+                        for o in report.service_status.outages]},
         "outcome": result.outcome.value,
         "headline": report.headline,
         "resolved_by": result.resolved_by,

@@ -16,10 +16,10 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from icloud_fix import kinds
 from icloud_fix.engine import (
+    AppleStatus,
     CheckResult,
     Helped,
     Origin,
@@ -117,7 +117,7 @@ class Report:
     device_name: str | None  # the iPhone read, by the name its owner knows
     resolved_by: CheckRow | None
     outages: tuple[Outage, ...]
-    service_status: dict[str, Any] | None  # Apple's System Status, when looked at
+    service_status: AppleStatus | None  # Apple's System Status, when looked at
     triage: tuple[AnswerRow, ...]  # the questions before the checks that were answered
     checks: tuple[CheckRow, ...]
     fixes_tried: tuple[FixTried, ...]
@@ -163,7 +163,7 @@ _TONE = {Outcome.RESOLVED: "good", Outcome.NO_PROBLEM_FOUND: "good",
          Outcome.PROBLEMS_FOUND: "bad"}
 
 
-def build(result: SessionResult, service_status: dict[str, Any] | None = None) -> Report:
+def build(result: SessionResult, service_status: AppleStatus | None = None) -> Report:
     """The report of a session (its flow texts already adapted to the iPhone read)."""
     rows = tuple(_row(n, c, result) for n, c in enumerate(result.checks, start=1))
     by_id = {row.id: row for row in rows}
