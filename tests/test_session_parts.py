@@ -93,3 +93,19 @@ def test_importing_icloud_fix_changes_no_hook_logging_or_signal() -> None:
     run = subprocess.run([sys.executable, "-c", IMPORT_ALL], capture_output=True, text=True,
                          check=True)
     assert run.stdout.split() == ["True", "True"]
+
+
+def test_each_run_makes_its_own_stop_state_and_leaves_the_caller_s(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """cli.main makes the run's stop state (its first signal, where it finds the run) and
+    puts the caller's back: a signal one run took never decides another's exit code."""
+    from icloud_fix import cli, stopping
+
+    before = stopping.active()
+    seen: list[stopping.Stops] = []
+    monkeypatch.setattr(cli, "_run", lambda: seen.append(stopping.active()))
+    cli.main()
+    cli.main()
+    assert len(seen) == 2 and seen[0] is not seen[1] and before not in seen
+    assert stopping.active() is before
+

@@ -464,6 +464,16 @@ def main() -> None:
             sys.stderr.write(error_lines(problem))
             sys.exit(EXIT_INPUT_ERROR)
     _one_line_usage_errors()
+    # This run's stop (its first signal, and where it finds the run) is made here and
+    # is the active one while the run lasts: an earlier run in the same process (a
+    # test) leaves nothing behind for this one.
+    with stopping.using(stopping.Stops()):
+        _run()
+
+
+def _run() -> None:
+    """main, once the run's own state is made: run the app, and map how it ended to an
+    exit code and at most one line."""
     # SIGINT, SIGTERM and SIGHUP end a session the way Ctrl-C does: the terminal is
     # restored and the answers so far are kept. The first signal decides the exit code.
     stopping.install()

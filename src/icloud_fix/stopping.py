@@ -40,86 +40,110 @@ from icloud_fix.errors import EXIT_INPUT_ERROR, Terminated
 # default action already ends quietly with 141.
 SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
 
-_received: Terminated | None = None  # the first signal of the run
-# Set by the first handler before it calls anything: a second signal's handler can run
-# inside the first one (between two of its bytecodes, at a call), and must then see
-# that a stop is under way, or both would start one.
-_claimed = False
-_pending: Terminated | None = None  # received, and not yet raised into the session
-_deferring = 0  # how many ``deferred`` blocks the main thread is in
-_interruptible = False
-_on_signal: Callable[[Terminated], None] | None = None  # the waiting prompt's way out
+class Stops:
+    """The stop of one run: the first signal, the one waiting to be raised, and where
+    the main thread is (a prompt waiting, a plain read, a deferred block). cli.main
+    makes one a run and makes it the active one (``using``); the functions below act on
+    the active one."""
+
+    def __init__(self) -> None:
+        self.received: Terminated | None = None  # the first signal of the run
+        # Set by the first handler before it calls anything: a second signal's handler
+        # can run inside the first one (between two of its bytecodes, at a call), and
+        # must then see that a stop is under way, or both would start one.
+        self.claimed = False
+        self.pending: Terminated | None = None  # received, not yet raised into the session
+        self.deferring = 0  # how many ``deferred`` blocks the main thread is in
+        self.interruptible = False
+        self.on_signal: Callable[[Terminated], None] | None = None  # a waiting prompt's way out
+
+    def handle(self, signum: int, _frame: object) -> None:
+        # No call between the test and the claim: CPython runs another handler only at
+        # a call or a jump back, so no second signal can slip in between.
+        if self.claimed:
+            return  # a stop is under way: the first signal decides how it ends
+        self.claimed = True
+        stop = Terminated(signum, signal.Signals(signum).name)
+        self.received = self.pending = stop
+        if self.on_signal is not None:
+            self.on_signal(stop)
+        elif self.interruptible or not self.deferring:
+            self.pending = None
+            raise stop
+
+    def check(self) -> None:
+        stop = self.pending
+        if stop is not None:
+            self.pending = None
+            raise stop
+
+
+# What a caller that never ran cli.main (a test of a prompter) acts on.
+_active = Stops()
+
+
+@contextlib.contextmanager
+def using(stops: Stops) -> Iterator[Stops]:
+    """Make ``stops`` the active one for the duration, and the one before it after."""
+    global _active
+    before, _active = _active, stops
+    try:
+        yield stops
+    finally:
+        _active = before
+
+
+def active() -> Stops:
+    return _active
 
 
 def install() -> None:
     """Stop on SIGINT, SIGTERM and SIGHUP as this module says (from the entry point)."""
-    global _received, _pending, _claimed
-    _received = _pending = None
-    _claimed = False
+    handle = _active.handle
     for name in SIGNALS:
         signum = getattr(signal, name, None)
         if signum is not None:
-            signal.signal(signum, _handle)
-
-
-def _handle(signum: int, _frame: object) -> None:
-    global _received, _pending, _claimed
-    # No call between the test and the claim: CPython runs another handler only at a
-    # call or a jump back, so no second signal can slip in between.
-    if _claimed:
-        return  # a stop is under way: the first signal decides how it ends
-    _claimed = True
-    stop = Terminated(signum, signal.Signals(signum).name)
-    _received = _pending = stop
-    if _on_signal is not None:
-        _on_signal(stop)
-    elif _interruptible or not _deferring:
-        _pending = None
-        raise stop
+            signal.signal(signum, handle)
 
 
 def pending() -> Terminated | None:
     """A signal that came and has not stopped the session yet."""
-    return _pending
+    return _active.pending
 
 
 def check() -> None:
     """Stop here if a signal came and has not stopped the session yet."""
-    global _pending
-    stop = _pending
-    if stop is not None:
-        _pending = None
-        raise stop
+    _active.check()
 
 
 @contextlib.contextmanager
 def deferred(deliver: bool = True) -> Iterator[None]:
     """A signal that comes inside waits: for the next prompt, or with ``deliver``, for
     the end of the block (unless an enclosing block defers it further)."""
-    global _deferring
     if threading.current_thread() is not threading.main_thread():
         yield  # signals are handled in the main thread only: nothing to defer here
         return
-    _deferring += 1
+    stops = _active
+    stops.deferring += 1
     try:
         yield
     finally:
-        _deferring -= 1
-    if deliver and not _deferring and _on_signal is None:
-        check()
+        stops.deferring -= 1
+    if deliver and not stops.deferring and stops.on_signal is None:
+        stops.check()
 
 
 @contextlib.contextmanager
 def interruptible() -> Iterator[None]:
     """A signal that comes inside raises at once: for a blocking read that it ends."""
-    global _interruptible
+    stops = _active
     # Set first, then look: a signal between the two is seen by one or the other.
-    _interruptible = True
+    stops.interruptible = True
     try:
-        check()
+        stops.check()
         yield
     finally:
-        _interruptible = False
+        stops.interruptible = False
 
 
 @contextlib.contextmanager
@@ -127,18 +151,18 @@ def asking(on_signal: Callable[[Terminated], None]) -> Iterator[None]:
     """While a prompt waits, a signal calls ``on_signal`` (in the main thread, between two
     bytecodes: it may only schedule the prompt's end), and the prompt raises it. One that
     came before the prompt, or as it was answered, is raised here."""
-    global _on_signal, _pending
-    _on_signal = on_signal
+    stops = _active
+    stops.on_signal = on_signal
     try:
-        check()
+        stops.check()
         yield
     except BaseException as exc:
-        if exc is _pending:
-            _pending = None  # the prompt ended with it
+        if exc is stops.pending:
+            stops.pending = None  # the prompt ended with it
         raise
     finally:
-        _on_signal = None
-    check()
+        stops.on_signal = None
+    stops.check()
 
 
 @contextlib.contextmanager
@@ -148,7 +172,7 @@ def catching(name: str) -> Iterator[None]:
     previous = None
     if signum is not None:
         with contextlib.suppress(ValueError, OSError):  # not the main thread
-            previous = signal.signal(signum, _handle)
+            previous = signal.signal(signum, _active.handle)
     try:
         yield
     finally:
@@ -171,6 +195,7 @@ def exit_code(code: object) -> object:
     """The code the run ends with: the first signal's, once one came, even after the last
     answer with nothing left to stop (a session's outcome, or the 130 that typer makes
     of any KeyboardInterrupt, gives way to it); bad input (2) still says what it is."""
-    if _received is None or not isinstance(code, int) or code == EXIT_INPUT_ERROR:
+    received = _active.received
+    if received is None or not isinstance(code, int) or code == EXIT_INPUT_ERROR:
         return code
-    return _received.exit_code
+    return received.exit_code

@@ -24,65 +24,85 @@ from icloud_fix.safe_text import one_line
 
 VERBOSE_PREFIX = f"{ERROR_PREFIX}verbose: "
 
-_lock = threading.Lock()
-_on = False
-_live = False  # write lines as they happen, rather than hold them for finish()
-_finished = False
-_held: list[str] = []
-_running: dict[int, tuple[str, float]] = {}  # id of a Step: what it is, when it began
+class Log:
+    """The verbose lines of one run: held until finish() when stderr is a terminal,
+    written as they come otherwise. --verbose makes one (cli.py, through turn_on)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        isatty = getattr(sys.stderr, "isatty", None)
+        self.live = not (isatty and isatty())  # write lines as they come
+        self.finished = False
+        self.held: list[str] = []
+        self.running: dict[int, tuple[str, float]] = {}  # id of a Step: what, when it began
+
+    def say(self, text: str) -> None:
+        line = f"{VERBOSE_PREFIX}{one_line(text)}\n"
+        with self.lock:
+            if self.finished:
+                return
+            if self.live:
+                _write(line)
+            else:
+                self.held.append(line)
+
+    def finish(self) -> None:
+        now = time.monotonic()
+        with self.lock:
+            if self.finished:
+                return
+            self.finished = True
+            lines = self.held[:]
+            self.held.clear()
+            lines += [f"{VERBOSE_PREFIX}{one_line(what)}: still running, not waited for "
+                      f"({_milliseconds(now - began)} so far)\n"
+                      for what, began in sorted(self.running.values(), key=lambda r: r[1])]
+            for line in lines:
+                _write(line)
+
+
+# The run's log while --verbose is on; None (the default) says nothing.
+_log: Log | None = None
 
 
 def turn_on() -> None:
-    """Report from now on (and forget an earlier run's state, in a test process)."""
-    global _on, _live, _finished
-    with _lock:
-        _on, _finished = True, False
-        _held.clear()
-        _running.clear()
-        isatty = getattr(sys.stderr, "isatty", None)
-        _live = not (isatty and isatty())
+    """Report from now on, in a log of this run's own (nothing of an earlier run in a
+    test process carries over)."""
+    global _log
+    _log = Log()
 
 
 def turn_off() -> None:
     """Report nothing (the default), e.g. in a later run of the same test process."""
-    global _on
-    with _lock:
-        _on = False
-        _held.clear()
-        _running.clear()
+    global _log
+    _log = None
 
 
 def is_on() -> bool:
-    return _on
+    return _log is not None
 
 
 def say(text: str) -> None:
     """One verbose line, if --verbose was given; text from outside is made harmless."""
-    if not _on:
-        return
-    line = f"{VERBOSE_PREFIX}{one_line(text)}\n"
-    with _lock:
-        if _finished:
-            return
-        if _live:
-            _write(line)
-        else:
-            _held.append(line)
+    log = _log
+    if log is not None:
+        log.say(text)
 
 
 class Step:
     """Something the readings do, timed from its start; done() says how it ended."""
 
-    def __init__(self, what: str) -> None:
+    def __init__(self, what: str, log: Log) -> None:
         self.what = what
+        self.log = log
         self.began = time.monotonic()
-        with _lock:
-            _running[id(self)] = (what, self.began)
+        with log.lock:
+            log.running[id(self)] = (what, self.began)
 
     def done(self, how: str) -> None:
-        with _lock:
-            _running.pop(id(self), None)
-        say(f"{self.what}: {how}, {_milliseconds(time.monotonic() - self.began)}")
+        with self.log.lock:
+            self.log.running.pop(id(self), None)
+        self.log.say(f"{self.what}: {how}, {_milliseconds(time.monotonic() - self.began)}")
 
 
 class _NoStep(Step):
@@ -98,27 +118,16 @@ _NO_STEP = _NoStep()
 
 def begin(what: str) -> Step:
     """A step of the readings, starting now (one that costs nothing when off)."""
-    return Step(what) if _on else _NO_STEP
+    log = _log
+    return Step(what, log) if log is not None else _NO_STEP
 
 
 def finish() -> None:
     """The report comes next: write the lines held, say what is still running, and say
     nothing more (a reading that ends later would land after the report)."""
-    global _finished
-    if not _on:
-        return
-    now = time.monotonic()
-    with _lock:
-        if _finished:
-            return
-        _finished = True
-        lines = _held[:]
-        _held.clear()
-        lines += [f"{VERBOSE_PREFIX}{one_line(what)}: still running, not waited for "
-                  f"({_milliseconds(now - began)} so far)\n"
-                  for what, began in sorted(_running.values(), key=lambda r: r[1])]
-        for line in lines:
-            _write(line)
+    log = _log
+    if log is not None:
+        log.finish()
 
 
 def details(exc: BaseException) -> None:
