@@ -515,7 +515,7 @@ def _run() -> None:
         code = getattr(exc, "exit_code", EXIT_INTERRUPTED)
         with contextlib.suppress(OSError):
             sys.stderr.write("\nInterrupted.\n")
-        sys.exit(code)
+        sys.exit(code if isinstance(code, int) else EXIT_INTERRUPTED)
     except Exception as exc:
         # A bug, not a user's mistake: one line instead of a traceback, unless asked.
         if os.environ.get("ICLOUD_FIX_DEBUG"):

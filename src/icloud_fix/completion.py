@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from icloud_fix.safe_text import shorten
 
 if TYPE_CHECKING:
-    import click
+    import typer
 
     from icloud_fix.flow import Flow
 
@@ -54,7 +54,7 @@ def bad_request(environ: Mapping[str, str]) -> str | None:
     return None
 
 
-def check_ids(ctx: click.Context, incomplete: str) -> list[str]:
+def check_ids(ctx: typer.Context, incomplete: str) -> list[str]:
     """The check ids that start with what was typed."""
     flow = _flow(ctx)
     if flow is None:
@@ -62,7 +62,7 @@ def check_ids(ctx: click.Context, incomplete: str) -> list[str]:
     return [check for check in flow.check_ids() if check.startswith(incomplete)]
 
 
-def check_id_list(ctx: click.Context, incomplete: str) -> list[str]:
+def check_id_list(ctx: typer.Context, incomplete: str) -> list[str]:
     """For --only ID[,ID...]: the ids given so far, then each check id not yet given
     that starts with what follows the last comma."""
     flow = _flow(ctx)
@@ -75,7 +75,7 @@ def check_id_list(ctx: click.Context, incomplete: str) -> list[str]:
             if check.startswith(last) and check not in before]
 
 
-def question_ids(ctx: click.Context, incomplete: str) -> list[str]:
+def question_ids(ctx: typer.Context, incomplete: str) -> list[str]:
     """For --answer ID=VALUE: each question id that starts with what was typed, as
     ``ID=`` ready for its answer."""
     flow = _flow(ctx)
@@ -85,7 +85,7 @@ def question_ids(ctx: click.Context, incomplete: str) -> list[str]:
             if question.id.startswith(incomplete)]
 
 
-def _flow(ctx: click.Context) -> Flow | None:
+def _flow(ctx: typer.Context) -> Flow | None:
     """The flow the command line runs, or None when it cannot be read quietly."""
     try:
         from icloud_fix.flowfile import loader

@@ -377,7 +377,7 @@ class _Walk:
                    for c in question.when):
                 self.undecided.add(question.id)
             return QuestionResult(question, None, None)
-        reply = self.settled.get(question.id)
+        reply: str | Reply | None = self.settled.get(question.id)
         if reply is not None:
             # An answer given on the command line or in a file still wins (as flags win
             # everywhere); the person is not asked what their choice already said.

@@ -176,7 +176,7 @@ def catching(name: str) -> Iterator[None]:
     try:
         yield
     finally:
-        if previous is not None:
+        if signum is not None and previous is not None:
             with contextlib.suppress(ValueError, OSError, TypeError):
                 signal.signal(signum, previous)
 

@@ -173,7 +173,7 @@ def adapt_answered(answered: tuple[_Answered, ...], phone: Phone | None
     import dataclasses
 
     return tuple(q if (shown := adapt_question(q.question, phone)) is q.question
-                 else dataclasses.replace(q, question=shown)  # type: ignore[type-var]
+                 else dataclasses.replace(q, question=shown)
                  for q in answered)
 
 

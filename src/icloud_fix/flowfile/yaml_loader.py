@@ -46,14 +46,14 @@ class ComposeOnly:
 try:  # libyaml's parser is several times faster; line numbers are the same.
     from yaml import CSafeLoader
 
-    class Loader(ComposeOnly, CSafeLoader):  # type: ignore[misc]
+    class Loader(ComposeOnly, CSafeLoader):
         pass
 
     WANTS_BYTES = True  # libyaml reads UTF-8 bytes faster than a str
 
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
-    class Loader(ComposeOnly, SafeLoader):  # type: ignore[no-redef,misc]
+    class Loader(ComposeOnly, SafeLoader):  # type: ignore[no-redef]
         pass
 
     WANTS_BYTES = False

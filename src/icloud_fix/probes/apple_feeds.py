@@ -40,7 +40,7 @@ def _get(url: str, timeout: float) -> str | None:
         return None
     cut = " (the most read)" if len(body) >= MAX_FEED else ""
     step.done(f"HTTP {status}, {len(body):,} bytes{cut}")
-    return body.decode("utf-8", "replace")
+    return str(body.decode("utf-8", "replace"))
 
 
 def _failure(exc: Exception, timeout: float) -> str:

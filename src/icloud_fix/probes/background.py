@@ -13,10 +13,9 @@ import time
 from typing import Generic, TypeVar
 
 from icloud_fix import stopping
-from icloud_fix.engine import AppleStatus, Device, Origin, Reply
+from icloud_fix.engine import AppleStatus, Device, Origin, Outage, Reply
 from icloud_fix.flow import Answer, Flow, Question
 from icloud_fix.probes import apple_feeds, iphone
-from icloud_fix.probes.apple_feeds import Outage
 from icloud_fix.probes.iphone import DeviceReading, DeviceUnavailable
 from icloud_fix.probes.readings import READINGS, device_note
 

@@ -7,6 +7,7 @@ or untrusted device all come back as a DeviceUnavailable with a one-line reason.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -107,7 +108,7 @@ def _run_and_read(args: list[str], timeout: float) -> tuple[int, str, int, str]:
     size = 0
     late = (1, "ideviceinfo did not answer in time")
     try:
-        assert child.stdout is not None
+        assert isinstance(child.stdout, io.BufferedReader)  # what PIPE gives, unbuffered=False
         while size <= MAX_OUTPUT:
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([child.stdout], [], [], left)[0]:

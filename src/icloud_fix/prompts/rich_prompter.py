@@ -18,7 +18,7 @@ import questionary
 from prompt_toolkit.application import get_app
 from prompt_toolkit.filters import Condition, is_done
 from prompt_toolkit.formatted_text import StyleAndTextTuples, to_formatted_text
-from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+from prompt_toolkit.key_binding import KeyBindings, KeyBindingsBase, merge_key_bindings
 from prompt_toolkit.keys import Keys
 from prompt_toolkit.layout import ConditionalContainer, HSplit, Layout, Window
 from prompt_toolkit.layout.controls import FormattedTextControl
@@ -148,7 +148,8 @@ def _wrapped(fragments: StyleAndTextTuples, indent: int) -> StyleAndTextTuples:
                     column, space = indent, -1
                     continue
                 tail = out[space + 1:] if space >= 0 else []
-                tail_cells = sum(get_cwidth(t) for s, t in tail if _ZERO_WIDTH not in s)
+                tail_cells = sum(get_cwidth(piece[1]) for piece in tail
+                                 if _ZERO_WIDTH not in piece[0])
                 if space >= 0 and indent + tail_cells + cells <= width:
                     del out[space:]  # the word starts the next line; its space goes
                     out.append(("", "\n" + " " * indent))
@@ -196,6 +197,11 @@ class _Help:
             filter=Condition(lambda: self.shown))
 
 
+def _bindings_of(app: Any) -> list[KeyBindingsBase]:
+    """The key bindings an application has (none is possible), to merge ours with."""
+    return [app.key_bindings] if app.key_bindings is not None else []
+
+
 def _choices(question: questionary.Question) -> InquirerControl:
     return next(control for control in question.application.layout.find_all_controls()
                 if isinstance(control, InquirerControl))
@@ -217,7 +223,7 @@ def _lay_out_select(question: questionary.Question, message: str, instruction: s
         elif control.is_answered:
             title = control.get_pointed_at().title
             tokens.append(("class:answer", title if isinstance(title, str)
-                           else "".join(fragment[1] for fragment in title)))
+                           else "".join(fragment[1] for fragment in title or ())))
         else:
             tokens.append(("class:instruction", instruction))
         return tokens
@@ -363,7 +369,7 @@ class _NoAnswerYet:
             self.control.pointed_at = self.control.choice_count - 1
 
         app = question.application
-        app.key_bindings = merge_key_bindings([app.key_bindings, bindings])
+        app.key_bindings = merge_key_bindings([*_bindings_of(app), bindings])
 
     def window(self) -> ConditionalContainer:
         def text() -> StyleAndTextTuples:
@@ -403,7 +409,7 @@ def _explain_keys(question: questionary.Question, explain: Callable[[], None]) -
         explain()
 
     app = question.application
-    app.key_bindings = merge_key_bindings([app.key_bindings, bindings])
+    app.key_bindings = merge_key_bindings([*_bindings_of(app), bindings])
 
 
 def _terminal_mode() -> list[Any] | None:

@@ -75,8 +75,8 @@ def reflow(text: str, width: int, indent: int = 0) -> str:
         item = _ITEM.fullmatch(line)
         if item:
             close()
-            lead, marker, space, rest = item.groups()
-            first = f"{lead}{marker}{' ' if len(space) > 4 else space}"
+            lead, bullet, space, rest = item.groups()
+            first = f"{lead}{bullet}{' ' if len(space) > 4 else space}"
             block = _Block(first, " " * len(first), rest)
         elif block is not None:
             block.words.append(line)  # the same paragraph or item, wrapped by hand
