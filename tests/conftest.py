@@ -4,15 +4,17 @@ parallel (pytest-xdist, in pyproject.toml's addopts) needs."""
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
 
-from helpers import FeedServer
+from helpers import FeedServer, start_installed
 
 # -- Hypothesis: derandomized in CI ------------------------------------------------------
 # The property tests set their own example counts (the README gives them); a profile
@@ -105,6 +107,23 @@ def icloud_fix_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
     # running out sets its own.
     monkeypatch.setenv("ICLOUD_FIX_READING_WAIT", "60")
     return home
+
+
+@pytest.fixture
+def pty(tmp_path: Path) -> Iterator[Callable[..., Any]]:
+    """start(*args, cwd=tmp_path, **options) -> the installed icloud-fix in a pseudo-
+    terminal (helpers.start_installed); every terminal started is closed after the test."""
+    children: list[Any] = []
+
+    def start(*args: str, cwd: Path | None = None, **options: Any) -> Any:
+        child = start_installed(args, cwd if cwd is not None else tmp_path, **options)
+        children.append(child)
+        return child
+
+    yield start
+    for child in children:
+        with contextlib.suppress(OSError):  # a test may have closed it itself
+            child.close(force=True)
 
 
 @pytest.fixture(scope="module")

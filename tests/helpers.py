@@ -3,9 +3,12 @@ and where the example flows live."""
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import sys
 import textwrap
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -242,6 +245,63 @@ class TerminalScreen:
         while lines and not lines[-1]:
             lines.pop()
         return lines
+
+
+# -- the installed command in a pseudo-terminal -------------------------------------------
+
+# What a person's terminal gives the command, whatever the terminal running the tests
+# has: a capable TERM, no colour (the tests read words, not escape codes), and no
+# cursor-position requests (pexpect does not answer them as a terminal would).
+TERMINAL = {"TERM": "xterm-256color", "NO_COLOR": "1", "PROMPT_TOOLKIT_NO_CPR": "1"}
+
+
+def start_installed(args: Sequence[str], cwd: Path, *, columns: int = 120, rows: int = 40,
+                    env: Mapping[str, str | None] | None = None, timeout: float = 15,
+                    size_from_terminal: bool = False, stderr_to: Path | None = None,
+                    text: bool = True, delay_before_send: float | None = 0.05) -> Any:
+    """The installed icloud-fix in a pseudo-terminal of ``columns`` x ``rows``, run in
+    ``cwd``: the one way every test starts it in a terminal. Everything the terminal
+    received is kept in ``child.screen_log`` (with ``text``; otherwise bytes, for a
+    terminal emulator to read).
+
+    ``env`` adds to (or, with None, removes from) this environment. The size is also
+    in COLUMNS and LINES, unless ``size_from_terminal``: then only the terminal says
+    it, as in a person's window. ``stderr_to`` sends stderr to a file (a traceback
+    after a hang-up is looked for there). ``delay_before_send``: pexpect waits this long
+    before each key, for programs slow to take their keys; None types ahead."""
+    import io
+
+    import pexpect
+
+    environment: dict[str, str | None] = {**os.environ, **TERMINAL}
+    if size_from_terminal:
+        environment.update(COLUMNS=None, LINES=None)
+    else:
+        environment.update(COLUMNS=str(columns), LINES=str(rows))
+    environment.update(env or {})
+    command, argv = installed_command(), list(args)
+    if stderr_to is not None:
+        argv = ["-c", 'exec "$0" "$@" 2>"$ERR"', command, *argv]
+        command, environment["ERR"] = "/bin/bash", str(stderr_to)
+    child = pexpect.spawn(command, argv, cwd=str(cwd), dimensions=(rows, columns),
+                          env={k: v for k, v in environment.items() if v is not None},
+                          encoding="utf-8" if text else None, timeout=timeout)
+    child.delaybeforesend = delay_before_send
+    if text:
+        child.screen_log = io.StringIO()
+        child.logfile_read = child.screen_log
+    return child
+
+
+def answer(child: Any, expected: str, key: str) -> None:
+    """Wait for ``expected`` on the screen, then press ``key``."""
+    child.expect_exact(expected)
+    child.send(key)
+
+
+def without_escapes(text: str) -> str:
+    """What a terminal showed, without its escape sequences."""
+    return re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", text)
 
 
 def read_to_the_end(child, save_report: str = "n") -> str:

@@ -4,13 +4,10 @@ not asked again, and the reports say what answered it."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from pathlib import Path
 
-import pexpect
-
-from helpers import installed_command, read_to_the_end, write_flow
+from helpers import installed_command, read_to_the_end, start_installed, write_flow
 
 FLOW = """
     format: 2
@@ -64,11 +61,8 @@ def test_a_settled_question_needs_no_answer_and_says_what_settled_it(tmp_path: P
 
 def test_the_settled_question_is_not_asked_in_a_terminal(tmp_path: Path) -> None:
     flow = write_flow(tmp_path, FLOW)
-    env = {**os.environ, "TERM": "xterm-256color", "NO_COLOR": "1",
-           "PROMPT_TOOLKIT_NO_CPR": "1"}
-    child = pexpect.spawn(installed_command(), ["--offline", "--steps", str(flow), "--output",
-                                                "r.json"], env=env, cwd=str(tmp_path),
-                          dimensions=(40, 100), encoding="utf-8", timeout=15)
+    child = start_installed(["--offline", "--steps", str(flow), "--output", "r.json"],
+                            tmp_path, columns=100)
     child.expect_exact("What does the status line say?")
     child.send("p")  # Paused: Low Power Mode (picked by its initial)
     child.expect_exact("Is the battery above 20%?")

@@ -3,7 +3,6 @@ reports, `list`, and the installed icloud-fix in a pseudo-terminal and in --plai
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import os
@@ -16,10 +15,12 @@ import pytest
 
 from helpers import (
     TerminalScreen,
+    answer,
     installed_command,
     invoke,
     read_to_the_end,
     statuses,
+    without_escapes,
     write_flow,
 )
 
@@ -406,33 +407,12 @@ def test_list_text_keeps_the_flow_order(printer: Path) -> None:
 
 
 @pytest.fixture
-def session(tmp_path: Path):
+def session(pty):  # type: ignore[no-untyped-def]
     """start(flow, *args) -> icloud-fix running in a pty, in tmp_path."""
-    children: list[pexpect.spawn] = []
-
-    def start(*args: str) -> pexpect.spawn:
-        env = {**os.environ, "TERM": "xterm-256color", "NO_COLOR": "1", "COLUMNS": "120",
-               "LINES": "40", "PROMPT_TOOLKIT_NO_CPR": "1"}
-        child = pexpect.spawn(installed_command(), list(args), env=env, cwd=str(tmp_path),
-                              dimensions=(40, 120), encoding="utf-8", timeout=15)
-        child.screen_log = io.StringIO()
-        child.logfile_read = child.screen_log
-        children.append(child)
-        return child
-
-    yield start
-    for child in children:
-        with contextlib.suppress(OSError):
-            child.close(force=True)
+    return pty
 
 
-def plain(text: str) -> str:
-    return re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", text)
-
-
-def answer(child: pexpect.spawn, expected: str, key: str) -> None:
-    child.expect_exact(expected)
-    child.send(key)
+plain = without_escapes
 
 
 def finish(child: pexpect.spawn) -> tuple[int, str]:

@@ -3,7 +3,6 @@ served from fixture files on 127.0.0.1."""
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
@@ -16,12 +15,14 @@ import pytest
 
 from helpers import (
     PASSING,
+    SUGGESTED,
     FeedServer,
     answer_flags,
     background_done,
     installed_command,
     invoke,
     read_to_the_end,
+    start_installed,
 )
 from icloud_fix.probes import apple_feeds
 from icloud_fix.probes import iphone as device
@@ -156,7 +157,7 @@ def test_how_long_a_question_waits_for_its_reading(monkeypatch: pytest.MonkeyPat
 
 # The questions a reading from the iPhone settles, left open for it.
 OPEN = {k: v for k, v in PASSING.items()
-        if k not in ("device-storage-full", "ios-update-current", "charging-wifi-plugged-in")}
+        if k not in SUGGESTED}
 
 
 def questions(report: dict) -> dict[str, dict]:
@@ -203,8 +204,7 @@ def test_without_a_readable_iphone_scripts_behave_as_before(
     monkeypatch.setenv("FAKE_IDEVICE", state)
     result = invoke("--non-interactive", "--auto", "--offline", *answer_flags(OPEN))
     assert result.exit_code == 2
-    assert result.stderr.startswith("icloud-fix: no answer for device-storage-full, "
-                                    "ios-update-current, charging-wifi-plugged-in")
+    assert result.stderr.startswith(f"icloud-fix: no answer for {', '.join(SUGGESTED)}; ")
 
 
 @pytest.mark.usefixtures("iphone")
@@ -244,16 +244,10 @@ def test_without_auto_a_script_reads_nothing() -> None:
 # -- interactive, in a pseudo-terminal ------------------------------------------------------
 
 def spawn(tmp_path: Path, feeds: str, status: str, *args: str, **env: str) -> pexpect.spawn:
-    environment = {**os.environ, "TERM": "xterm-256color", "NO_COLOR": "1",
-                   "PROMPT_TOOLKIT_NO_CPR": "1",
-                   "PATH": f"{FAKES}{os.pathsep}{os.environ['PATH']}",
-                   "ICLOUD_FIX_STATUS_URL": f"{feeds}/{status}",
-                   "ICLOUD_FIX_VERSIONS_URL": f"{feeds}/pmv.json", **env}
-    child = pexpect.spawn(installed_command(), list(args), env=environment, cwd=str(tmp_path),
-                          dimensions=(40, 200), encoding="utf-8", timeout=15)
-    child.screen_log = io.StringIO()  # everything the terminal received
-    child.logfile_read = child.screen_log
-    return child
+    return start_installed(args, tmp_path, columns=200, env={
+        "PATH": f"{FAKES}{os.pathsep}{os.environ['PATH']}",
+        "ICLOUD_FIX_STATUS_URL": f"{feeds}/{status}",
+        "ICLOUD_FIX_VERSIONS_URL": f"{feeds}/pmv.json", **env})
 
 
 def test_an_outage_is_said_first_and_the_person_may_stop(
@@ -399,8 +393,9 @@ def test_plain_mode_offers_the_suggestion_on_enter(tmp_path: Path, feeds: str) -
     env = {**os.environ, "PATH": f"{FAKES}{os.pathsep}{os.environ['PATH']}",
            "ICLOUD_FIX_STATUS_URL": f"{feeds}/status-healthy.js",
            "ICLOUD_FIX_VERSIONS_URL": f"{feeds}/pmv.json", "COLUMNS": "300"}
-    flags = [f"--answer={q}={a}" for q, a in PASSING.items() if q not in (
-        "device-storage-full", "ios-update-current", "charging-wifi-plugged-in")]
+    # The clock is answered by a flag: the keys below take the other readings' questions.
+    flags = [f"--answer={q}={a}" for q, a in PASSING.items()
+             if q not in SUGGESTED or q == "connectivity-date-time"]
     # "maybe" is no answer; Enter takes the suggestion (almost full), n to "sync now?",
     # Enter (not up to date) and n, then n overrides the suggested "yes" for plugged
     # in, and n.

@@ -5,7 +5,6 @@ installed command, in a pseudo-terminal and with --plain."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shlex
 import subprocess
@@ -15,7 +14,7 @@ import pexpect
 import pytest
 import yaml
 
-from helpers import installed_command, read_to_the_end, write_flow
+from helpers import installed_command, read_to_the_end, start_installed, write_flow
 
 CTRL_C = "\x03"
 ENTER = "\r"
@@ -45,10 +44,7 @@ TWO_CHECKS = """
 
 
 def spawn(cwd: Path, *args: str, columns: int = 100) -> pexpect.spawn:
-    env = {**os.environ, "TERM": "xterm-256color", "NO_COLOR": "1",
-           "PROMPT_TOOLKIT_NO_CPR": "1"}
-    return pexpect.spawn(installed_command(), ["--offline", *args], env=env, cwd=str(cwd),
-                         dimensions=(40, columns), encoding="utf-8", timeout=15)
+    return start_installed(["--offline", *args], cwd, columns=columns)
 
 
 def plain_text(output: str) -> str:

@@ -7,7 +7,6 @@ Every test runs a small flow written here, never the built-in one."""
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
@@ -17,10 +16,11 @@ from typer.testing import CliRunner
 
 from helpers import (
     FeedServer,
+    answer,
     background_done,
-    installed_command,
     invoke,
     read_to_the_end,
+    start_installed,
     write_flow,
 )
 from icloud_fix.cli import app
@@ -327,15 +327,7 @@ def test_output_says_where_the_report_went(tmp_path: Path) -> None:
 # -- interactive, in a pseudo-terminal -----------------------------------------------------
 
 def spawn(cwd: Path, *args: str, **env: str) -> pexpect.spawn:
-    environment = {**os.environ, "TERM": "xterm-256color", "NO_COLOR": "1",
-                   "PROMPT_TOOLKIT_NO_CPR": "1", **env}
-    return pexpect.spawn(installed_command(), list(args), env=environment, cwd=str(cwd),
-                         dimensions=(24, 100), encoding="utf-8", timeout=15)
-
-
-def answer(child: pexpect.spawn, expected: str, key: str) -> None:
-    child.expect_exact(expected)
-    child.send(key)
+    return start_installed(args, cwd, columns=100, rows=24, env=env)
 
 
 def finish(child: pexpect.spawn, save_report: str = "n") -> tuple[int, str]:

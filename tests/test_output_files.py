@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import PASSING, answer_flags, installed_command, invoke, write_flow
+from helpers import PASSING, answer_flags, installed_command, invoke, start_installed, write_flow
 from icloud_fix import atomic_file as files
 from icloud_fix.flowfile import located_yaml
 from icloud_fix.safe_text import shell_word, visible
@@ -188,12 +188,10 @@ def test_two_options_naming_one_file_are_refused(tmp_path: Path, case: str) -> N
 
 
 def test_refused_before_the_first_question(tmp_path: Path) -> None:
-    import pexpect
 
     steps = write_flow(tmp_path, FLOW)
-    child = pexpect.spawn(installed_command(), ["--steps", str(steps), "--output", str(steps)],
-                          env={**os.environ, "TERM": "xterm-256color", "NO_COLOR": "1"},
-                          dimensions=(40, 200), encoding="utf-8", timeout=15)
+    child = start_installed(["--steps", str(steps), "--output", str(steps)], tmp_path,
+                            columns=200)
     seen = child.read()
     child.close()
     assert child.exitstatus == 2

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import PASSING, answer_flags, invoke, write_flow
+from helpers import PASSING, SUGGESTED, answer_flags, invoke, write_flow
 from icloud_fix import report
 from icloud_fix.answers import ScriptedAnswers, parse_flags
 from icloud_fix.engine import Device, Origin, SessionResult
@@ -206,8 +206,7 @@ def test_a_reading_that_failed_a_check_and_the_iphone_read_are_in_every_report(
     # Storage, iOS and charging read from the iPhone: iOS 17.5.1 where 17.7.1 is out.
     monkeypatch.setenv("FAKE_IDEVICE_FREE", "60000000000")
     given = {k: v for k, v in PASSING.items()
-             if k not in ("device-storage-full", "ios-update-current",
-                          "charging-wifi-plugged-in")}
+             if k not in SUGGESTED}
     base = ["--non-interactive", "--auto", *answer_flags(given)]
     runs = {fmt: invoke(*base, "--format", fmt) for fmt in ("text", "markdown", "json")}
     assert {r.exit_code for r in runs.values()} == {1}, runs["text"].stderr

@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 from pathlib import Path
 
-import pexpect
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -21,7 +19,7 @@ from rich.cells import cell_len
 from rich.console import Console
 from test_hostile import CONTROL, assert_sane, run
 
-from helpers import installed_command, invoke, write_flow
+from helpers import invoke, start_installed, write_flow
 from hostile import huge_report_flow
 from icloud_fix.answers import ScriptedAnswers, parse_flags
 from icloud_fix.engine import SessionResult
@@ -112,14 +110,8 @@ def test_a_disguised_link_in_a_terminal(tmp_path: Path, no_color: str | None,
                                         flags: list[str]) -> None:
     """The issue's case end to end: the installed command writing to a terminal."""
     write_flow(tmp_path, one_fix(f"Sign in at {DISGUISED} to check."))
-    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-    env.update({"TERM": "xterm-256color", "COLUMNS": "100"})
-    if no_color:
-        env["NO_COLOR"] = no_color
-    child = pexpect.spawn(installed_command(), ["--steps", "flow.yaml", "--non-interactive",
-                                                "--answer", "q0=no", *flags],
-                          env=env, cwd=str(tmp_path), dimensions=(40, 100), encoding="utf-8",
-                          timeout=15)
+    child = start_installed(["--steps", "flow.yaml", "--non-interactive", "--answer", "q0=no",
+                             *flags], tmp_path, columns=100, env={"NO_COLOR": no_color})
     output = child.read()
     child.close()
     assert child.exitstatus == 1, output

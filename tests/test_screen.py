@@ -9,7 +9,6 @@ screen lines are exactly its words, and a word cut in two shows up as two.
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from collections.abc import Callable
@@ -20,7 +19,7 @@ import pexpect
 import pyte
 import pytest
 
-from helpers import PASSING, installed_command
+from helpers import PASSING, start_installed
 from icloud_fix.flow import Flow, Question
 from icloud_fix.flowfile.loader import load_builtin
 from icloud_fix.kinds import Option
@@ -42,15 +41,10 @@ class Terminal:
     """icloud-fix in a pseudo-terminal, and the screen it draws there."""
 
     def __init__(self, tmp_path: Path, columns: int, *args: str) -> None:
-        env = {**os.environ, "TERM": "xterm-256color", "NO_COLOR": "1",
-               # pexpect does not answer cursor-position requests as a terminal would.
-               "PROMPT_TOOLKIT_NO_CPR": "1"}
         # The width is the terminal's, as in a person's window, not one COLUMNS sets.
-        env.pop("COLUMNS", None)
-        env.pop("LINES", None)
-        self.child = pexpect.spawn(installed_command(), ["--offline", *args], env=env,
-                                   cwd=str(tmp_path), dimensions=(ROWS, columns),
-                                   timeout=WAIT)
+        self.child = start_installed(["--offline", *args], tmp_path, columns=columns,
+                                     rows=ROWS, timeout=WAIT, size_from_terminal=True,
+                                     text=False)
         self.screen = pyte.Screen(columns, ROWS)
         self.stream = pyte.ByteStream(self.screen)
         self.ended = False

@@ -14,10 +14,12 @@ import pytest
 
 from helpers import (
     PASSING,
+    answer,
     answer_flags,
     installed_command,
     invoke,
     read_to_the_end,
+    start_installed,
     statuses,
     write_flow,
 )
@@ -26,14 +28,7 @@ CTRL_C = "\x03"
 
 
 def start(cwd: Path, *args: str) -> pexpect.spawn:
-    env = {**os.environ, "TERM": "xterm-256color", "NO_COLOR": "1", "PROMPT_TOOLKIT_NO_CPR": "1"}
-    return pexpect.spawn(installed_command(), list(args), env=env, cwd=str(cwd),
-                         dimensions=(40, 200), encoding="utf-8", timeout=15)
-
-
-def answer(child: pexpect.spawn, expected: str, key: str) -> None:
-    child.expect_exact(expected)
-    child.send(key)
+    return start_installed(args, cwd, columns=200)
 
 
 def finish(child: pexpect.spawn) -> tuple[int, str]:

@@ -35,7 +35,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from helpers import installed_command, write_flow
+from helpers import answer, installed_command, start_installed, write_flow
 
 # How many times each case is tried: (on every run, in a stress run). A case whose
 # trials differ (delays) is a case of its own each time, and always tried in full.
@@ -78,23 +78,9 @@ def spawn(home: Path, *args: str, cache: Path | None = None) -> pexpect.spawn:
     home.mkdir(parents=True, exist_ok=True)
     if cache is not None and cache.is_dir():
         shutil.copytree(cache, home / cache.name)
-    env = {**os.environ, "TERM": "xterm-256color", "NO_COLOR": "1", "COLUMNS": "100",
-           "LINES": "40", "ICLOUD_FIX_HOME": str(home),
-           # pexpect does not answer cursor-position requests as a terminal would.
-           "PROMPT_TOOLKIT_NO_CPR": "1"}
-    child = pexpect.spawn(installed_command(), list(args), env=env, cwd=str(home),
-                          dimensions=(40, 100), encoding="utf-8", timeout=60)
-    # pexpect sleeps 50 ms before each send by default, for programs that are slow to
-    # turn their terminal to raw mode; every prompt here reads keys typed ahead.
-    child.delaybeforesend = None
-    child.screen_log = io.StringIO()
-    child.logfile_read = child.screen_log
-    return child
-
-
-def answer(child: pexpect.spawn, expected: str, key: str) -> None:
-    child.expect_exact(expected)
-    child.send(key)
+    # Every prompt here reads keys typed ahead: no pause before each key.
+    return start_installed(args, home, columns=100, timeout=60,
+                           env={"ICLOUD_FIX_HOME": str(home)}, delay_before_send=None)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 import re
 import signal
@@ -14,7 +13,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from helpers import PASSING, installed_command, read_to_the_end
+from helpers import PASSING, answer, installed_command, read_to_the_end, start_installed
 
 CTRL_C = "\x03"
 CTRL_D = "\x04"
@@ -31,18 +30,8 @@ def session(tmp_path):
 
     def start(*args: str, columns: int = 120, stderr_to: Path | None = None,
               **env_extra: str) -> pexpect.spawn:
-        env = {**os.environ, "TERM": "xterm-256color", "NO_COLOR": "1",
-               "COLUMNS": str(columns), "LINES": "40",
-               # pexpect does not answer cursor-position requests as a terminal would.
-               "PROMPT_TOOLKIT_NO_CPR": "1", **env_extra}
-        command, argv = installed_command(), list(args)
-        if stderr_to is not None:
-            argv = ["-c", 'exec "$0" "$@" 2>"$ERR"', command, *argv]
-            command, env["ERR"] = "/bin/bash", str(stderr_to)
-        child = pexpect.spawn(command, argv, env=env, cwd=str(tmp_path),
-                              dimensions=(40, columns), encoding="utf-8", timeout=15)
-        child.screen_log = io.StringIO()
-        child.logfile_read = child.screen_log
+        child = start_installed(args, tmp_path, columns=columns, env=env_extra,
+                                stderr_to=stderr_to)
         children.append(child)
         return child
 
@@ -50,11 +39,6 @@ def session(tmp_path):
     for child in children:
         with contextlib.suppress(OSError):  # a test may have closed the terminal itself
             child.close(force=True)
-
-
-def answer(child: pexpect.spawn, expected: str, key: str) -> None:
-    child.expect_exact(expected)
-    child.send(key)
 
 
 def finish(child: pexpect.spawn) -> tuple[int, str]:

@@ -17,14 +17,14 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from helpers import PASSING, installed_command, write_flow
+from helpers import PASSING, SUGGESTED, installed_command, start_installed, write_flow
 from icloud_fix import verbose
 
 FAKES = Path(__file__).parent / "fakes"
 FEEDS = Path(__file__).parent / "feeds"
 # The answers an iPhone's readings give, left to --auto.
 OPEN = {k: v for k, v in PASSING.items()
-        if k not in ("device-storage-full", "ios-update-current", "charging-wifi-plugged-in")}
+        if k not in SUGGESTED}
 
 
 def run(tmp_path: Path, *args: str, answers: dict[str, str] = OPEN, merged: bool = False,
@@ -98,10 +98,9 @@ def test_failures_say_how_they_ended(tmp_path: Path, feeds: str) -> None:
         "N ms",
         "icloud-fix: verbose: ideviceinfo -k ProductVersion: no answer within 3 s, stopped, "
         "0 bytes read, N ms",
-        "icloud-fix: no answer for device-storage-full, ios-update-current, "
-        "charging-wifi-plugged-in; with --non-interactive every question reached needs one: "
-        "add --answer ID=VALUE (yes, no, y, n, true, false or skip) or put it in --answers "
-        "FILE",
+        f"icloud-fix: no answer for {', '.join(SUGGESTED)}; with --non-interactive every "
+        "question reached needs one: add --answer ID=VALUE (yes, no, y, n, true, false or "
+        "skip) or put it in --answers FILE",
     ]
 
 
@@ -111,7 +110,7 @@ def test_a_missing_device_tool_is_said_only_with_verbose(tmp_path: Path) -> None
     nothing.mkdir()
     quiet = run(tmp_path, "--auto", "--offline", PATH=str(nothing))
     assert quiet.returncode == 2
-    assert quiet.stderr.startswith("icloud-fix: no answer for device-storage-full")
+    assert quiet.stderr.startswith(f"icloud-fix: no answer for {SUGGESTED[0]}")
     assert quiet.stderr.count("\n") == 1
     said = run(tmp_path, "--auto", "--offline", "--verbose", PATH=str(nothing))
     assert said.stderr.splitlines()[0] == ("icloud-fix: verbose: ideviceinfo: not installed "
@@ -173,12 +172,10 @@ def space_flow(tmp_path: Path) -> Path:
 
 
 def test_in_a_terminal_the_lines_wait_for_the_end_of_the_questions(tmp_path: Path) -> None:
-    env = {**os.environ, "TERM": "xterm-256color", "NO_COLOR": "1",
-           "PATH": f"{FAKES}{os.pathsep}{os.environ['PATH']}",
-           "FAKE_IDEVICE_FREE": "5000000000"}
-    child = pexpect.spawn(installed_command(), ["--plain", "--verbose", "--steps",
-                                                str(space_flow(tmp_path))],
-                          env=env, encoding="utf-8", timeout=15, dimensions=(40, 200))
+    child = start_installed(["--plain", "--verbose", "--steps", str(space_flow(tmp_path))],
+                            tmp_path, columns=200, env={
+                                "PATH": f"{FAKES}{os.pathsep}{os.environ['PATH']}",
+                                "FAKE_IDEVICE_FREE": "5000000000"})
     # The suggestion shown: every command has been run, and none was said yet.
     child.expect_exact("Enter = no as suggested")
     assert "verbose" not in child.before
