@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -179,3 +180,49 @@ def test_a_routed_check_whose_condition_is_its_own_or_the_triage_is_fine(
                           "-a", "status=paused", "-a", "on-cell=yes", "-a", "low-data=yes"],
                          capture_output=True, text=True, check=False, timeout=30)
     assert run.returncode == 1, run.stderr  # asked, and failed
+
+
+# -- a flow file (or output) whose name is not UTF-8 ------------------------------------
+
+NOT_UTF8 = os.fsdecode(b"fl\xffow.yaml")
+
+
+@pytest.fixture
+def oddly_named_flow(tmp_path: Path) -> Path:
+    path = tmp_path / NOT_UTF8
+    path.write_bytes((Path(__file__).parent.parent / "steps" / "icloud-photos.yaml").read_bytes())
+    return path
+
+
+def test_a_flow_whose_name_is_not_utf8_is_kept_and_resumed(
+        oddly_named_flow: Path, tmp_path: Path) -> None:
+    def plain_run(typed: str) -> subprocess.CompletedProcess:
+        return subprocess.run([installed_command(), "--plain", "--offline", "--verbose",
+                               "--steps", str(oddly_named_flow)], input=typed.encode(),
+                              capture_output=True, check=False, timeout=60, cwd=tmp_path)
+
+    first = plain_run("synced\nn\n")  # two answers, then the end of input
+    out = first.stdout.decode("utf-8", "replace") + first.stderr.decode("utf-8", "replace")
+    assert first.returncode == 130, out
+    assert "Traceback" not in out and "internal error" not in out
+    assert "Your answers are kept" in out
+    # The command to run it again names the very file, byte for byte, in bash's $'...'.
+    assert re.search(r"icloud-fix --steps \$'[^' ]*/fl\\xffow\.yaml' --answer=photos-status=synced",
+                     out), out
+    second = plain_run("y\n")  # continue where it stopped
+    out = second.stdout.decode("utf-8", "replace")
+    assert "You stopped in the middle last time, after 2 answers." in out
+
+
+def test_a_report_to_a_name_that_is_not_utf8_is_written_whole(
+        oddly_named_flow: Path, tmp_path: Path) -> None:
+    output = tmp_path / os.fsdecode(b"r\xfe.json")
+    flags = [f"--answer={q}={a}" for q, a in {**PASSING, "restart-done": "no"}.items()]
+    run = subprocess.run([installed_command(), "--steps", str(oddly_named_flow),
+                          "--non-interactive", *flags, "--output", str(output)],
+                         capture_output=True, text=True, check=False, timeout=60)
+    assert run.returncode == 1, run.stderr
+    report = json.loads(output.read_text(encoding="utf-8"))
+    assert report["outcome"] == "problems_found"
+    assert report["flow"]["source"].endswith("/fl\\xffow.yaml")  # the name, as its bytes
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([NOT_UTF8, output.name])

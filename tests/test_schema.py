@@ -69,7 +69,10 @@ def test_blank_is_blank_to_python_and_to_ecma_alike() -> None:
 
     blank = {c for first, last in BLANK_RANGES for c in range(first, last + 1)}
     python_space = {c for c in range(0x10000) if chr(c).isspace()}
-    invisible = {ord(c) for c in UNSAFE_CHARACTERS if ord(c) < 0x10000}
+    # Lone surrogates are no text a flow file can hold (YAML refuses them), and in the
+    # UTF-16 of ECMA-262 they would make every character beyond the BMP blank.
+    invisible = {ord(c) for c in UNSAFE_CHARACTERS
+                 if ord(c) < 0x10000 and not 0xD800 <= ord(c) < 0xE000}
     assert blank == python_space | ECMA_SPACE | invisible
 
 

@@ -47,7 +47,8 @@ def write_atomically(path: Path, text: str) -> None:
     except OSError as exc:
         raise refuse(f"cannot be written: {exc.strerror or exc}", exc) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace",
+                       newline="\n") as stream:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
@@ -63,6 +64,10 @@ def write_atomically(path: Path, text: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise refuse(f"cannot be written: {exc.strerror or exc}", exc) from None
+    except BaseException:  # a bug, or Ctrl-C while writing: no half-made file stays
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def write_new(stem: str, suffix: str, text: str, folder: Path | None = None) -> Path:
@@ -78,7 +83,8 @@ def write_new(stem: str, suffix: str, text: str, folder: Path | None = None) -> 
     except OSError as exc:
         raise OutputError(str(first), f"cannot be written: {exc.strerror or exc}") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace",
+                       newline="\n") as stream:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
@@ -91,7 +97,8 @@ def write_new(stem: str, suffix: str, text: str, folder: Path | None = None) -> 
                 continue
             except OSError:  # no hard links here (FAT, some network shares)
                 try:
-                    with open(path, "x", encoding="utf-8", newline="\n") as stream:
+                    with open(path, "x", encoding="utf-8", errors="backslashreplace",
+                              newline="\n") as stream:
                         stream.write(text)
                 except FileExistsError:
                     continue
@@ -119,7 +126,7 @@ def _write_in_place(target: Path, text: str) -> None:
     flags = os.O_WRONLY | getattr(os, "O_NOCTTY", 0)
     fd = os.open(target, flags)
     with os.fdopen(fd, "wb") as stream:
-        data = text.encode("utf-8")
+        data = text.encode("utf-8", "backslashreplace")
         stream.write(data)
         stream.flush()
         if stat.S_ISREG(os.fstat(fd).st_mode):

@@ -65,7 +65,8 @@ def home() -> Path:
 
 def state_file(flow: Flow) -> Path:
     # Two flow files may share an id; the file they were loaded from tells them apart.
-    digest = hashlib.sha256(flow.location.encode("utf-8")).hexdigest()[:10]
+    # os.fsencode: a file name that is not UTF-8 is hashed as its own bytes.
+    digest = hashlib.sha256(os.fsencode(flow.location)).hexdigest()[:10]
     return home() / "sessions" / f"{flow.id}-{digest}.yaml"
 
 

@@ -22,9 +22,15 @@ _FORMAT = ((0xAD, 0xAD), (0x600, 0x605), (0x61C, 0x61C), (0x6DD, 0x6DD), (0x70F,
            (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0001, 0xE0001), (0xE0020, 0xE007F))
 _UNSAFE = [c for c in range(0x20) if c not in (0x09, 0x0A)] + list(range(0x7F, 0xA0))
 _UNSAFE += [c for first, last in _FORMAT for c in range(first, last + 1)]
+# Lone surrogates: a file name (or argument, or variable) that is not UTF-8 reaches
+# Python with each bad byte as U+DC80-U+DCFF ("surrogateescape"); no encoder writes
+# them, and a terminal would not show the byte. Spelled as the byte, \xff.
+_SURROGATES = range(0xD800, 0xE000)
+_UNSAFE += list(_SURROGATES)
 # The characters themselves, for a check that text holds none of them.
 UNSAFE_CHARACTERS = frozenset(map(chr, _UNSAFE))
-_TABLE = {c: (f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}" if c < 0x10000 else f"\\U{c:08x}")
+_TABLE = {c: (f"\\x{c:02x}" if c < 0x100 else f"\\x{c - 0xDC00:02x}" if 0xDC80 <= c < 0xDD00
+              else f"\\u{c:04x}" if c < 0x10000 else f"\\U{c:08x}")
           for c in _UNSAFE}
 # For one-line messages: a newline or tab in a value must not start a fake line.
 _ONE_LINE = {**_TABLE, 0x09: "\\t", 0x0A: "\\n"}
@@ -63,6 +69,8 @@ def shell_word(word: str) -> str:
             out.append(char)
         elif ord(char) < 0x80:  # \xHH is a byte in $'...': only for ASCII
             out.append(f"\\x{ord(char):02x}")
+        elif 0xDC80 <= ord(char) < 0xDD00:  # a byte that is not UTF-8, as it was
+            out.append(f"\\x{ord(char) - 0xDC00:02x}")
         elif ord(char) < 0x10000:
             out.append(f"\\u{ord(char):04x}")
         else:
