@@ -226,3 +226,24 @@ def test_a_report_to_a_name_that_is_not_utf8_is_written_whole(
     assert report["outcome"] == "problems_found"
     assert report["flow"]["source"].endswith("/fl\\xffow.yaml")  # the name, as its bytes
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([NOT_UTF8, output.name])
+
+
+@pytest.mark.skipif(not Path("/bin/bash").exists(), reason="needs bash for <(...)")
+def test_a_flow_piped_in_continues_and_keeps_one_state_file(
+        tmp_path: Path, icloud_fix_home: Path) -> None:
+    flow = Path(__file__).parent.parent / "steps" / "icloud-photos.yaml"
+    command = 'exec "$0" --plain --offline --steps <(cat "$1")'
+
+    def run(typed: str) -> str:
+        done = subprocess.run(["/bin/bash", "-c", command, installed_command(), str(flow)],
+                              input=typed, capture_output=True, text=True, check=False,
+                              timeout=60, cwd=tmp_path)
+        assert done.returncode == 130, done.stderr
+        return done.stdout + done.stderr
+
+    assert "Your answers are kept" in run("synced\nn\n")
+    for answers in (2, 3):  # each run continues, and answers one more
+        out = run("y\nn\n")
+        assert f"You stopped in the middle last time, after {answers} answers." in out
+        assert "Your answers are kept" in out
+    assert len(list((icloud_fix_home / "sessions").iterdir())) == 1

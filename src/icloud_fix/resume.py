@@ -64,9 +64,19 @@ def home() -> Path:
 
 
 def state_file(flow: Flow) -> Path:
-    # Two flow files may share an id; the file they were loaded from tells them apart.
-    # os.fsencode: a file name that is not UTF-8 is hashed as its own bytes.
-    digest = hashlib.sha256(os.fsencode(flow.location)).hexdigest()[:10]
+    """Where the kept answers of this flow are. Two flow files may share an id: the file
+    they were loaded from tells them apart. A flow read from a pipe (--steps <(...),
+    --steps -) has a new name each run: what it holds tells it apart instead, so the
+    same flow piped again continues, and its runs do not pile up a file each."""
+    if os.path.isfile(flow.location):
+        # os.fsencode: a file name that is not UTF-8 is hashed as its own bytes.
+        key = os.fsencode(flow.location)
+    else:
+        import dataclasses
+
+        key = b"piped:" + repr(dataclasses.replace(flow, location="", source="")).encode(
+            "utf-8", "backslashreplace")
+    digest = hashlib.sha256(key).hexdigest()[:10]
     return home() / "sessions" / f"{flow.id}-{digest}.yaml"
 
 
