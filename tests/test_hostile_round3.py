@@ -9,6 +9,7 @@ import re
 import subprocess
 from pathlib import Path
 
+import pexpect
 import pytest
 
 from helpers import PASSING, installed_command
@@ -247,3 +248,30 @@ def test_a_flow_piped_in_continues_and_keeps_one_state_file(
         assert f"You stopped in the middle last time, after {answers} answers." in out
         assert "Your answers are kept" in out
     assert len(list((icloud_fix_home / "sessions").iterdir())) == 1
+
+
+def test_two_sessions_that_both_stop_keep_both_their_answers(
+        pty, tmp_path: Path, icloud_fix_home: Path) -> None:  # type: ignore[no-untyped-def]
+    """B starts, A runs and stops (2 answers kept), then B stops (3 answers): B used to
+    write over A's answers, though A had been told they were kept."""
+    def plain_run(typed: str) -> str:
+        done = subprocess.run([installed_command(), "--plain", "--offline"], input=typed,
+                              capture_output=True, text=True, check=False, timeout=60,
+                              cwd=tmp_path)
+        return done.stdout + done.stderr
+
+    second = pty("--plain", "--offline")
+    second.expect_exact("What does the iCloud status line in the Photos app say?")
+    assert "Your answers are kept" in plain_run("synced\nn\n")
+    for line in ("synced", "n", "n"):
+        second.sendline(line)
+    second.expect_exact("Is Low Data Mode turned on")  # the fourth question
+    second.sendcontrol("c")
+    second.expect_exact("both are kept, and each run continues the latest")
+    second.expect(pexpect.EOF)
+    assert len(list((icloud_fix_home / "sessions").iterdir())) == 2
+    # The latest first (B's, 3 answers); told not to continue, it is forgotten...
+    out = plain_run("n\n")
+    assert "You stopped in the middle last time, after 3 answers." in out
+    # ...and the next run finds A's, still there.
+    assert "You stopped in the middle last time, after 2 answers." in plain_run("y\n")

@@ -90,7 +90,7 @@ def save(flow: Flow, result: SessionResult, not_fixed: set[str],
 
     from icloud_fix import atomic_file
 
-    path = state_file(flow)
+    path = _own_file(flow, session)
     path.parent.mkdir(parents=True, exist_ok=True)
     document = {
         "session": session,
@@ -105,15 +105,48 @@ def save(flow: Flow, result: SessionResult, not_fixed: set[str],
     return path
 
 
-def load(flow: Flow) -> SavedSession | None:
-    """The saved session of this flow, keeping only what still applies to it (a flow
-    may have changed since); None when there is none or it cannot be read."""
-    path = state_file(flow)
+def state_files(flow: Flow) -> list[Path]:
+    """Every file that keeps answers of this flow, the latest first: the one of
+    state_file(), and those two sessions that both stopped kept beside it
+    (STEM.TOKEN.yaml), so that neither lost what the other said."""
+    base = state_file(flow)
     try:
-        if not path.is_file():
-            return None
+        found = [p for p in [base, *base.parent.glob(f"{base.stem}.*{base.suffix}")]
+                 if p.is_file()]
+        return sorted(found, key=lambda p: p.stat().st_mtime_ns, reverse=True)
     except OSError as exc:  # another user's folder, a path under a file, a name too long
-        raise StateUnavailable(path.parent.parent, exc.strerror or str(exc)) from None
+        raise StateUnavailable(base.parent.parent, exc.strerror or str(exc)) from None
+
+
+def _own_file(flow: Flow, session: str) -> Path:
+    """Where session keeps its answers: the file it wrote before (or continued), else
+    state_file() while no other session's answers are there, else a file of its own
+    beside it."""
+    base = state_file(flow)
+    with contextlib.suppress(OSError, StateUnavailable):
+        for path in state_files(flow):
+            if _written_by(path) == session:
+                return path
+        if base.exists() and _written_by(base) not in (None, session):
+            return base.with_name(f"{base.stem}.{_token_name(session)}{base.suffix}")
+    return base
+
+
+def _token_name(session: str) -> str:
+    return "".join(c for c in session if c.isalnum())[:16] or "other"
+
+
+def load(flow: Flow) -> SavedSession | None:
+    """The latest saved session of this flow, keeping only what still applies to it (a
+    flow may have changed since); None when there is none or it cannot be read."""
+    for path in state_files(flow):
+        saved = _load(flow, path)
+        if saved is not None:
+            return saved
+    return None
+
+
+def _load(flow: Flow, path: Path) -> SavedSession | None:
     try:
         document = parse(read_text(path, str(path)), str(path))
     except IcloudFixError:
@@ -154,13 +187,15 @@ def _session(document: Mapping) -> str:
 def clear(flow: Flow, session: str | None = None) -> None:
     """Forget the kept state of this flow: with session, only if that session wrote
     it (another one, still running or stopped since, may have kept its answers there);
-    without, whoever wrote it (--fresh, or the person said not to continue)."""
-    path = state_file(flow)
+    without, the latest, whoever wrote it: the one this session found (--fresh, or the
+    person said not to continue)."""
     # Nothing to clear, or nowhere to clear it: either way nothing is lost.
-    with contextlib.suppress(OSError):
-        if session is not None and _written_by(path) != session:
-            return
-        path.unlink(missing_ok=True)
+    with contextlib.suppress(OSError, StateUnavailable):
+        for path in state_files(flow):
+            if session is None or _written_by(path) == session:
+                path.unlink(missing_ok=True)
+                if session is None:
+                    return  # the latest: the one this session found
 
 
 def _written_by(path: Path) -> str | None:
@@ -282,14 +317,18 @@ def keep(flow: Flow, result: SessionResult, keeping: Keeping) -> str | None:
         clear(flow, session=keeping.session)
         return None
     try:
-        save(flow, result, set(keeping.not_fixed), keeping.waiting, finished=keeping.finished,
-             session=keeping.session)
+        path = save(flow, result, set(keeping.not_fixed), keeping.waiting,
+                    finished=keeping.finished, session=keeping.session)
     except (IcloudFixError, OSError):
         return None
+    beside = ("" if path == state_file(flow) else
+              " Another session of this flow kept its answers while this one ran: both "
+              "are kept, and each run continues the latest.")
     if keeping.finished:
-        return "Your answers are kept.\n"  # the report's next step said what comes next
+        # the report's next step said what comes next
+        return f"Your answers are kept.{beside}\n"
     return ("Your answers are kept: run icloud-fix again to continue where you stopped "
-            "(--fresh starts over).\n")
+            f"(--fresh starts over).{beside}\n")
 
 
 def unused_fixes(given: GivenAnswers, result: SessionResult) -> list[str]:
