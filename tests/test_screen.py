@@ -9,6 +9,7 @@ screen lines are exactly its words, and a word cut in two shows up as two.
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Callable
@@ -40,12 +41,13 @@ REPLAY = ("The same answers as one command (to share, or to run again without "
 class Terminal:
     """icloud-fix in a pseudo-terminal, and the screen it draws there."""
 
-    def __init__(self, tmp_path: Path, columns: int, *args: str) -> None:
+    def __init__(self, tmp_path: Path, columns: int, *args: str, rows: int = ROWS) -> None:
+        self.rows = rows
         # The width is the terminal's, as in a person's window, not one COLUMNS sets.
         self.child = start_installed(["--offline", *args], tmp_path, columns=columns,
-                                     rows=ROWS, timeout=WAIT, size_from_terminal=True,
+                                     rows=rows, timeout=WAIT, size_from_terminal=True,
                                      text=False)
-        self.screen = pyte.Screen(columns, ROWS)
+        self.screen = pyte.Screen(columns, rows)
         self.stream = pyte.ByteStream(self.screen)
         self.ended = False
         self._lines: list[str] | None = None
@@ -71,9 +73,9 @@ class Terminal:
         return self._lines
 
     def resize(self, columns: int) -> None:
-        self.screen.resize(ROWS, columns)
+        self.screen.resize(self.rows, columns)
         self._lines = None
-        self.child.setwinsize(ROWS, columns)  # SIGWINCH, as a window dragged narrower
+        self.child.setwinsize(self.rows, columns)  # SIGWINCH, as a window dragged narrower
 
     def _feed(self, wait: float) -> bool:
         """Whether the program wrote something within wait seconds (fed to the screen)."""
@@ -296,8 +298,8 @@ EXPLAINED = "connectivity-low-battery"
 def terminal(tmp_path: Path):
     started: list[Terminal] = []
 
-    def start(columns: int, *args: str) -> Terminal:
-        term = Terminal(tmp_path, columns, *args)
+    def start(columns: int, *args: str, rows: int = ROWS) -> Terminal:
+        term = Terminal(tmp_path, columns, *args, rows=rows)
         started.append(term)
         return term
 
@@ -374,3 +376,49 @@ def test_the_summary_has_a_blank_line_between_two_fixes_of_a_check(terminal,
     term = terminal(columns, "--non-interactive", *answers)
     lines = term.wait_for("the end of the run", lambda ls: False, or_the_end=True)
     assert_blank_line_between_the_fixes(lines, "Fixes to try")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+@pytest.mark.parametrize(("count", "width"), [(2000, 20), (5000, 150)])
+def test_thousands_of_choices_cost_what_a_screen_of_them_does(
+        terminal, tmp_path: Path, count: int, width: int) -> None:  # type: ignore[no-untyped-def]
+    """Each key redraws the choices: a flow of thousands of them drew (and wrapped) them
+    all, 15 s of CPU and 254 MiB for 40 presses (issue 19, item 7). Now a screen of
+    them is drawn, around the one pointed at, with how many more there are."""
+    (tmp_path / "big.yaml").write_text(many_choices(count, width), encoding="utf-8")
+    term = terminal(100, "--steps", "big.yaml", rows=50)  # a tall window
+    room = 50 - 8  # rows for choices: the screen's, less the question's own
+    lines = term.wait_for("the choices", lambda lines: any("more below" in x for x in lines))
+    below = next(int(m[1].replace(",", "")) for x in lines
+                 if (m := re.fullmatch(r"  \(([\d,]+) more below: Down\)", x)))
+    drawn = [x for x in lines if x.startswith("   Choice ")]  # a line each
+    assert drawn[0].startswith("   Choice 0")
+    assert len(drawn) + below == count + 1  # "Not sure" is the last
+    for _ in range(40):
+        term.send("\x1b[B")
+    lines = term.wait_for("the 40th choice pointed at",
+                          lambda lines: any(re.search(r"» Choice 39\b", x) for x in lines))
+    first = lines.index(next(x for x in lines if "? Which one?" in x))
+    shown = [x for x in lines[first + 1:] if x]
+    assert len(shown) <= room + 2, len(shown)  # the choices, and a line of how many more
+    cpu, peak = cpu_and_peak(term.child.pid)
+    assert cpu < 2.0 and peak < 200, f"{cpu:.2f} s of CPU, {peak:.0f} MiB"
+
+
+def many_choices(count: int, width: int) -> str:
+    """A flow of one choice question with count choices, each label width long."""
+    choices = "".join(f"          - {{id: c{i}, label: '{f'Choice {i} '.ljust(width, 'x')}'}}\n"
+                      for i in range(count))
+    return ("format: 2\nid: big\ntitle: Big\nversion: 1\nchecks:\n  - id: c\n    title: C\n"
+            "    questions:\n      - id: q\n        kind: choice\n        prompt: Which one?\n"
+            "        pass_choices: [c0]\n        remediation: Fix.\n        choices:\n"
+            + choices)
+
+
+def cpu_and_peak(pid: int) -> tuple[float, float]:
+    """CPU seconds and peak memory (MiB) of a running process, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    peak = next(int(line.split()[1]) for line in Path(f"/proc/{pid}/status").read_text()
+                .splitlines() if line.startswith("VmHWM"))
+    return cpu, peak / 1024

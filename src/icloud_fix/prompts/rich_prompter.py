@@ -166,6 +166,56 @@ def _wrapped(fragments: StyleAndTextTuples, indent: int) -> StyleAndTextTuples:
     return out
 
 
+def _in_view(fragments: StyleAndTextTuples, pointed: int, indent: int
+             ) -> StyleAndTextTuples:
+    """The choices, wrapped, that a terminal has room for around the one pointed at,
+    with how many more there are above and below: a flow may give thousands of
+    choices, and each key redraws them; what is wrapped and drawn stays as much as one
+    screen holds."""
+    room = max(get_app().output.get_size().rows - 8, 3)
+    lines: list[StyleAndTextTuples] = [[]]
+    for fragment in fragments:
+        style, text = fragment[0], fragment[1]
+        for number, part in enumerate(text.split("\n")):
+            if number:
+                lines.append([])
+            if part or _ZERO_WIDTH in style:
+                lines[-1].append((style, part))
+    if not lines[-1]:  # the last choice's line ends with a newline
+        lines.pop()
+    wrapped: dict[int, StyleAndTextTuples] = {}
+
+    def rows(number: int) -> int:
+        if number not in wrapped:
+            wrapped[number] = [*_wrapped(lines[number], indent), ("", "\n")]
+        return sum(piece[1].count("\n") for piece in wrapped[number])
+
+    pointed = min(pointed, len(lines) - 1)
+    start, end, used = pointed, pointed + 1, rows(pointed)
+    # Out from the one pointed at, a line below then one above, while they fit.
+    while start > 0 or end < len(lines):
+        grew = False
+        if end < len(lines) and used + rows(end) <= room:
+            used += rows(end)
+            end, grew = end + 1, True
+        if start > 0 and used + rows(start - 1) <= room:
+            start -= 1
+            used += rows(start)
+            grew = True
+        if not grew:
+            break
+    shown: StyleAndTextTuples = []
+    if start:
+        shown.append(("class:instruction", f"  ({start:,} more above: Up, or Home)\n"))
+    for number in range(start, end):
+        shown.extend(wrapped[number])
+    if end < len(lines):
+        shown.append(("class:instruction", f"  ({len(lines) - end:,} more below: Down)"))
+    elif shown:
+        shown.pop()  # no newline after the last line: nothing follows it
+    return shown
+
+
 def _prompt_window(line: Callable[[], StyleAndTextTuples]) -> Window:
     """The question's line ('? question (keys)', then '? question answer'), wrapped;
     the cursor waits after it, where questionary's own prompt keeps it."""
@@ -230,7 +280,8 @@ def _lay_out_select(question: questionary.Question, message: str, instruction: s
 
     choice_lines = control.text
     indent = _CHOICE_INDENT if control.use_shortcuts else _UNKEYED_CHOICE_INDENT
-    control.text = lambda: _wrapped(to_formatted_text(choice_lines), indent)
+    control.text = lambda: _in_view(to_formatted_text(choice_lines),
+                                    max(control.pointed_at, 0), indent)
     question.application.layout = Layout(HSplit([
         _prompt_window(line),
         *(below_question or []),
