@@ -296,3 +296,15 @@ def cpu_and_peak(pid: int) -> tuple[float, float]:
                 .splitlines() if line.startswith("VmHWM"))
     return cpu, peak / 1024
 
+
+
+@pytest.mark.parametrize("line", [b"\x1b]52;c;eA==\x07\x1b[2J", "a\u202eb".encode(), b"x\x00y",
+                                  "\u200bsynced".encode()])
+def test_a_plain_line_from_a_pipe_is_echoed_spelled_out(line: bytes) -> None:
+    """--plain shows what it read from a pipe after the question, as a terminal would
+    have echoed it; it wrote the line as it was, escape sequences and all."""
+    run = plain(line + b"\nsynced\nn\n")
+    out = run.stdout.decode("utf-8", "replace")
+    assert run.returncode == 130, run.stderr
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u202e]", out), out
+    assert "Up to date, or syncing normally" in out

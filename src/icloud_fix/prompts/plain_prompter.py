@@ -37,6 +37,7 @@ from icloud_fix.prompts.base import (
 )
 from icloud_fix.report import terminal
 from icloud_fix.report.paragraphs import reflow
+from icloud_fix.safe_text import one_line
 
 if TYPE_CHECKING:
     from rich.console import Console  # noqa: TID251 (a type only)
@@ -87,9 +88,12 @@ class PlainPrompter:
             # Answers from a pipe are not echoed by a terminal; show them so the
             # transcript reads as a conversation (on a line of their own when they would
             # not fit after the prompt).
-            if len(lines[-1]) + 1 + len(line.strip()) > self.console.width:
+            # As it was read, with a control or invisible character in it spelled out: a
+            # line from a pipe must not drive the terminal.
+            shown = one_line(line.strip())
+            if len(lines[-1]) + 1 + len(shown) > self.console.width:
                 self.console.print()
-            self.console.print(line.strip(), markup=False, highlight=False, soft_wrap=True)
+            self.console.print(shown, markup=False, highlight=False, soft_wrap=True)
         return line.strip()
 
     def ask(self, question: Question, position: Position) -> str | Reply:
