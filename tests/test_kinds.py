@@ -69,3 +69,16 @@ def test_a_yes_no_answer_takes_every_spelling_of_the_table() -> None:
                          ("s", "skip"), ("skip", "skip")):
         assert kinds.parse(question, word) == answer
     assert kinds.parse(question, "maybe") is None
+
+
+def test_a_number_answer_is_one_plain_decimal_and_reads_with_its_unit() -> None:
+    from icloud_fix.kinds.number import NumberSpec
+
+    question = Question("q", "Free?", None, "Fix.", (), 1, NumberSpec("GB", 2.0, 50.0))
+    assert kinds.parse(question, " 02.50 ") == "2.5"
+    assert kinds.parse(question, "100") == "100"
+    for word in ("nan", "inf", "1e3", "-1", "+1", "1,5", ".5", "1.", "1" * 10, "٣"):
+        assert kinds.parse(question, word) is None, word
+    assert kinds.label(question, "0.5") == "0.5 GB"
+    assert [kinds.judge(question, a) for a in ("1.99", "2", "50", "50.01")] == [
+        False, True, True, False]
