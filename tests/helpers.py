@@ -31,7 +31,7 @@ def passing_answers(flow: Flow) -> dict[str, str]:
     passing: dict[str, str] = {}
     for question in flow.all_questions():
         kind = kinds.of(question)
-        values = [option.value for option in kind.options(question)]
+        values = [option.value for option in kind.asking(question).options]
         passes = [v for v in values if kinds.judge(question, v)]
         quiet = [v for v in values if (question.id, v) not in named
                  and not kind.routes_to(question, v) and not kind.settles(question, v)]
@@ -44,7 +44,7 @@ def passing_answers(flow: Flow) -> dict[str, str]:
 # answered here too.
 PASSING = passing_answers(load_builtin())
 # The built-in flow's questions a reading from a connected iPhone may answer.
-SUGGESTED = tuple(q.id for q in load_builtin().all_questions() if q.suggest is not None)
+SUGGESTED = tuple(q.id for q in load_builtin().all_questions() if kinds.suggested_by(q) is not None)
 
 
 def answer_flags(answers: dict[str, str]) -> list[str]:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from helpers import PASSING, answer_flags, invoke
+from icloud_fix import kinds
 from icloud_fix.flow import Condition, Flow, Question
 from icloud_fix.flowfile.loader import load_builtin
 from icloud_fix.flowfile.variants import Phone, adapt
@@ -75,13 +76,13 @@ def texts(phone: Phone | None = None) -> Iterator[tuple[str, str]]:
     for question in FLOW.all_questions():
         for key in ("prompt", "help", "remediation", "verify"):
             yield f"{question.id}.{key}", flat(adapt(getattr(question, key), phone))
-        for choice in question.choices:
+        for choice in getattr(question.spec, "choices", ()):
             yield f"{question.id}.{choice.id}", flat(adapt(
                 f"{choice.label} {choice.help or ''}", phone))
 
 
 def failing(question: Question) -> bool:
-    return question.pass_answer is not None or bool(question.pass_choices)
+    return not kinds.informational(question)
 
 
 def test_photos_status_is_the_first_question_and_a_triage_choice() -> None:
@@ -89,7 +90,7 @@ def test_photos_status_is_the_first_question_and_a_triage_choice() -> None:
     assert first.id == "photos-status"
     assert [q.id for q in FLOW.triage] == ["photos-status"]
     assert first.kind == "choice"
-    assert {c.id: c.check for c in first.choices} == ROUTES
+    assert {c.id: c.check for c in first.spec.choices} == ROUTES
 
 
 @pytest.mark.parametrize("choice", [c for c, check in ROUTES.items() if check])
@@ -97,7 +98,7 @@ def test_a_named_cause_sends_the_session_to_its_check_first(choice: str) -> None
     # A status that settles a question (answers:) fails its check: that is the cause.
     status = FLOW.question("photos-status")
     assert status is not None
-    settled = dict(status.choice(choice).answers)  # type: ignore[union-attr]
+    settled = dict(status.spec.choice(choice).answers)  # type: ignore[union-attr]
     answers = {q: a for q, a in PASSING.items() if q not in settled}
     result = invoke("--non-interactive", *answer_flags({**answers, "photos-status": choice}),
                     "--format", "json")
@@ -131,8 +132,8 @@ def test_new_choices_come_last_and_have_ids_and_labels_a_person_can_use() -> Non
     triage = FLOW.question("photos-status")
     assert triage is not None
     # A typed number picks a choice by its place: the first eight keep theirs.
-    assert [c.id for c in triage.choices][:8] == list(ROUTES)[:8]
-    for choice in triage.choices:
+    assert [c.id for c in triage.spec.choices][:8] == list(ROUTES)[:8]
+    for choice in triage.spec.choices:
         assert re.fullmatch(r"[a-z]+(-[a-z]+)*", choice.id), choice.id
         assert choice.id not in {"s", "h", "b", "skip", "back"}
         assert len(choice.label) <= 200, choice.id
@@ -141,7 +142,7 @@ def test_new_choices_come_last_and_have_ids_and_labels_a_person_can_use() -> Non
 def test_saving_cellular_data_is_not_only_low_data_mode() -> None:
     triage = FLOW.question("photos-status")
     assert triage is not None
-    low_data = next(c for c in triage.choices if c.id == "paused-low-data")
+    low_data = next(c for c in triage.spec.choices if c.id == "paused-low-data")
     assert "Saving Cellular Data" in low_data.label
     assert "Not only Low Data Mode" in flat(low_data.help)
 
@@ -170,21 +171,22 @@ def test_question_ids_say_which_check_they_are_in() -> None:
 
 
 def test_each_suggestion_uses_the_reading_that_settles_that_question() -> None:
-    suggested = {q.id: q.suggest.reading for q in FLOW.all_questions() if q.suggest}
+    suggested = {q.id: s.reading for q in FLOW.all_questions() if (s := kinds.suggested_by(q))}
     assert suggested == SUGGESTED_BY
     assert set(suggested.values()) <= set(READINGS)
     for question in FLOW.all_questions():
-        if question.suggest and question.suggest.reading == "plugged-in":
+        suggest = kinds.suggested_by(question)
+        if suggest and suggest.reading == "plugged-in":
             assert "right now" in question.prompt, question.id
     overnight = FLOW.question("charging-wifi-left-to-sync")
-    assert overnight is not None and overnight.suggest is None
+    assert overnight is not None and kinds.suggested_by(overnight) is None
     assert "since the problem began" in overnight.prompt.lower()
 
 
 def test_the_ios_question_counts_only_an_update_of_the_version_it_has() -> None:
     # As the ios-up-to-date reading does: a new major version is an option, not the fix.
     ios = FLOW.question("ios-update-current")
-    assert ios is not None and ios.pass_answer == "yes"
+    assert ios is not None and ios.spec.pass_answer == "yes"
     assert "newest update of the iOS version it has" in flat(ios.prompt)
     assert "An upgrade to a new version listed separately" in flat(ios.help)
     assert "is optional" in flat(ios.help)
@@ -194,7 +196,7 @@ def test_the_ios_question_counts_only_an_update_of_the_version_it_has() -> None:
 def test_every_failing_answer_has_numbered_steps_and_a_way_to_tell_it_worked() -> None:
     for _, question in FLOW.questions():
         if not failing(question):
-            assert question.informational, question.id
+            assert kinds.informational(question), question.id
             continue
         assert question.verify and question.verify.strip(), question.id
         assert re.search(r"^\s*1\. \S", question.remediation or "", re.M), question.id

@@ -294,7 +294,8 @@ def test_a_flag_without_a_value_gets_an_example_that_works(printer: Path) -> Non
     assert result.exit_code == 2
     # The first question is a choice question: its example is a choice id, not yes.
     assert result.stderr == ("icloud-fix: --answer: 'light' must look like ID=VALUE, for "
-                             "example --answer light=steady\n")
+                             "example --answer light=steady; light takes steady, "
+                             "blinking-orange, off or skip\n")
 
 
 def test_a_missing_choice_answer_names_the_ids_it_takes(printer: Path) -> None:
@@ -360,12 +361,16 @@ def test_list_json_describes_kinds_choices_and_triage(printer: Path) -> None:
         "choices": [{"id": "steady", "label": "Steady green", "check": None},
                     {"id": "blinking-orange", "label": "Blinking orange", "check": "paper"},
                     {"id": "off", "label": "Off", "check": "power"}],
-        "pass_choices": None, "when": None}]
+        "pass_choices": None, "when": None, "informational": True,
+        "asking": {"style": "pick", "accepts": "steady, blinking-orange, off or skip"}}]
     assert [c["id"] for c in doc["checks"]] == ["power", "paper"]  # flow order
     power, paper = doc["checks"]
     assert power["questions"] == [{"id": "power-on", "kind": "yes_no",
                                    "prompt": "Is the printer switched on?",
-                                   "pass_answer": "yes", "when": None}]
+                                   "pass_answer": "yes", "when": None,
+                                   "informational": False,
+                                   "asking": {"style": "yes-no", "accepts": "yes, no, y, n, "
+                                              "true, false or skip"}}]
     state, cleared = paper["questions"]
     assert state["kind"] == "choice" and state["pass_choices"] == ["full"]
     assert state["choices"] == [{"id": "full", "label": "A stack of paper", "check": None},

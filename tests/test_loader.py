@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from helpers import INVALID, STEPS, write_flow
+from icloud_fix import kinds
 from icloud_fix.errors import InputFileError
 from icloud_fix.flow import Answer, Condition
 from icloud_fix.flowfile.loader import builtin_flow_path, load_builtin, load_file
@@ -45,7 +46,7 @@ def test_builtin_flow_ships_inside_the_package() -> None:
 def test_builtin_flow_asks_mobile_data_only_on_cellular() -> None:
     flow = load_builtin()
     questions = {q.id: q for _, q in flow.questions()}
-    assert questions["connectivity-on-cellular"].informational
+    assert kinds.informational(questions["connectivity-on-cellular"])
     assert questions["connectivity-mobile-data-on"].when == (
         Condition("connectivity-on-cellular", (Answer.YES,)),
     )
@@ -53,7 +54,7 @@ def test_builtin_flow_asks_mobile_data_only_on_cellular() -> None:
 
 def test_every_failing_answer_comes_with_numbered_steps() -> None:
     for _, question in load_builtin().questions():
-        if not question.informational:
+        if not kinds.informational(question):
             assert question.remediation and "1. " in question.remediation, question.id
 
 
@@ -92,7 +93,7 @@ def test_yaml_booleans_are_taken_as_answers_deliberately(tmp_path: Path) -> None
         """,
     )
     flow = load_file(path)
-    assert [q.pass_answer for _, q in flow.questions()] == [Answer.YES, Answer.NO]
+    assert [q.spec.pass_answer for _, q in flow.questions()] == [Answer.YES, Answer.NO]
     assert flow.version == "1.10"  # as written, not the float 1.1
 
 

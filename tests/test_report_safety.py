@@ -403,10 +403,11 @@ def test_every_fix_of_the_built_in_flow_is_drawn_as_markdown() -> None:
     flow = load_builtin()
     answers = ["photos-status=synced"]
     for q in flow.all_questions():
-        if q.pass_answer:
-            answers.append(f"{q.id}={'no' if q.pass_answer == 'yes' else 'yes'}")
-        elif q.pass_choices:
-            other = next(c.id for c in q.choices if c.id not in q.pass_choices)
+        spec = q.spec
+        if getattr(spec, "pass_answer", None):
+            answers.append(f"{q.id}={'no' if spec.pass_answer == 'yes' else 'yes'}")
+        elif getattr(spec, "pass_choices", ()):
+            other = next(c.id for c in spec.choices if c.id not in spec.pass_choices)
             answers.append(f"{q.id}={other}")
     result = run_session(flow, ScriptedAnswers(parse_flags(answers, flow)))
     report = text.summary_as_text(result)

@@ -159,17 +159,19 @@ def keys_line(question: Question) -> str:
     """The keys line of a question of the built-in flow, as a person reads it."""
     explain = "h = explain, b = back" if has_help(question) else \
         "b = back, arrows + Enter also work"
-    if question.kind == "choice" and len(question.choices) > 9:
+    choices = getattr(question.spec, "choices", ())
+    if question.kind == "choice" and len(choices) > 9:
         # The tenth choice on has no number key: it is picked with the arrows ("-)").
         return f"(press 1-9 or use arrows + Enter, s = not sure, {explain})"
     if question.kind == "choice":
-        return f"(press 1-{len(question.choices)} to pick, s = not sure, {explain})"
+        return f"(press 1-{len(choices)} to pick, s = not sure, {explain})"
     return f"(y = yes, n = no, s = not sure, {explain})"
 
 
 def help_of(question: Question) -> list[str]:
     lines = [question.help.strip()] if question.help else []
-    return lines + [f"{c.label}: {c.help.strip()}" for c in question.choices if c.help]
+    choices = getattr(question.spec, "choices", ())
+    return lines + [f"{c.label}: {c.help.strip()}" for c in choices if c.help]
 
 
 def the_questions(flow: Flow) -> dict[str, Asked]:

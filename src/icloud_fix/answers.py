@@ -21,6 +21,7 @@ from icloud_fix.engine import (
 from icloud_fix.errors import InputFileError, Problem
 from icloud_fix.flow import Flow, Question
 from icloud_fix.flowfile.located_yaml import Mapping, Scalar, describe, parse, read_text
+from icloud_fix.kinds import Style
 from icloud_fix.safe_text import one_line, shell_word, shorten
 from icloud_fix.spelling import did_you_mean
 
@@ -73,18 +74,18 @@ class _Questions:
 
     def refusal(self, question: Question, word: str) -> str:
         """Why word is no answer for question, with the answers it takes."""
-        kind = kinds.of(question)
-        ids = [o.value for o in kind.options(question)]
-        hint = did_you_mean(word.strip().lower(), ids) if question.kind != "yes_no" else ""
+        asking = kinds.asking(question)
+        ids = [o.value for o in asking.options]
+        hint = did_you_mean(word.strip().lower(), ids) if asking.style is Style.PICK else ""
         return (f"{shorten(word)!r} is not an answer for '{question.id}'{hint}; use "
-                f"{kind.accepted(question)}")
+                f"{asking.accepts}")
 
 
 def _example(flow: Flow) -> tuple[str, str]:
     """The flow's first question and an answer it takes, for a message's example: a
     choice question's first choice id, not "yes"."""
     question = next(flow.all_questions())
-    return question.id, kinds.of(question).options(question)[0].value
+    return question.id, kinds.asking(question).example
 
 
 def parse_flags(flags: list[str], flow: Flow) -> GivenAnswers:
@@ -95,6 +96,13 @@ def parse_flags(flags: list[str], flow: Flow) -> GivenAnswers:
     for flag in flags:
         qid, sep, word = flag.partition("=")
         qid = qid.strip()
+        question = questions.by_id.get(qid)
+        if not sep and question is not None:  # a question named, with no answer
+            asking = kinds.asking(question)
+            problems.append(Problem("--answer", None, f"'{shorten(flag)}' must look like "
+                                    f"ID=VALUE, for example --answer {question.id}="
+                                    f"{asking.example}; {question.id} takes {asking.accepts}"))
+            continue
         if not sep or not qid:
             example = "=".join(_example(flow))
             problems.append(Problem("--answer", None, f"'{shorten(flag)}' must look like "

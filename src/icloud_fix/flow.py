@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import ClassVar
 
 
 class Answer:
@@ -82,31 +83,31 @@ class Condition:
 
 
 @dataclass(frozen=True)
+class KindSpec:
+    """What a question of one kind adds to every question: each kind (``icloud_fix.kinds``)
+    declares its own frozen dataclass of these fields, named by ``kind``."""
+
+    kind: ClassVar[str]
+
+
+@dataclass(frozen=True)
 class Question:
     id: str
     prompt: str
     help: str | None
-    # The answer that means "this is fine" (yes/no kind); None otherwise.
-    pass_answer: str | None
     remediation: str | None
     # Every condition must hold for the question to be asked.
     when: tuple[Condition, ...]
     line: int
-    suggest: Suggest | None = None
-    kind: str = "yes_no"
-    choices: tuple[Choice, ...] = ()
-    # The choice ids that mean "this is fine" (choice kind).
-    pass_choices: tuple[str, ...] = ()
+    # The fields of its kind (pass_answer of a yes/no question, a choice's choices...).
+    spec: KindSpec
     # How to tell the fix worked, and how long to wait (Markdown).
     verify: str | None = None
 
     @property
-    def informational(self) -> bool:
-        """Sets up conditions or routes the session, and never passes or fails."""
-        return self.pass_answer is None and not self.pass_choices
-
-    def choice(self, choice_id: str) -> Choice | None:
-        return next((c for c in self.choices if c.id == choice_id), None)
+    def kind(self) -> str:
+        """The name of its kind, as a flow file writes it."""
+        return self.spec.kind
 
 
 @dataclass(frozen=True)

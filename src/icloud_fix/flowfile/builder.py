@@ -109,13 +109,10 @@ class FlowBuilder:
         kind = kinds.KINDS[values.get("kind", kinds.DEFAULT)]
         fields: dict[str, Any] = {
             "id": qid or "", "prompt": values.get("prompt", ""), "help": values.get("help"),
-            "pass_answer": None, "remediation": values.get("remediation"), "when": (),
-            "verify": values.get("verify"),
-            "line": read.line, "kind": kind.name,
+            "remediation": values.get("remediation"), "when": (),
+            "verify": values.get("verify"), "line": read.line,
+            "spec": kind.build(values, informational=bool(values.get("informational"))),
         }
-        fields.update(kind.build(values))
-        if values.get("informational"):
-            fields.update(pass_answer=None, pass_choices=())
         fields["when"] = self.conditions(values.get("when", ()), qid)
         self.check_variants(read)
         for choice_read in values.get("choices", ()):
@@ -185,12 +182,16 @@ class FlowBuilder:
         if not settled:
             return triage, checks
 
+        from icloud_fix.kinds.choice import ChoiceSpec
+
         def with_answers(question: Question) -> Question:
-            if not any((question.id, c.id) in settled for c in question.choices):
+            spec = question.spec
+            if not isinstance(spec, ChoiceSpec) or not any(
+                    (question.id, c.id) in settled for c in spec.choices):
                 return question
-            return dataclasses.replace(question, choices=tuple(
+            return dataclasses.replace(question, spec=dataclasses.replace(spec, choices=tuple(
                 dataclasses.replace(c, answers=settled.get((question.id, c.id), ()))
-                for c in question.choices))
+                for c in spec.choices)))
 
         return (tuple(with_answers(q) for q in triage),
                 tuple(_with_questions(c, with_answers) for c in checks))

@@ -35,8 +35,8 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from icloud_fix import __version__
-from icloud_fix.flow import Flow
+from icloud_fix import __version__, kinds
+from icloud_fix.flow import Flow, KindSpec
 from icloud_fix.safe_text import UNSAFE_CHARACTERS
 
 MAGIC = b"icloud-fix flow cache\n"
@@ -49,11 +49,16 @@ _PLAIN = (str, int, float, bool, type(None))
 
 def _model_classes() -> tuple[tuple[type, ...], dict[type, dict[str, Any]]]:
     """The model's classes, found from Flow's field types, each with its fields' types
-    (the classes a field names are found in turn)."""
+    (the classes a field names are found in turn; a question's spec is the spec class of
+    one of the registered kinds)."""
     found: list[type] = []
     hints: dict[type, dict[str, Any]] = {}
 
     def visit(hint: Any) -> None:
+        if hint is KindSpec:  # a question's spec: the spec class of one of the kinds
+            for spec_type in kinds.spec_types():
+                visit(spec_type)
+            return
         if dataclasses.is_dataclass(hint) and isinstance(hint, type):
             if hint in hints:
                 return
@@ -116,6 +121,8 @@ def _encode(value: Any) -> Any:
 def _shape(hint: Any) -> tuple[str, tuple[Any, ...]]:
     """What a field type is: ("union", arms), ("tuple", item types), ("tuple...",
     (item type,)), ("class", ()) or ("plain", ())."""
+    if hint is KindSpec:
+        return "union", kinds.spec_types()
     arms = typing.get_args(hint)
     if typing.get_origin(hint) in (typing.Union, types.UnionType):
         return "union", arms

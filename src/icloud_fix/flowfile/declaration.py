@@ -93,8 +93,8 @@ def _question(triage: bool) -> ObjectType:
     rules: list[Rule] = []
     if not triage:
         rules.append(Rule(_INFORMATIONAL, "is informational",
-                          forbids=tuple(k for k in ("pass_answer", "pass_choices",
-                                                    "remediation", "verify") if k in present)))
+                          forbids=(*(f.name for f in fields if f.name.startswith("pass_")),
+                                   *(k for k in ("remediation", "verify") if k in present))))
     for kind in kinds.KINDS.values():
         mine = {f.name for f in kind.fields()} & present
         for other in kinds.KINDS.values():

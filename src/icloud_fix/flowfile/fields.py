@@ -418,6 +418,22 @@ class Is(Condition):
 
 
 @dataclass(frozen=True)
+class Given(Condition):
+    """The key is given, whatever its value."""
+
+    key: str
+
+    def holds(self, values: dict[str, Any]) -> bool:
+        return self.key in values
+
+    def names(self) -> set[str]:
+        return {self.key}
+
+    def schema(self) -> dict[str, Any]:
+        return {"required": [self.key]}
+
+
+@dataclass(frozen=True)
 class Not(Condition):
     inner: Condition
 

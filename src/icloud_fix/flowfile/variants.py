@@ -179,8 +179,11 @@ def adapt_answered(answered: tuple[_Answered, ...], phone: Phone | None
 
 def adapt_question(question: Question, phone: Phone | None) -> Question:
     """The question with every text of it as the iPhone in hand needs it."""
+    from icloud_fix import kinds
+
+    kind = kinds.of(question)
     texts = (question.prompt, question.help, question.remediation, question.verify,
-             *(t for c in question.choices for t in (c.label, c.help)))
+             *kind.texts(question))
     if not any(_varies(t) for t in texts):
         return question
     import dataclasses
@@ -189,6 +192,4 @@ def adapt_question(question: Question, phone: Phone | None) -> Question:
         question, prompt=adapt_line(question.prompt, phone),
         help=adapt(question.help, phone), remediation=adapt(question.remediation, phone),
         verify=adapt(question.verify, phone),
-        choices=tuple(dataclasses.replace(c, label=adapt(c.label, phone) or "",
-                                          help=adapt(c.help, phone))
-                      for c in question.choices))
+        spec=kind.with_texts(question, lambda text: adapt(text, phone)))

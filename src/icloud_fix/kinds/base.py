@@ -1,14 +1,16 @@
-"""What every question kind is (the QuestionKind protocol) and the answers a person
-picks from (Option): the registry in ``kinds/__init__.py`` names the kinds, and each
-kind's module imports only this."""
+"""What every question kind is (the QuestionKind protocol), the answers a person picks
+from (Option) and how a question is asked (Asking): the registry in
+``kinds/__init__.py`` names the kinds, and each kind's module imports only this."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from icloud_fix.flow import Question
+    from icloud_fix.flow import KindSpec, Question, Suggest
     from icloud_fix.flowfile.fields import Condition, Field, Rule
 
 
@@ -22,9 +24,45 @@ class Option:
     help: str | None = None
 
 
+class Style(str, Enum):
+    """How a person answers: y or n; a pick from a list of options; a typed value."""
+
+    YES_OR_NO = "yes-no"
+    PICK = "pick"
+    TYPED = "typed"
+
+
+@dataclass(frozen=True)
+class Asking:
+    """How a question is asked, the one description every front end reads: the rich and
+    plain prompters, scripted answers' messages, `list` and the reports.
+
+    ``options`` are what a person picks from (none for a typed answer; "not sure" is
+    added by the prompters); ``accepts`` says in words what an answer may be;
+    ``example`` is one answer it takes; ``hint`` (typed answers) is shown with the
+    question, e.g. "a number, in GB".
+    """
+
+    style: Style
+    options: tuple[Option, ...]
+    accepts: str
+    example: str
+    hint: str | None = None
+
+    def describe(self) -> dict[str, Any]:
+        """As `list --format json` shows it."""
+        return {"style": self.style.value, "accepts": self.accepts,
+                **({"hint": self.hint} if self.hint else {})}
+
+
 class QuestionKind(Protocol):
     name: str
     doc: str
+
+    @property
+    def spec_type(self) -> type[KindSpec]:
+        """The frozen dataclass of this kind's own fields (a question's ``spec``)."""
+        ...
 
     def fields(self) -> tuple[Field, ...]:
         """The keys a question of this kind adds to the flow format."""
@@ -35,8 +73,41 @@ class QuestionKind(Protocol):
         is informational."""
         ...
 
-    def build(self, values: dict[str, Any]) -> dict[str, Any]:
-        """The Question fields of this kind, from the values read from the file."""
+    def build(self, values: dict[str, Any], informational: bool) -> KindSpec:
+        """The question's spec, from the values read from the file (an informational
+        question passes on nothing)."""
+        ...
+
+    def informational(self, question: Question) -> bool:
+        """Whether it only sets up conditions or routes the session, never passing or
+        failing."""
+        ...
+
+    def asking(self, question: Question) -> Asking:
+        """How the question is asked and answered."""
+        ...
+
+    def pass_rule(self, question: Question) -> str | None:
+        """What passes, in words after "passes " ("on yes", "at 2 GB or more"); None
+        when informational."""
+        ...
+
+    def suggested_by(self, question: Question) -> Suggest | None:
+        """The reading of a connected iPhone that suggests the answer, if any."""
+        ...
+
+    def texts(self, question: Question) -> tuple[str, ...]:
+        """Its own texts a person reads besides the prompt and help (a choice's labels
+        and help): these vary with the iPhone in hand like the prompt."""
+        ...
+
+    def with_texts(self, question: Question,
+                   change: Callable[[str | None], str | None]) -> KindSpec:
+        """Its spec with each of texts() changed (as the iPhone in hand needs it)."""
+        ...
+
+    def listing(self, question: Question) -> tuple[str, ...]:
+        """Lines `list` shows under the question (a choice's id, label and check)."""
         ...
 
     def references(self, question: Question) -> list[str]:
@@ -47,20 +118,12 @@ class QuestionKind(Protocol):
         """The answers of this question a `when` value names, or why it cannot be."""
         ...
 
-    def options(self, question: Question) -> tuple[Option, ...]:
-        """The answers a person picks from ("not sure" is added by the prompters)."""
-        ...
-
     def parse(self, question: Question, word: str) -> str | None:
         """An answer from a flag, an answers file, a typed line or a saved session."""
         ...
 
-    def accepted(self, question: Question) -> str:
-        """The answers parse() takes, for an error message."""
-        ...
-
     def judge(self, question: Question, answer: str) -> bool | None:
-        """Whether an answer passes; None for informational questions."""
+        """Whether an answer passes (never asked of informational questions)."""
         ...
 
     def label(self, question: Question, answer: str) -> str:

@@ -3,11 +3,14 @@ send the session to the check that deals with it."""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from icloud_fix.flow import Choice, Question
-from icloud_fix.kinds.base import Option
+from icloud_fix.flow import Choice, KindSpec, Question, Suggest
+from icloud_fix.kinds.base import Asking, Option, Style
 
 # The declaration's blocks are needed only to read a flow file: imported where used.
 if TYPE_CHECKING:
@@ -15,6 +18,22 @@ if TYPE_CHECKING:
 
 # Keys the prompters keep for themselves: s = not sure, h = explain, b = back.
 _RESERVED_KEYS = {"s", "h", "b"}
+
+@dataclass(frozen=True)
+class ChoiceSpec(KindSpec):
+    kind: ClassVar[str] = "choice"
+    choices: tuple[Choice, ...] = ()
+    # The choice ids that mean "this is fine"; none when informational.
+    pass_choices: tuple[str, ...] = ()
+
+    def choice(self, choice_id: str) -> Choice | None:
+        return next((c for c in self.choices if c.id == choice_id), None)
+
+
+def spec(question: Question) -> ChoiceSpec:
+    assert isinstance(question.spec, ChoiceSpec), question.kind
+    return question.spec
+
 
 @cache
 def choice_object() -> ObjectType:
@@ -55,6 +74,7 @@ def keys(choices: tuple[Choice, ...]) -> list[str | None]:
 class ChoiceKind:
     name = "choice"
     doc = "one of a few labelled choices"
+    spec_type = ChoiceSpec
 
     def fields(self) -> tuple[Field, ...]:
         from icloud_fix.flowfile.fields import Field, Ident, ListOf
@@ -77,7 +97,7 @@ class ChoiceKind:
                  "later questions"),
         )
 
-    def build(self, values: dict[str, Any]) -> dict[str, Any]:
+    def build(self, values: dict[str, Any], informational: bool) -> ChoiceSpec:
         from icloud_fix.flowfile.fields import INVALID
 
         read = [c for c in values.get("choices", ()) if c is not INVALID]
@@ -94,15 +114,49 @@ class ChoiceKind:
         if len(choices) < len(values.get("choices", ())):
             # Some choice has no id to go by: a pass choice could have named it.
             pass_choices = tuple(i for i in pass_choices if i in {c.id for c in choices})
-        return {"choices": choices, "pass_choices": pass_choices}
+        return ChoiceSpec(choices, () if informational else pass_choices)
+
+    def informational(self, question: Question) -> bool:
+        return not spec(question).pass_choices
+
+    def asking(self, question: Question) -> Asking:
+        choices = spec(question).choices
+        return Asking(Style.PICK, self._options(question),
+                      ", ".join(c.id for c in choices) + " or skip",
+                      choices[0].id if choices else "skip")
+
+    def _options(self, question: Question) -> tuple[Option, ...]:
+        choices = spec(question).choices
+        return tuple(Option(c.id, c.label, key, c.help)
+                     for c, key in zip(choices, keys(choices), strict=True))
+
+    def pass_rule(self, question: Question) -> str | None:
+        passing = spec(question).pass_choices
+        return f"on {' or '.join(passing)}" if passing else None
+
+    def suggested_by(self, question: Question) -> Suggest | None:
+        return None
+
+    def texts(self, question: Question) -> tuple[str, ...]:
+        return tuple(t for c in spec(question).choices for t in (c.label, c.help) if t)
+
+    def with_texts(self, question: Question,
+                   change: Callable[[str | None], str | None]) -> KindSpec:
+        return dataclasses.replace(spec(question), choices=tuple(
+            dataclasses.replace(c, label=change(c.label) or "", help=change(c.help))
+            for c in spec(question).choices))
+
+    def listing(self, question: Question) -> tuple[str, ...]:
+        return tuple(f"{c.id}: {c.label}" + (f" -> check {c.check}" if c.check else "")
+                     for c in spec(question).choices)
 
     def references(self, question: Question) -> list[str]:
         problems = []
-        ids = [c.id for c in question.choices]
+        ids = [c.id for c in spec(question).choices]
         for choice_id in sorted({i for i in ids if ids.count(i) > 1}):
             problems.append(f"choice id '{choice_id}' is given twice in question "
                             f"'{question.id}'; choice ids must be unique within a question")
-        for choice_id in question.pass_choices:
+        for choice_id in spec(question).pass_choices:
             if choice_id not in ids:
                 problems.append(f"'pass_choices' names '{choice_id}', which is not a choice "
                                 f"of question '{question.id}'; its choices are "
@@ -110,7 +164,7 @@ class ChoiceKind:
         return problems
 
     def condition(self, question: Question, wanted: Any) -> tuple[str, ...] | str:
-        ids = [c.id for c in question.choices]
+        ids = [c.id for c in spec(question).choices]
         names = wanted if isinstance(wanted, list) else [wanted]
         if not names or not all(isinstance(n, str) for n in names):
             return f"'{question.id}' is a choice question: name one of its choice ids"
@@ -122,37 +176,31 @@ class ChoiceKind:
                     f"{did_you_mean(unknown[0], ids)}; its choices are {', '.join(ids)}")
         return tuple(names)
 
-    def options(self, question: Question) -> tuple[Option, ...]:
-        return tuple(Option(c.id, c.label, key, c.help)
-                     for c, key in zip(question.choices, keys(question.choices), strict=True))
-
     def parse(self, question: Question, word: str) -> str | None:
         word = word.strip().lower()
-        return word if question.choice(word) is not None else None
-
-    def accepted(self, question: Question) -> str:
-        return ", ".join(c.id for c in question.choices) + " or skip"
+        return word if spec(question).choice(word) is not None else None
 
     def judge(self, question: Question, answer: str) -> bool | None:
-        return answer in question.pass_choices
+        return answer in spec(question).pass_choices
 
     def label(self, question: Question, answer: str) -> str:
-        choice = question.choice(answer)
+        choice = spec(question).choice(answer)
         return choice.label if choice is not None else answer
 
     def routes_to(self, question: Question, answer: str) -> str | None:
-        choice = question.choice(answer)
+        choice = spec(question).choice(answer)
         return choice.check if choice is not None else None
 
     def settles(self, question: Question, answer: str) -> tuple[tuple[str, str], ...]:
-        choice = question.choice(answer)
+        choice = spec(question).choice(answer)
         return choice.answers if choice is not None else ()
 
     def describe(self, question: Question) -> dict[str, Any]:
-        return {"choices": [{"id": c.id, "label": c.label, "check": c.check,
+        return {"pass_answer": None,  # said for every question, as before kinds had specs
+                "choices": [{"id": c.id, "label": c.label, "check": c.check,
                              **({"answers": dict(c.answers)} if c.answers else {})}
-                            for c in question.choices],
-                "pass_choices": list(question.pass_choices) or None}
+                            for c in spec(question).choices],
+                "pass_choices": list(spec(question).pass_choices) or None}
 
 
 CHOICE = ChoiceKind()

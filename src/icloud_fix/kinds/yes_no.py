@@ -2,16 +2,42 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from icloud_fix.flow import ACCEPTED_ANSWERS, FLOW_FILE_WORDS, Answer, Question, parse_answer
-from icloud_fix.kinds.base import Option
+from icloud_fix.flow import (
+    ACCEPTED_ANSWERS,
+    FLOW_FILE_WORDS,
+    Answer,
+    KindSpec,
+    Question,
+    Suggest,
+    parse_answer,
+)
+from icloud_fix.kinds.base import Asking, Option, Style
 
 # The declaration's blocks are needed only to read a flow file, never by a scripted run
 # of the cached built-in flow: they are imported where they are used.
 if TYPE_CHECKING:
     from icloud_fix.flowfile.fields import Condition, Field, ObjectType, Rule, Word
+
+
+@dataclass(frozen=True)
+class YesNoSpec(KindSpec):
+    kind: ClassVar[str] = "yes_no"
+    # The answer that means "this is fine"; None when informational.
+    pass_answer: str | None = None
+    suggest: Suggest | None = None
+
+
+def spec(question: Question) -> YesNoSpec:
+    assert isinstance(question.spec, YesNoSpec), question.kind
+    return question.spec
+
+
+_OPTIONS = (Option(Answer.YES, "Yes", "y"), Option(Answer.NO, "No", "n"))
 
 
 def _answer(word: str) -> str:
@@ -55,6 +81,7 @@ def _suggest_type() -> ObjectType:
 class YesNo:
     name = "yes_no"
     doc = "a yes/no question (the default)"
+    spec_type = YesNoSpec
 
     def fields(self) -> tuple[Field, ...]:
         from icloud_fix.flowfile.fields import Field
@@ -75,17 +102,38 @@ class YesNo:
                      alternative=", or 'informational: true' if it only sets up later "
                      "questions"),)
 
-    def build(self, values: dict[str, Any]) -> dict[str, Any]:
+    def build(self, values: dict[str, Any], informational: bool) -> YesNoSpec:
         suggest = values.get("suggest")
-        built: dict[str, Any] = {"pass_answer": values.get("pass_answer")}
+        built = None
         # A suggest without a good reading was reported already, and builds nothing.
         if suggest is not None and "reading" in suggest.values:
-            from icloud_fix.flow import Suggest
-
             s = suggest.values
-            built["suggest"] = Suggest(s["reading"], yes_below=s.get("yes_below"),
-                                       yes_when=s.get("yes_when"))
-        return built
+            built = Suggest(s["reading"], yes_below=s.get("yes_below"),
+                            yes_when=s.get("yes_when"))
+        return YesNoSpec(None if informational else values.get("pass_answer"), built)
+
+    def informational(self, question: Question) -> bool:
+        return spec(question).pass_answer is None
+
+    def asking(self, question: Question) -> Asking:
+        return Asking(Style.YES_OR_NO, _OPTIONS, ACCEPTED_ANSWERS, Answer.YES)
+
+    def pass_rule(self, question: Question) -> str | None:
+        answer = spec(question).pass_answer
+        return f"on {answer}" if answer else None
+
+    def suggested_by(self, question: Question) -> Suggest | None:
+        return spec(question).suggest
+
+    def texts(self, question: Question) -> tuple[str, ...]:
+        return ()
+
+    def with_texts(self, question: Question,
+                   change: Callable[[str | None], str | None]) -> KindSpec:
+        return question.spec
+
+    def listing(self, question: Question) -> tuple[str, ...]:
+        return ()
 
     def references(self, question: Question) -> list[str]:
         return []
@@ -96,18 +144,12 @@ class YesNo:
             return (answer,)
         return f"'{question.id}' is a yes/no question: the condition must be yes or no"
 
-    def options(self, question: Question) -> tuple[Option, ...]:
-        return (Option(Answer.YES, "Yes", "y"), Option(Answer.NO, "No", "n"))
-
     def parse(self, question: Question, word: str) -> str | None:
         answer = parse_answer(word)
         return answer if answer in (Answer.YES, Answer.NO) else None
 
-    def accepted(self, question: Question) -> str:
-        return ACCEPTED_ANSWERS
-
     def judge(self, question: Question, answer: str) -> bool | None:
-        return answer == question.pass_answer
+        return answer == spec(question).pass_answer
 
     def label(self, question: Question, answer: str) -> str:
         return answer
@@ -119,7 +161,7 @@ class YesNo:
         return None
 
     def describe(self, question: Question) -> dict[str, Any]:
-        return {}  # its passing answer is every question's pass_answer
+        return {"pass_answer": spec(question).pass_answer}
 
 
 YES_NO = YesNo()

@@ -12,7 +12,7 @@ import threading
 import time
 from typing import Generic, TypeVar
 
-from icloud_fix import stopping
+from icloud_fix import kinds, stopping
 from icloud_fix.engine import AppleStatus, Device, Origin, Outage, Reply
 from icloud_fix.flow import Answer, Flow, Question
 from icloud_fix.probes import apple_feeds, iphone
@@ -74,7 +74,7 @@ class BackgroundReadings:
     def __init__(self, flow: Flow, offline: bool, timeout: float = apple_feeds.TIMEOUT) -> None:
         self.flow = flow
         self.offline = offline
-        needs_device = any(q.suggest is not None for _, q in flow.questions())
+        needs_device = any(kinds.suggested_by(q) is not None for _, q in flow.questions())
         self._device: _Background[DeviceReading | DeviceUnavailable] | None = (
             _Background(lambda: iphone.read(timeout)) if needs_device else None)
         self._latest: _Background[tuple[str, ...] | None] | None = None
@@ -153,7 +153,7 @@ class BackgroundReadings:
 
     def suggestion(self, question: Question, wait: float) -> Reply | None:
         """The answer a reading suggests for this question, with its evidence."""
-        rule = question.suggest
+        rule = kinds.suggested_by(question)
         if rule is None or rule.reading not in READINGS:
             return None
         self.start()  # a question that needs the reading may wait for it

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
-from icloud_fix import engine
+from icloud_fix import engine, kinds
 from icloud_fix.engine import CheckResult, Fix, Origin, Position, Reply
 from icloud_fix.flow import Flow, Question
 from icloud_fix.prompts import drawing
@@ -109,7 +109,8 @@ class Asking:
                              f"{_service(self.flow.service_status)} right now.")
         questions = (position.check.questions if position.check is not None
                      else self.flow.triage)
-        if any(q.suggest is not None and q.id not in self.given.answers for q in questions):
+        if any(kinds.suggested_by(q) is not None and q.id not in self.given.answers
+               for q in questions):
             # This check's question will wait this long for the reading anyway: waiting
             # here puts the note at the check's heading, not in the middle of it. If it
             # takes longer still, the question says it (prompts.base.look_before).

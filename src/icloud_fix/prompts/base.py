@@ -135,12 +135,12 @@ def after_fix_question(text: str, readings: BackgroundReadings | None) -> str:
 
 def options(question: Question) -> tuple[Option, ...]:
     """What a person may pick for a question: its kind's answers, then "not sure"."""
-    return (*kinds.of(question).options(question), Option(Answer.SKIP, SKIP_LABEL, "s"))
+    return (*kinds.asking(question).options, Option(Answer.SKIP, SKIP_LABEL, "s"))
 
 
 def has_help(question: Question) -> bool:
-    """Whether 'h' explains something: the question's help, or a choice's own."""
-    return bool(question.help) or any(c.help for c in question.choices)
+    """Whether 'h' explains something: the question's help, or an option's own."""
+    return bool(question.help) or any(o.help for o in kinds.asking(question).options)
 
 
 def suggestion_wait() -> float:
@@ -170,7 +170,7 @@ def look_before(
         if not confirm("Go on with the checks anyway?", True):
             raise PromptUnavailable("you chose to wait while Apple reports an outage",
                                     EXIT_PROBLEMS_FOUND, for_outage=True)
-    if question.suggest is None:
+    if kinds.suggested_by(question) is None:
         return None
     suggestion = readings.suggestion(question, wait=suggestion_wait())
     if suggestion is not None:

@@ -72,7 +72,7 @@ def print_note(console: Console, note: str) -> None:
 def help_lines(question: Question) -> list[str]:
     """The question's help, then each choice's own ('label: help'), a line each."""
     lines = [question.help.strip()] if question.help else []
-    lines += [f"{c.label}: {c.help.strip()}" for c in question.choices if c.help]
+    lines += [f"{o.label}: {o.help.strip()}" for o in kinds.asking(question).options if o.help]
     return lines
 
 

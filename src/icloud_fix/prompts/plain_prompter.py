@@ -22,7 +22,7 @@ from icloud_fix import kinds, stopping
 from icloud_fix.engine import CheckResult, Fix, GoBack, Position, PromptUnavailable, Reply
 from icloud_fix.errors import EXIT_INTERRUPTED
 from icloud_fix.flow import Answer, Flow, Question, parse_answer
-from icloud_fix.kinds import Option
+from icloud_fix.kinds import Option, Style
 from icloud_fix.prompts import drawing
 from icloud_fix.prompts.base import (
     BACK_WORDS,
@@ -141,12 +141,15 @@ class PlainPrompter:
         self.heading.show(position)
         suggestion = look_before(self.readings, question, self.console, self._confirm)
         picks = options(question)
-        if question.kind != "yes_no":
+        asking = kinds.asking(question)
+        if asking.style is Style.PICK:
             # Each choice on its own line, numbered: type the number or the id.
             for number, option in enumerate(picks[:-1], start=1):
                 drawing.print_numbered_choice(self.console, number, option)
         # The keys were said at the start; only what is this question's own is said here.
         prompt = question.prompt.strip()
+        if asking.hint:
+            prompt += f" (type {asking.hint})"
         if suggestion is not None:
             prompt += f" (Enter = {kinds.label(question, suggestion.answer)} as suggested)"
         while True:
@@ -203,16 +206,19 @@ def _pick(question: Question, picks: tuple[Option, ...], reply: str) -> str | No
     """A typed line as an answer: a number from the list (choice questions), or any
     word the question's kind takes."""
     # ASCII digits only, and few: "²" is a digit to str.isdigit() but no number to int().
-    if (question.kind != "yes_no" and reply.isascii() and reply.isdigit() and len(reply) <= 6
-            and 1 <= int(reply) < len(picks)):
+    if (kinds.asking(question).style is Style.PICK and reply.isascii() and reply.isdigit()
+            and len(reply) <= 6 and 1 <= int(reply) < len(picks)):
         return picks[int(reply) - 1].value
     return kinds.parse(question, reply)
 
 
 def _again(question: Question, choices: int, suggestion: Reply | None) -> str:
     """The reply to what a question does not take: every key it does take."""
-    if question.kind == "yes_no":
+    asking = kinds.asking(question)
+    if asking.style is Style.YES_OR_NO:
         keys = ["y (yes)", "n (no)"]
+    elif asking.style is Style.TYPED:
+        keys = [asking.accepts.removesuffix(" or skip")]
     else:
         numbers = "1 or 2" if choices == 2 else f"a number from 1 to {choices}"
         keys = [numbers, "the word in brackets after a choice"]
@@ -233,8 +239,8 @@ def _either(words: list[str]) -> str:
 def _keys(flow: Flow) -> str:
     """How to answer this flow's questions, in a few sentences, said once at the start."""
     questions = list(flow.all_questions())
-    yes_no = any(q.kind == "yes_no" for q in questions)
-    choice = any(q.kind != "yes_no" for q in questions)
+    styles = {kinds.asking(q).style for q in questions}
+    yes_no, choice = Style.YES_OR_NO in styles, Style.PICK in styles
     if yes_no and choice:
         ways = ("y for yes or n for no (for a question with a numbered list, the number of "
                 "your answer)")
@@ -242,11 +248,16 @@ def _keys(flow: Flow) -> str:
         ways = "y for yes or n for no"
     else:
         ways = "the number of your answer from the list"
-    said = [f"How to answer: type {ways}, then press Enter.",
-            "Type s if you are not sure: the question is skipped."]
+    said = [f"How to answer: type {ways}, then press Enter."]
+    if Style.TYPED in styles and not (yes_no or choice):
+        said = ["How to answer: type your answer, then press Enter."]
+    elif Style.TYPED in styles:
+        said.append("Where a question asks you to type a value, type it (what it takes is "
+                    "said with the question).")
+    said.append("Type s if you are not sure: the question is skipped.")
     if any(has_help(q) for q in questions):
         said.append("Type h to have a question explained, where there is more to say.")
     said.append("Type b to go back one question and answer it again.")
-    if any(q.suggest is not None for q in questions):
+    if any(kinds.suggested_by(q) is not None for q in questions):
         said.append("Where your iPhone suggests an answer, Enter alone takes it.")
     return " ".join(said)

@@ -26,13 +26,15 @@ from prompt_toolkit.output import ColorDepth
 from prompt_toolkit.utils import get_cwidth
 from questionary.prompts.common import InquirerControl
 
-from icloud_fix import stopping
+from icloud_fix import kinds, stopping
 from icloud_fix.engine import CheckResult, Fix, GoBack, Position, PromptUnavailable, Reply
 from icloud_fix.errors import Terminated
 from icloud_fix.flow import Flow, Question
+from icloud_fix.kinds import Asking, Style
 from icloud_fix.prompts import drawing
 from icloud_fix.prompts.base import (
     BACK_KEY,
+    BACK_WORDS,
     FIX_OPTIONS,
     Heading,
     after_fix_question,
@@ -73,13 +75,15 @@ _HELP = "\x00help"
 _BACK = "\x00back"
 _SHOW_CURSOR = "\x1b[?25h"
 _HELP_LABEL = "Explain this question"
+# What explains a question where the answer is typed (h alone would be typed text).
+_HELP_WORDS = ("h", "help")
 
 
 def _instruction(question: Question, keyed: list[tuple[str, str]], unkeyed: int = 0) -> str:
     """The keys of a question in one short line: '(y = yes, n = no, s = not sure, ...)',
     or for a choice question '(press 1-3 to pick, s = not sure, h = explain)'."""
     arrows = "arrows + Enter also work"
-    if question.kind == "yes_no":
+    if kinds.asking(question).style is Style.YES_OR_NO:
         words = [f"{key} = {label.lower()}" for key, label in keyed if key != "s"]
     else:
         words = [_pick_keys([key for key, _ in keyed if key != "s"], unkeyed)]
@@ -616,6 +620,9 @@ class RichPrompter:
         question = as_shown(question, self.readings)  # the iPhone's version and region
         self.heading.show(position)
         suggestion = look_before(self.readings, question, self.console, self._confirm)
+        asking = kinds.asking(question)
+        if asking.style is Style.TYPED:
+            return self._ask_typed(question, asking, suggestion)
         picks = options(question)
         choices = [questionary.Choice(o.label, o.value, shortcut_key=o.key or False)
                    for o in picks]
@@ -659,3 +666,46 @@ class RichPrompter:
         if suggestion is not None and value == suggestion.answer:
             return suggestion  # confirmed: the answer comes from the iPhone
         return str(value)
+
+    def _ask_typed(self, question: Question, asking: Asking,
+                   suggestion: Reply | None) -> str | Reply:
+        """A typed answer, checked as it is typed: Enter takes only what the question's
+        kind takes, or s (not sure), h (explain) or b (back)."""
+        explained = has_help(question)
+        words = [f"type {asking.hint or 'your answer'}", "s = not sure"]
+        if explained:
+            words.append("h = explain")
+        words.append(f"{BACK_KEY} = back")
+        instruction = "(" + ", ".join(words) + ")"
+        again = f"Please type {asking.accepts.removesuffix(' or skip')}, s (not sure)" + (
+            ", h (explain)" if explained else "") + " or b (back)."
+
+        def valid(text: str) -> bool | str:
+            word = text.strip().lower()
+            if (word in BACK_WORDS or (explained and word in _HELP_WORDS)
+                    or kinds.parse(question, text) is not None):
+                return True
+            return again
+
+        message = question.prompt.strip()
+        while True:
+            prompt = questionary.text(
+                message, validate=valid, instruction=instruction, qmark="?",
+                default=kinds.parse(question, suggestion.answer) or "" if suggestion else "",
+                **self.prompt_kwargs)
+            _answer_keys(prompt, {})
+            if self.readings is not None:
+                prompt.application.after_render += self._start_readings
+            typed = str(_ask_until_signal(prompt))
+            word = typed.strip().lower()
+            if word in BACK_WORDS:
+                raise GoBack
+            if explained and word in _HELP_WORDS:
+                drawing.print_help(self.console, question)
+                continue
+            answer = kinds.parse(question, typed)
+            if answer is None:  # the check above lets nothing else through
+                continue
+            if suggestion is not None and answer == suggestion.answer:
+                return suggestion  # confirmed: the answer comes from the iPhone
+            return answer

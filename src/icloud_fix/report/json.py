@@ -111,10 +111,11 @@ def _question(q: Question) -> dict[str, Any]:
         "id": q.id,
         "kind": q.kind,
         "prompt": q.prompt,
-        "pass_answer": q.pass_answer,
         **kinds.of(q).describe(q),
         "when": {c.question: (c.answers[0] if len(c.answers) == 1 else list(c.answers))
                  for c in q.when} or None,
+        "informational": kinds.informational(q),
+        "asking": kinds.asking(q).describe(),
     }
 
 

@@ -590,20 +590,18 @@ def _list_question(pieces: list[tuple[str, str | None]], q: Question, width: int
     from icloud_fix.flowfile.variants import adapt_question
 
     q = adapt_question(q, None)  # as asked when no iPhone is read: every variant
-    if q.pass_answer:
-        passes = f"passes on {q.pass_answer}"
-    elif q.pass_choices:
-        passes = f"passes on {' or '.join(q.pass_choices)}"
-    else:
-        passes = "informational"
+    from icloud_fix import kinds
+
+    kind = kinds.of(q)
+    rule = None if kind.informational(q) else kind.pass_rule(q)
+    passes = f"passes {rule}" if rule else "informational"
     pieces += [("   ", None), (q.id, "cyan"), (f"  ({passes})\n", None)]
     if q.when:
         cond = ", ".join(f"{c.question}={'|'.join(c.answers)}" for c in q.when)
         pieces.append((_wrap(f"asked only when {cond}", 6, width), "dim"))
     pieces.append((_wrap(q.prompt.strip(), 6, width), None))
-    for choice in q.choices:
-        then = f" -> check {choice.check}" if choice.check else ""
-        pieces.append((_wrap(f"{choice.id}: {choice.label}{then}", 8, width), None))
+    for line in kind.listing(q):
+        pieces.append((_wrap(line, 8, width), None))
 
 
 def _wrap(text: str, indent: int, width: int) -> str:

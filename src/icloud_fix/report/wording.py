@@ -337,5 +337,5 @@ def not_sure(result: SessionResult) -> tuple[QuestionResult, ...]:
 def where_to_look(question: Question) -> str | None:
     """The question's help, then each choice's own ('label: help'), as flow Markdown."""
     parts = [question.help.strip()] if question.help else []
-    parts += [f"{c.label}: {c.help.strip()}" for c in question.choices if c.help]
+    parts += [f"{o.label}: {o.help.strip()}" for o in kinds.asking(question).options if o.help]
     return "\n\n".join(parts) or None

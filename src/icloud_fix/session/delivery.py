@@ -245,14 +245,18 @@ def _values(flow: Flow, missing: list[str] | None) -> str:
     """The answers the missing questions take: yes/no words, and a choice question's ids
     (it takes no yes or no)."""
     from icloud_fix import kinds
+    from icloud_fix.kinds import Style
 
     questions = [q for q in flow.all_questions() if missing is None or q.id in missing]
-    choices = [q for q in questions if q.kind != "yes_no"]
+    choices = [q for q in questions if kinds.asking(q).style is not Style.YES_OR_NO]
     if not choices:
         return ACCEPTED_ANSWERS
     if missing is None:
-        return f"{ACCEPTED_ANSWERS}; a choice question takes one of its choice ids"
-    said = "; ".join(f"{q.id} takes {kinds.of(q).accepted(q)}" for q in choices)
+        typed = "; ".join(f"{q.id} takes {kinds.asking(q).accepts}" for q in choices
+                          if kinds.asking(q).style is Style.TYPED)
+        return (f"{ACCEPTED_ANSWERS}; a choice question takes one of its choice ids"
+                + (f"; {typed}" if typed else ""))
+    said = "; ".join(f"{q.id} takes {kinds.asking(q).accepts}" for q in choices)
     if len(choices) < len(questions):
         said += f"; the others {ACCEPTED_ANSWERS}"
     return said
