@@ -8,8 +8,10 @@ stored, so the repository stays small.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -332,3 +334,370 @@ def huge_report_flow() -> bytes:
                       f"        verify: {json.dumps(verify)}\n")
     return ('format: 2\nid: huge\ntitle: Huge\nversion: "1"\nchecks:\n'
             + "".join(checks)).encode()
+
+
+# -- issue 19: each item's class, three variants or more of its own ------------------------
+
+def routed_to_a_later_condition(when: str, between: str = "") -> bytes:
+    """A triage choice sends the session to check 'power' first, whose question waits on
+    a question of check 'net', asked only after it (``between``: more of 'net')."""
+    return (
+        'format: 2\nid: t\ntitle: T\nversion: "1"\ntriage:\n  - id: status\n'
+        "    kind: choice\n    prompt: What does it say?\n    choices:\n"
+        "      - {id: paused, label: Paused, check: power}\n      - {id: fine, label: Fine}\n"
+        "checks:\n  - id: net\n    title: Net\n    questions:\n"
+        "      - {id: on-cell, prompt: On cellular?, informational: true}\n"
+        "      - id: kind\n        kind: choice\n        prompt: Which network?\n"
+        "        informational: true\n        choices:\n"
+        "          - {id: wifi, label: Wi-Fi}\n          - {id: cell, label: Cellular}\n"
+        f"{between}"
+        "  - id: power\n    title: Power\n    questions:\n"
+        "      - id: low-data\n        prompt: Low Data Mode on?\n"
+        f"        when: {when}\n        pass_answer: \"no\"\n        remediation: Turn it off.\n"
+    ).encode()
+
+
+def blank_title(text: str) -> bytes:
+    quoted = text.encode("unicode_escape").decode("ascii")
+    return GOOD.replace("title: Demo", f'title: "{quoted}"').encode()
+
+
+# Item 3: a routed check whose condition is asked later; item 17: titles of nothing but
+# Unicode white space or format characters, which the loader and the JSON Schema both
+# find empty.
+FLOW_CASES += [
+    Case("routed-when-on-a-later-yes-no", lambda: routed_to_a_later_condition(
+        "{on-cell: yes}"), False, "sends the session to check 'power'"),
+    Case("routed-when-on-a-later-choice", lambda: routed_to_a_later_condition(
+        "{kind: [wifi, cell]}"), False, "sends the session to check 'power'"),
+    Case("routed-when-on-the-triage-and-a-later", lambda: routed_to_a_later_condition(
+        "{status: paused, on-cell: \"YES\"}"), False, "sends the session to check 'power'"),
+    Case("routed-when-two-checks-later", lambda: routed_to_a_later_condition(
+        "{far: no}", between="  - id: far-check\n    title: Far\n    questions:\n"
+        "      - {id: far, prompt: Far?, informational: true}\n"), False,
+        "sends the session to check 'power'"),
+    *[Case(f"title-only-{name}", lambda text=text: blank_title(text), False,
+           "'title' must not be empty") for name, text in (
+        ("bom", "\ufeff"), ("file-separator", "\x1c"), ("next-line", "\x85"),
+        ("zero-widths", "\u200b\u2060\u200d"), ("ideographic-space", "\u3000\u2003"),
+        ("mixed", " \ufeff\u0085\u200b\t"))],
+]
+
+# Item 2: a device reading whose value cannot be judged (no reading, never exit 70).
+SURROUNDINGS += [
+    Surroundings("device-free-space-1-and-400-zeros", {"FAKE_IDEVICE_FREE": "1" + "0" * 400}),
+    Surroundings("device-free-space-minus-1e999", {"FAKE_IDEVICE_FREE": "-1e999"}),
+    Surroundings("device-free-space-400-digit-decimal",
+                 {"FAKE_IDEVICE_FREE": "9" * 400 + ".5"}),
+    Surroundings("device-clock-minus-400-digits", {"FAKE_IDEVICE_TIME": "-" + "9" * 400}),
+]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One run of the installed command. In ``args``, ``env`` and ``shell``, {here}
+    stands for the folder it runs in and {home} for its state folder. With ``shell``,
+    bash runs that script with "$0" the command and "$@" the args. ``codes``: the exit
+    codes it may end with; ``shows``: text on stdout or stderr; ``hides``: text that
+    must not be there; ``check(stdout, stderr)`` anything more."""
+
+    args: tuple[str, ...] = ()
+    stdin: bytes = b""
+    env: dict[str, str | None] = field(default_factory=dict)
+    codes: frozenset[int] = frozenset({0})
+    shows: tuple[str, ...] = ()
+    hides: tuple[str, ...] = ()
+    check: Callable[[str, str], None] | None = None
+    shell: str = ""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Runs one after another in one folder (holding ``files``) with one state folder;
+    ``after(here, home)`` checks what they leave behind."""
+
+    name: str
+    steps: tuple[Step, ...]
+    files: Callable[[], dict[str, bytes]] = dict
+    after: Callable[[Any, Any], None] | None = None
+    defect: str = ""  # a defect known and not yet fixed: the case is expected to fail
+
+
+def _builtin_passing() -> list[str]:
+    from helpers import PASSING
+    return [f"--answer={q}={a}" for q, a in PASSING.items()]
+
+
+def _two_checks(routed: str = "", third: bool = False) -> bytes:
+    triage = ("triage:\n  - id: status\n    kind: choice\n    prompt: What does it say?\n"
+              f"    choices:\n      - {{id: routed, label: Routed, check: {routed}}}\n"
+              "      - {id: fine, label: Fine}\n") if routed else ""
+    checks = ["alpha", "beta"] + (["gamma"] if third else [])
+    return ('format: 2\nid: two\ntitle: Two\nversion: "1"\n' + triage + "checks:\n" + "".join(
+        f"  - id: {c}\n    title: {c.title()}\n    questions:\n      - {{id: q-{c}, prompt: "
+        f"{c.title()} fine?, pass_answer: \"yes\", remediation: Fix {c}.}}\n"
+        for c in checks)).encode()
+
+
+def _only_flow(when: str, second: str = "") -> bytes:
+    """Check 'power', every question of it waiting on the triage."""
+    return ('format: 2\nid: t\ntitle: T\nversion: "1"\ntriage:\n'
+            "  - id: status\n    kind: choice\n    prompt: What does it say?\n    choices:\n"
+            "      - {id: paused, label: Paused}\n      - {id: fine, label: Fine}\n"
+            "  - {id: charging, prompt: Charging?}\n"
+            "checks:\n  - id: power\n    title: Power\n    questions:\n"
+            f"      - {{id: low-power, prompt: Low Power?, when: {when}, pass_answer: \"no\", "
+            f"remediation: Turn it off.}}\n{second}").encode()
+
+
+def _help_flow(place: int) -> bytes:
+    """A choice question passed only by the choice with id 'help', at ``place`` of ten."""
+    ids = [f"a{i}" for i in range(1, 10)]
+    ids.insert(place - 1, "help")
+    return ('format: 2\nid: t\ntitle: T\nversion: "1"\nchecks:\n  - id: power\n'
+            "    title: Power\n    questions:\n      - id: mode\n        kind: choice\n"
+            "        prompt: Which?\n        pass_choices: [help]\n        remediation: Fix.\n"
+            "        choices:\n" + "".join(f"          - {{id: {c}, label: Label {c}}}\n"
+                                           for c in ids)).encode()
+
+
+def _failing_restart() -> bytes:
+    """Answers to the built-in flow: every check passes but the restart."""
+    from helpers import PASSING
+    return json.dumps({**PASSING, "restart-done": "no"}).encode()
+
+
+def _builtin_flow() -> bytes:
+    from pathlib import Path
+    return (Path(__file__).parent.parent / "steps" / "icloud-photos.yaml").read_bytes()
+
+
+def _forged_cache(change: Callable[[Any], Any]) -> dict[str, bytes]:
+    """A cache of the built-in flow with a valid checksum, holding ``change(flow)``."""
+    import marshal
+    import zlib
+
+    from icloud_fix.flowfile import cache, loader
+    text = _builtin_flow().decode("utf-8")
+    flow = change(loader.load_text(text, loader.BUILTIN_FLOW))
+    body = marshal.dumps((cache._key(), text, cache._encode(flow)))
+    return {f"home/cache/{cache.FILE_NAME}":
+            cache.MAGIC + zlib.crc32(body).to_bytes(4, "big") + body}
+
+
+def _replace_first_question(flow: Any, **changes: Any) -> Any:
+    import dataclasses
+    check = flow.checks[0]
+    question = dataclasses.replace(check.questions[0], **changes)
+    check = dataclasses.replace(check, questions=(question, *check.questions[1:]))
+    return dataclasses.replace(flow, checks=(check, *flow.checks[1:]))
+
+
+def _replace(flow: Any, **changes: Any) -> Any:
+    import dataclasses
+    return dataclasses.replace(flow, **changes)
+
+
+def _first_check_id(flow: Any, new: str) -> Any:
+    import dataclasses
+    return dataclasses.replace(flow, checks=(dataclasses.replace(flow.checks[0], id=new),
+                                             *flow.checks[1:]))
+
+
+def one_json_document(stdout: str, stderr: str) -> None:
+    assert json.loads(stdout)["outcome"] == "no_problem_found", stdout[:500]
+
+
+def one_line(stdout: str, stderr: str) -> None:
+    assert stdout == "" and stderr.count("\n") == 1, stderr
+
+
+def lines_at_most(width: int) -> Callable[[str, str], None]:
+    def check(stdout: str, stderr: str) -> None:
+        assert max(len(line) for line in stdout.splitlines()) <= width
+    return check
+
+
+def files_named(pattern: str, count: int, where: str = "here") -> Callable[[Any, Any], None]:
+    """``count`` files whose names match ``pattern``, and nothing half-written."""
+    import re
+
+    def check(here: Any, home: Any) -> None:
+        folder = here if where == "here" else home / "sessions"
+        names = sorted(p.name for p in folder.iterdir())
+        assert len([n for n in names if re.fullmatch(pattern, n)]) == count, names
+        assert not [n for n in names if n.startswith(".") or n.endswith(".tmp")], names
+    return check
+
+
+NOT_UTF8_FLOW = os.fsdecode(b"fl\xffow.yaml")
+PLAIN = ("--plain", "--offline")
+# Two answers to the built-in flow's first questions, then the end of input.
+TWO_ANSWERS = Step(PLAIN, b"synced\nn\n", codes=frozenset({130}),
+                   shows=("Your answers are kept",))
+CONTINUED = Step(PLAIN, b"y\nn\n", codes=frozenset({130}),
+                 shows=("You stopped in the middle last time, after 2 answers.",))
+SAVE = "Save this report as icloud-fix-report-"
+
+SCENARIOS: list[Scenario] = [
+    # Item 1: a --plain line that cannot be read is asked again, never exit 70.
+    *[Scenario(f"plain-line-{name}", (Step(
+        PLAIN, line + b"\nsynced\nn\n", env, frozenset({130}),
+        ("Please type a number from 1 to", "Stopped: end of input")),))
+      for name, line, env in (
+          ("superscript-two", "²".encode(), {}), ("circled-one", "①".encode(), {}),
+          ("5000-digits", b"5" * 5000, {}), ("not-utf8", b"\xff\xfe", {}),
+          ("e-acute-under-ascii", "é".encode(), {"PYTHONIOENCODING": "ascii"}),
+          ("arabic-indic-three", "٣".encode(), {}),
+          ("number-past-floats", b"1e400", {"LC_ALL": "C"}))],
+    # Not issue 19's: --plain writes back the line it read from a pipe as it came.
+    *[Scenario(f"plain-line-{name}", (Step(
+        PLAIN, line + b"\nsynced\nn\n", codes=frozenset({130}),
+        shows=("Please type a number from 1 to", "Stopped: end of input")),),
+        defect="--plain echoes a line read from a pipe raw, escape sequences and all")
+      for name, line in (("escape-sequence", b"\x1b]52;c;eA==\x07\x1b[2J"),
+                         ("bidi-override", "a\u202eb".encode()), ("nul", b"1\x00"))],
+    # Item 4: --only a check whose every question waits on the triage it skips.
+    *[Scenario(f"only-{name}", (Step(
+        ("--steps", "flow.yaml", "--only", "power", "--non-interactive", *extra),
+        codes=frozenset({3}), shows=shows,
+        hides=("+ passed", '"status": "passed"', "| passed |")),),
+        lambda body=body: {"flow.yaml": body})
+      for name, body, extra, shows in (
+          ("on-a-triage-choice", _only_flow("{status: paused}"), (),
+           ("Inconclusive", "did not apply")),
+          ("on-a-triage-yes-no", _only_flow("{charging: no}"), ("--format", "markdown"),
+           ("Inconclusive",)),
+          ("on-both", _only_flow("{status: [paused, fine], charging: yes}",
+                                 "      - {id: low-data, prompt: Low Data?, when: "
+                                 "{charging: no}, pass_answer: \"no\", remediation: R.}\n"),
+           ("--format", "json"), ('"status": "not_run"', '"outcome": "inconclusive"')))],
+    # Item 5: file names that are not UTF-8, for a flow, a report and saved answers.
+    Scenario("not-utf8-flow-name-validate-and-list", (
+        Step(("validate", NOT_UTF8_FLOW), shows=("valid",)),
+        Step(("list", "--steps", NOT_UTF8_FLOW), shows=("photos-status",))),
+        lambda: {NOT_UTF8_FLOW: _builtin_flow()}),
+    Scenario("not-utf8-flow-name-stops-and-resumes", (
+        Step(("--steps", NOT_UTF8_FLOW, *PLAIN), b"synced\nn\n", codes=frozenset({130}),
+             shows=("Your answers are kept",)),
+        Step(("--steps", NOT_UTF8_FLOW, *PLAIN), b"y\nn\n", codes=frozenset({130}),
+             shows=("You stopped in the middle last time, after 2 answers.",))),
+        lambda: {NOT_UTF8_FLOW: _builtin_flow()}, files_named(r".*\.yaml", 1, "home")),
+    *[Scenario(f"not-utf8-{name}", (Step(
+        ("--steps", NOT_UTF8_FLOW, "--non-interactive", "--answers", "fail.yaml", *args),
+        codes=frozenset({1})),), lambda: {NOT_UTF8_FLOW: _builtin_flow(),
+                                          "fail.yaml": _failing_restart()},
+        files_named(pattern, 1))
+      for name, args, pattern in (
+          ("report-name-markdown", ("--output", os.fsdecode(b"r\xfe.md")), r"r.\.md"),
+          ("report-name-html", ("--format", "html", "--output", os.fsdecode(b"r\xfd.html")),
+           r"r.\.html"),
+          ("saved-answers-name", ("--save-answers", os.fsdecode(b"a\xfc.yaml")), r"a.\.yaml"))],
+    # Item 6: fixes "not yet", then "yes, it syncs now": the fix asked first resolved it.
+    *[Scenario(f"not-yet-then-synced-{name}", (
+        Step(("--steps", "flow.yaml", *PLAIN), typed, codes=frozenset({1}),
+             shows=("Your answers are kept",)),
+        Step(("--steps", "flow.yaml", *PLAIN, "--format", "json"), b"y\n",
+             shows=(f'"resolved_by": "{first}"', '"outcome": "resolved"'))),
+        lambda body=body: {"flow.yaml": body})
+      for name, body, typed, first in (
+          ("routed-first", _two_checks("beta"), b"1\nn\nw\nn\nw\nn\n", "beta"),
+          ("in-flow-order", _two_checks(), b"n\nw\nn\nw\nn\n", "alpha"),
+          ("one-that-did-not-help-between", _two_checks("gamma", third=True),
+           b"1\nn\nw\nn\nn\nn\nw\nn\n", "gamma"))],
+    # Item 8: sessions in the same minute that save their reports: never one name.
+    *[Scenario(f"reports-saved-{name}", tuple(
+        Step(("--steps", "flow.yaml", *PLAIN, *args), b"n\nn\nn\nn\ny\n", codes=frozenset({1}),
+             shows=("Report saved",)) for args in runs),
+        lambda: {"flow.yaml": _two_checks()},
+        files_named(r"icloud-fix-report-.*\.md", len(runs)))
+      for name, runs in (("twice", ((), ())), ("three-times", ((), (), ())),
+                         ("json-then-markdown", (("--format", "json"),
+                                                 ("--format", "markdown"))))],
+    # Item 10: a choice whose id is 'help' (a word the prompter reads itself) is picked.
+    Scenario("help-choice-tenth-by-number", (Step(
+        ("--steps", "flow.yaml", *PLAIN), b"10\n", shows=("Every check passed",)),),
+        lambda: {"flow.yaml": _help_flow(10)}),
+    Scenario("help-choice-by-its-id", (Step(
+        ("--steps", "flow.yaml", *PLAIN), b"help\n", shows=("Every check passed",)),),
+        lambda: {"flow.yaml": _help_flow(1)}),
+    Scenario("help-choice-by-flag", (Step(
+        ("--steps", "flow.yaml", "--non-interactive", "--answer", "mode=help"),
+        shows=("Every check passed",)),), lambda: {"flow.yaml": _help_flow(5)}),
+    # Item 11: the command that replays a session keeps "did not help" and "not yet".
+    *[Scenario(f"replay-keeps-fixes-{name}", (Step(
+        ("--steps", "flow.yaml", *PLAIN, "--verbose"), typed, codes=frozenset({code}),
+        shows=(shows,)),), lambda body=body: {"flow.yaml": body})
+      for name, body, typed, code, shows in (
+          ("stopped", _two_checks("beta", third=True), b"1\nn\nw\nn\nn\n", 130,
+           "--fix-tried=beta=not_yet --fix-tried=alpha=no"),
+          ("finished", _two_checks("beta"), b"1\nn\nn\nn\nw\nn\n", 1,
+           "--fix-tried=beta=no --fix-tried=alpha=not_yet"),
+          ("all-not-yet", _two_checks(), b"n\nw\nn\nw\nn\n", 1,
+           "--fix-tried=alpha=not_yet --fix-tried=beta=not_yet"))],
+    # Item 12: a flow read from a pipe continues where it stopped, in one state file.
+    *[Scenario(f"flow-from-{name}", (
+        Step(PLAIN, b"synced\nn\n", codes=frozenset({130}), shows=("Your answers are kept",),
+             shell=script),
+        Step(PLAIN, b"y\nn\n", codes=frozenset({130}),
+             shows=("You stopped in the middle last time, after 2 answers.",), shell=script),
+        Step(PLAIN, b"y\nn\n", codes=frozenset({130}),
+             shows=("You stopped in the middle last time, after 3 answers.",), shell=script)),
+        lambda: {"flow.yaml": _builtin_flow()}, files_named(r".*\.yaml", 1, "home"))
+      for name, script in (
+          ("process-substitution", 'exec "$0" --steps <(cat flow.yaml) "$@"'),
+          ("named-pipe", 'rm -f fifo; mkfifo fifo; cat flow.yaml > fifo & '
+                         'exec "$0" --steps fifo "$@"'),
+          ("inherited-descriptor", 'exec 3<flow.yaml; exec "$0" --steps /dev/fd/3 "$@"'))],
+    # Item 13: completion requests no shell sends: one line, exit 2.
+    *[Scenario(f"completion-{name}", (Step(env={
+        "COMP_WORDS": "icloud-fix --only ", "COMP_CWORD": "2",
+        "_ICLOUD_FIX_COMPLETE": "complete_bash", **env}, codes=frozenset({2}), check=one_line),))
+      for name, env in (
+          ("cword-letters", {"COMP_CWORD": "abc"}), ("cword-empty", {"COMP_CWORD": ""}),
+          ("cword-unset", {"COMP_CWORD": None}), ("words-unset", {"COMP_WORDS": None}),
+          ("cword-5000-digits", {"COMP_CWORD": "9" * 5000}),
+          ("cword-arabic-indic", {"COMP_CWORD": "٣"}),
+          ("unknown-request", {"_ICLOUD_FIX_COMPLETE": "complete_tcsh"}),
+          ("request-with-escapes", {"_ICLOUD_FIX_COMPLETE": "\x1b]0;pwned\x07complete_bash"}))],
+    # Item 14: a forged flow cache with a valid checksum: refused, the flow parsed.
+    *[Scenario(f"forged-cache-{name}", (
+        Step(("list",), shows=("iCloud Photos", "photos-status"), hides=("pwned", "Red")),
+        Step(("--non-interactive", "{passing}"), shows=("Every check passed",),
+             hides=("pwned", "Red"))),
+        lambda change=change: _forged_cache(change))
+      for name, change in (
+          ("escape-in-a-check-id", lambda f: _first_check_id(f, "\x1b[2J\x1b]0;pwned\x07x")),
+          ("escape-in-the-title", lambda f: _replace(f, title="\x1b[31mRed\x1b[0m")),
+          ("bidi-in-a-prompt", lambda f: _replace_first_question(f, prompt="Is it \u202eon?")),
+          ("a-number-for-the-title", lambda f: _replace(f, title=42)),
+          ("text-for-the-conditions", lambda f: _replace_first_question(f, when="yes")))],
+    # Item 15: a huge COLUMNS: bounded, and lines cut to a terminal's width.
+    *[Scenario(f"columns-{name}", (Step(args, env={"COLUMNS": columns},
+                                        check=lines_at_most(1000)),))
+      for name, columns, args in (
+          ("1e7", "10000000", ("--non-interactive", "{passing}")),
+          ("1e9", "1000000000", ("--non-interactive", "{passing}")),
+          ("past-64-bits", "9" * 30, ("--non-interactive", "{passing}")),
+          ("1e9-markdown", "1000000000", ("--non-interactive", "{passing}", "--format",
+                                          "markdown")),
+          ("1e9-list", "1000000000", ("list",)))],
+    # Item 16: --format json with answers that cannot be saved: stdout is one document.
+    *[Scenario(f"json-and-unsavable-answers-{name}", (Step(
+        ("--non-interactive", "{passing}", "--format", "json", "--save-answers", path),
+        codes=frozenset({code}), shows=("photos-status: synced",), check=one_json_document),),
+        lambda: {"a-file": b""})
+      for name, path, code in (
+          ("missing-folder", "{here}/no/such/a.yaml", 2), ("a-folder", "{here}", 2),
+          ("under-a-file", "{here}/a-file/a.yaml", 2), ("full-disk", "/dev/full", 74))],
+    # Item 18: a report to a full disk: exit 74, the report printed instead.
+    *[Scenario(f"full-disk-{name}", (Step(
+        ("--non-interactive", "{passing}", *args), codes=frozenset({74}),
+        shows=("/dev/full: cannot be written: No space left",)),))
+      for name, args in (
+          ("text", ("--output", "/dev/full")),
+          ("markdown", ("--format", "markdown", "--output", "/dev/full")),
+          ("html", ("--format", "html", "--output", "/dev/full")),
+          ("json", ("--format", "json", "--output", "/dev/full")),
+          ("saved-answers", ("--save-answers", "/dev/full")))],
+]

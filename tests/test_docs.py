@@ -121,9 +121,12 @@ def test_readme_shows_the_examples_of_help(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_readme_reliability_counts_are_true() -> None:
+    from collections import Counter
+
+    from test_hostile_interactive import CASES
     from test_properties import SETTINGS
 
-    from hostile import ANSWER_CASES, FLOW_CASES, SURROUNDINGS
+    from hostile import ANSWER_CASES, ESCAPES, FLOW_CASES, SCENARIOS, SURROUNDINGS
 
     loading = sum(case.valid for case in FLOW_CASES)
     runs = 3 * len(FLOW_CASES) + loading + len(ANSWER_CASES) + len(SURROUNDINGS)
@@ -133,6 +136,21 @@ def test_readme_reliability_counts_are_true() -> None:
     assert f"(and the {loading} that load, through a Markdown report too)" in text
     assert f"{len(ANSWER_CASES)} hostile answer files" in text
     assert f"{len(SURROUNDINGS)} hostile surroundings" in text
+    scenario_runs = sum(len(case.steps) for case in SCENARIOS)
+    assert f"**{scenario_runs} more runs in {len(SCENARIOS)} hostile scenarios**" in text
+    classes = Counter(case.name.split("-")[0] for case in SCENARIOS)
+    for count, words in ((classes["plain"], "lines typed to `--plain`"),
+                         (classes["only"], "`--only` runs"),
+                         (classes["not"], "flow, report and answers file names"),
+                         (classes["completion"], "completion requests"),
+                         (classes["forged"], "forged flow caches"),
+                         (classes["columns"], "huge `COLUMNS`"),
+                         (classes["json"], "`--format json` runs"),
+                         (classes["full"], "reports or answers written to a full disk")):
+        assert f"{count} {words}" in text
+    terminal_runs = len(CASES) + 4  # and the two-session tests' 4 runs in a terminal
+    assert f"**{terminal_runs} runs of the arrow-key prompter in a pseudo-terminal**" in text
+    assert f"the {len(ESCAPES)} escape flows above" in text
     properties = 4
     examples = SETTINGS.max_examples
     assert f"**{properties * examples} generated cases** (hypothesis, {examples} per" in README

@@ -10,13 +10,23 @@ import subprocess
 import sys
 import tempfile
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from helpers import PASSING, SUGGESTED, installed_command
-from hostile import ANSWER_CASES, FLOW_CASES, SURROUNDINGS, Case, Surroundings
+from hostile import (
+    ANSWER_CASES,
+    FLOW_CASES,
+    SCENARIOS,
+    SURROUNDINGS,
+    Case,
+    Scenario,
+    Surroundings,
+    _builtin_passing,
+)
 
 FAKES = Path(__file__).parent / "fakes"
 
@@ -63,14 +73,25 @@ MEASURE = (
 )
 
 
-def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Run:
-    """Run icloud-fix and measure the CPU time and peak memory of that process alone."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100", **(env or {})}
+def run(*args: str, cwd: Path, env: Mapping[str, str | None] | None = None,
+        stdin: bytes = b"", shell: str = "") -> Run:
+    """Run icloud-fix and measure the CPU time and peak memory of that process alone.
+    ``env`` adds to (None: removes from) the environment; ``stdin`` is typed to it;
+    with ``shell``, bash runs that script with "$0" icloud-fix and "$@" the args, and
+    the script ends by exec'ing it (the same process, so the figures are its own)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.TemporaryFile() as typed:
+        typed.write(stdin)
+        typed.seek(0)
+        environment = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100", **(env or {})}
+        command = [installed_command(), *args]
+        if shell:
+            command = ["/bin/bash", "-c", shell, *command]
         read_end, write_end = os.pipe()
-        subprocess.run([sys.executable, "-c", MEASURE, str(write_end), installed_command(),
-                        *args], stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=cwd,
-                       env=env, pass_fds=(write_end,), check=False)
+        subprocess.run([sys.executable, "-c", MEASURE, str(write_end), *command],
+                       stdin=typed if stdin else subprocess.DEVNULL, stdout=out, stderr=err,
+                       cwd=cwd, env={k: v for k, v in environment.items() if v is not None},
+                       pass_fds=(write_end,), check=False)
         os.close(write_end)
         with os.fdopen(read_end) as figures:
             code, cpu, rss = figures.read().split()
@@ -215,3 +236,43 @@ def test_escapes_are_shown_as_text(corpus: Path) -> None:
     path = materialise(case, corpus)
     result = run("list", "--steps", path.name, cwd=corpus)
     assert "\\x1b]52;c;cm0gLXJmIH4=\\x07" in result.stdout
+
+
+def _words(word: str, here: Path, home: Path) -> list[str]:
+    """One word of a scenario, {here}, {home} and {passing} (the built-in flow's passing
+    answers, as flags) filled in."""
+    if word == "{passing}":
+        return _builtin_passing()
+    return [word.replace("{here}", str(here)).replace("{home}", str(home))]
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.name, marks=[pytest.mark.xfail(
+    strict=True, reason=c.defect)] if c.defect else []) for c in SCENARIOS])
+def test_hostile_scenario(case: Scenario, tmp_path: Path) -> None:
+    """Issue 19's classes: lines typed to --plain, file names, sessions one after
+    another, completion requests, a forged cache, the terminal's width and full disks;
+    every run bounded and sane, and each showing what a person relies on."""
+    here, home = tmp_path / "here", tmp_path / "home"
+    here.mkdir()
+    for name, body in case.files().items():
+        path = tmp_path / name if name.startswith("home/") else here / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(body)
+    for number, step in enumerate(case.steps, 1):
+        args = [w for word in step.args for w in _words(word, here, home)]
+        env = {"ICLOUD_FIX_HOME": str(home), **{
+            key: None if value is None else value.replace("{here}", str(here))
+            for key, value in step.env.items()}}
+        result = run(*args, cwd=here, env=env, stdin=step.stdin, shell=step.shell)
+        said = f"run {number}: exit {result.code}\n{result.stdout[-3000:]}\n{result.stderr[-2000:]}"
+        assert_sane(result)
+        assert result.code in step.codes, said
+        both = " ".join((result.stdout + "\n" + result.stderr).split())
+        for text in step.shows:
+            assert " ".join(text.split()) in both, f"{text!r} not shown; {said}"
+        for text in step.hides:
+            assert text not in both, f"{text!r} shown; {said}"
+        if step.check is not None:
+            step.check(result.stdout, result.stderr)
+    if case.after is not None:
+        case.after(here, home)
