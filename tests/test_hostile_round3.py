@@ -277,27 +277,6 @@ def test_two_sessions_that_both_stop_keep_both_their_answers(
     assert "You stopped in the middle last time, after 2 answers." in plain_run("y\n")
 
 
-# -- thousands of choices in the arrow-key prompter ----------------------------------------
-
-def many_choices(count: int, width: int) -> str:
-    choices = "".join(f"          - {{id: c{i}, label: '{f'Choice {i} '.ljust(width, 'x')}'}}\n"
-                      for i in range(count))
-    return ("format: 2\nid: big\ntitle: Big\nversion: 1\nchecks:\n  - id: c\n    title: C\n"
-            "    questions:\n      - id: q\n        kind: choice\n        prompt: Which one?\n"
-            "        pass_choices: [c0]\n        remediation: Fix.\n        choices:\n"
-            + choices)
-
-
-def cpu_and_peak(pid: int) -> tuple[float, float]:
-    """CPU seconds and peak memory (MiB) of a running process, from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    peak = next(int(line.split()[1]) for line in Path(f"/proc/{pid}/status").read_text()
-                .splitlines() if line.startswith("VmHWM"))
-    return cpu, peak / 1024
-
-
-
 @pytest.mark.parametrize("line", [b"\x1b]52;c;eA==\x07\x1b[2J", "a\u202eb".encode(), b"x\x00y",
                                   "\u200bsynced".encode()])
 def test_a_plain_line_from_a_pipe_is_echoed_spelled_out(line: bytes) -> None:
