@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import hashlib
 import os
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -76,6 +75,8 @@ def state_file(flow: Flow) -> Path:
 
         key = b"piped:" + repr(dataclasses.replace(flow, location="", source="")).encode(
             "utf-8", "backslashreplace")
+    import hashlib  # here: a scripted run, which keeps nothing, never loads it
+
     digest = hashlib.sha256(key).hexdigest()[:10]
     return home() / "sessions" / f"{flow.id}-{digest}.yaml"
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from icloud_fix.flow import KindSpec, Question, Suggest
@@ -130,7 +129,10 @@ class NumberKind:
         word = word.strip()
         if _DECIMAL.fullmatch(word) is None:
             return None
-        # One spelling per number ("02.50" is "2.5"), as saved and shown.
+        # One spelling per number ("02.50" is "2.5"), as saved and shown. (decimal is
+        # imported here: a run without a number question never pays for it.)
+        from decimal import Decimal
+
         return format(Decimal(word).normalize(), "f")
 
     def judge(self, question: Question, answer: str) -> bool | None:

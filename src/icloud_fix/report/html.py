@@ -11,14 +11,14 @@ who did not write the flow, and an address shown is an address they can judge.
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 from icloud_fix import __version__
-from icloud_fix.engine import Outcome
-from icloud_fix.report import model, wording
-from icloud_fix.report.model import AnswerRow, CheckRow, Report, Section
+
+if TYPE_CHECKING:  # the model is imported when a report is made, not when listed
+    from icloud_fix.report.model import AnswerRow, CheckRow, Report, Section
 from icloud_fix.safe_text import visible
 
 _STYLE = """
@@ -51,6 +51,8 @@ dt { font-weight: bold; } dd { margin: 0; }
 def _text(text: str) -> str:
     """Text from outside as HTML that shows exactly it: escaped, its control and
     invisible characters spelled out."""
+    import html  # with its table of entities: only when a page is made
+
     return html.escape(visible(text), quote=True)
 
 
@@ -103,6 +105,8 @@ def _fixes(row: CheckRow) -> list[str]:
 
 
 def _outcome(report: Report, now: datetime | None) -> list[str]:
+    from icloud_fix.engine import Outcome
+    from icloud_fix.report import wording
     flow = report.flow
     when = wording.utc(report.started or now or datetime.now(timezone.utc)).strftime(
         "%Y-%m-%d %H:%M UTC")
@@ -129,6 +133,8 @@ def _outcome(report: Report, now: datetime | None) -> list[str]:
 
 def _body(report: Report, section: Section) -> list[str]:
     """What a section holds, under its heading."""
+    from icloud_fix.report import model, wording
+    from icloud_fix.report.model import Section
     if section is Section.APPLE_STATUS:
         return [f"<p><strong>{_text(wording.OUTAGE_HEADING)}</strong></p>", "<ul>",
                 *(f"<li>{_line(line)}</li>" for line in model.outage_lines(report.outages)),
@@ -175,6 +181,7 @@ def _body(report: Report, section: Section) -> list[str]:
 def render(report: Report, now: datetime | None = None) -> str:
     """The report as one HTML5 document: a title, then each section in the report's
     order under its own heading (the outcome under the title)."""
+    from icloud_fix.report.model import Section
     title = f"{_line(report.flow.title)}: troubleshooting report"
     parts = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
              '<meta name="viewport" content="width=device-width, initial-scale=1">',

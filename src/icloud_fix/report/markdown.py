@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 from icloud_fix import __version__
-from icloud_fix.engine import Outcome
-from icloud_fix.report import model, wording
-from icloud_fix.report.model import AnswerRow, CheckRow, Report, Section
+
+if TYPE_CHECKING:  # the model is imported when a report is made, not when listed
+    from icloud_fix.report.model import AnswerRow, CheckRow, Report, Section
 
 # Characters that begin Markdown wherever they stand (in CommonMark, and in GitHub's
 # tables and strikethrough): escapes, code, links, images and footnotes (each opens
@@ -108,6 +109,8 @@ def _command(command: str) -> list[str]:
 
 def _outcome(report: Report, now: datetime | None) -> list[str]:
     """The headline in bold, then the facts of the session as a list."""
+    from icloud_fix.engine import Outcome
+    from icloud_fix.report import wording
     flow = report.flow
     when = wording.utc(report.started or now or datetime.now(timezone.utc)).strftime(
         "%Y-%m-%d %H:%M UTC")
@@ -139,6 +142,8 @@ def _outcome(report: Report, now: datetime | None) -> list[str]:
 def _section(report: Report, section: Section, now: datetime | None) -> list[str]:
     """A section's lines, its heading first (the outcome and Apple's status have
     none: they open the report)."""
+    from icloud_fix.report import model, wording
+    from icloud_fix.report.model import Section
     if section is Section.APPLE_STATUS:
         return ["**Apple reports an outage right now:**", "",
                 *(f"- {_inline(line)}" for line in model.outage_lines(report.outages)),
