@@ -141,3 +141,32 @@ class QuestionKind(Protocol):
     def describe(self, question: Question) -> dict[str, Any]:
         """What `list --format json` adds for a question of this kind."""
         ...
+
+
+class PlainKind:
+    """What a kind has nothing to add to, said once: no reading suggests its answers, it
+    has no texts of its own beyond the question's, lists nothing more, refers to no
+    other id, routes nowhere and settles nothing. A kind inherits these and writes only
+    what it does differently."""
+
+    def suggested_by(self, question: Question) -> Suggest | None:
+        return None
+
+    def texts(self, question: Question) -> tuple[str, ...]:
+        return ()
+
+    def with_texts(self, question: Question,
+                   change: Callable[[str | None], str | None]) -> KindSpec:
+        return question.spec
+
+    def listing(self, question: Question) -> tuple[str, ...]:
+        return ()
+
+    def references(self, question: Question) -> list[str]:
+        return []
+
+    def routes_to(self, question: Question, answer: str) -> str | None:
+        return None
+
+    def settles(self, question: Question, answer: str) -> tuple[tuple[str, str], ...]:
+        return ()

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from icloud_fix.flow import Choice, KindSpec, Question, Suggest
-from icloud_fix.kinds.base import Asking, Option, Style
+from icloud_fix.flow import Choice, KindSpec, Question
+from icloud_fix.kinds.base import Asking, Option, PlainKind, Style
 
 # The declaration's blocks are needed only to read a flow file: imported where used.
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ def keys(choices: tuple[Choice, ...]) -> list[str | None]:
     return [str(n) if n <= 9 else None for n in range(1, len(choices) + 1)]
 
 
-class ChoiceKind:
+class ChoiceKind(PlainKind):
     name = "choice"
     doc = "one of a few labelled choices"
     spec_type = ChoiceSpec
@@ -133,9 +133,6 @@ class ChoiceKind:
     def pass_rule(self, question: Question) -> str | None:
         passing = spec(question).pass_choices
         return f"on {' or '.join(passing)}" if passing else None
-
-    def suggested_by(self, question: Question) -> Suggest | None:
-        return None
 
     def texts(self, question: Question) -> tuple[str, ...]:
         return tuple(t for c in spec(question).choices for t in (c.label, c.help) if t)

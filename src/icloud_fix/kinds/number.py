@@ -4,12 +4,11 @@ or above ``pass_at_least`` and at or below ``pass_at_most``."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from icloud_fix.flow import KindSpec, Question, Suggest
-from icloud_fix.kinds.base import Asking, Style
+from icloud_fix.flow import KindSpec, Question
+from icloud_fix.kinds.base import Asking, PlainKind, Style
 
 if TYPE_CHECKING:
     from icloud_fix.flowfile.fields import Condition, Field, Rule
@@ -37,7 +36,7 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
-class NumberKind:
+class NumberKind(PlainKind):
     name = "number"
     doc = "a number the person types, such as free space in GB"
     spec_type = NumberSpec
@@ -101,19 +100,6 @@ class NumberKind:
             return f"at {_number(s.pass_at_most)}{unit} or less"
         return None
 
-    def suggested_by(self, question: Question) -> Suggest | None:
-        return None
-
-    def texts(self, question: Question) -> tuple[str, ...]:
-        return ()
-
-    def with_texts(self, question: Question,
-                   change: Callable[[str | None], str | None]) -> KindSpec:
-        return question.spec
-
-    def listing(self, question: Question) -> tuple[str, ...]:
-        return ()
-
     def references(self, question: Question) -> list[str]:
         s = spec(question)
         if (s.pass_at_least is not None and s.pass_at_most is not None
@@ -144,12 +130,6 @@ class NumberKind:
     def label(self, question: Question, answer: str) -> str:
         unit = spec(question).unit
         return f"{answer} {unit}" if unit else answer
-
-    def routes_to(self, question: Question, answer: str) -> str | None:
-        return None
-
-    def settles(self, question: Question, answer: str) -> tuple[tuple[str, str], ...]:
-        return ()
 
     def describe(self, question: Question) -> dict[str, Any]:
         s = spec(question)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -16,7 +15,7 @@ from icloud_fix.flow import (
     Suggest,
     parse_answer,
 )
-from icloud_fix.kinds.base import Asking, Option, Style
+from icloud_fix.kinds.base import Asking, Option, PlainKind, Style
 
 # The declaration's blocks are needed only to read a flow file, never by a scripted run
 # of the cached built-in flow: they are imported where they are used.
@@ -78,7 +77,7 @@ def _suggest_type() -> ObjectType:
     )
 
 
-class YesNo:
+class YesNo(PlainKind):
     name = "yes_no"
     doc = "a yes/no question (the default)"
     spec_type = YesNoSpec
@@ -125,19 +124,6 @@ class YesNo:
     def suggested_by(self, question: Question) -> Suggest | None:
         return spec(question).suggest
 
-    def texts(self, question: Question) -> tuple[str, ...]:
-        return ()
-
-    def with_texts(self, question: Question,
-                   change: Callable[[str | None], str | None]) -> KindSpec:
-        return question.spec
-
-    def listing(self, question: Question) -> tuple[str, ...]:
-        return ()
-
-    def references(self, question: Question) -> list[str]:
-        return []
-
     def condition(self, question: Question, wanted: Any) -> tuple[str, ...] | str:
         answer = parse_answer(wanted) if isinstance(wanted, str) else None
         if answer in (Answer.YES, Answer.NO):
@@ -153,12 +139,6 @@ class YesNo:
 
     def label(self, question: Question, answer: str) -> str:
         return answer
-
-    def settles(self, question: Question, answer: str) -> tuple[tuple[str, str], ...]:
-        return ()
-
-    def routes_to(self, question: Question, answer: str) -> str | None:
-        return None
 
     def describe(self, question: Question) -> dict[str, Any]:
         return {"pass_answer": spec(question).pass_answer}
