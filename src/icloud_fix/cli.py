@@ -409,6 +409,50 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
+@app.command("page", short_help="Write the flow as one web page, for people without a "
+             "terminal.")
+def page(
+    steps: StepsOption = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", show_default=False,
+                     help="Write the page to FILE (e.g. icloud-photos.html) instead of "
+                     "standard output."),
+    ] = None,
+    verbose: VerboseDetailsOption = False,
+) -> None:
+    """Write the flow as one self-contained web page: the same questions, fixes and
+    reports, for people who will never open a terminal.
+
+    Open it from a file, mail it, or publish it on any web server: it loads nothing
+    and sends nothing anywhere. Progress is kept in the browser. At the end the person
+    copies the Markdown report, downloads the JSON report, or shows an answers file
+    that gives the same report with 'icloud-fix --non-interactive --answers FILE'."""
+    _verbose(verbose)
+    try:
+        flow = loader.load_builtin() if steps is None else loader.load_file(steps)
+    except IcloudFixError as exc:
+        _fail(exc.message)
+    if output is None and sys.stdout.isatty():
+        _fail("the page is HTML, not for a terminal: give --output FILE (for example "
+              "--output icloud-photos.html), or redirect it: icloud-fix page > page.html")
+    from icloud_fix import page as web_page
+
+    text = web_page.build(flow)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from icloud_fix import atomic_file
+
+    try:
+        atomic_file.write_atomically(output, text)
+    except IcloudFixError as exc:
+        _fail(exc.message, exc.exit_code)
+    size = len(text.encode("utf-8", "surrogateescape"))
+    sys.stderr.write(f"Page written to {one_line(str(output))} ({size / 1024:.0f} KB): open "
+                     f"it in a browser, mail it, or put it on a web server.\n")
+
+
 @app.command("schema")
 def print_schema(verbose: VerboseDetailsOption = False) -> None:
     """Print the JSON Schema of flow files (for editor completion)."""

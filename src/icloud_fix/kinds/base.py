@@ -142,6 +142,13 @@ class QuestionKind(Protocol):
         """What `list --format json` adds for a question of this kind."""
         ...
 
+    def page_typed(self, question: Question) -> dict[str, Any] | None:
+        """For a typed answer, how the web page (``icloud-fix page``) takes and judges
+        it: ``{"parse": NAME, ...}``, NAME one of the page script's typed answers
+        (``TYPED`` in ``page/page.js``). None for a kind whose answers are picked: the
+        page is given each option's judgement, route and label."""
+        ...
+
 
 class PlainKind:
     """What a kind has nothing to add to, said once: no reading suggests its answers, it
@@ -170,3 +177,6 @@ class PlainKind:
 
     def settles(self, question: Question, answer: str) -> tuple[tuple[str, str], ...]:
         return ()
+
+    def page_typed(self, question: Question) -> dict[str, Any] | None:
+        return None

@@ -131,6 +131,13 @@ class NumberKind(PlainKind):
         unit = spec(question).unit
         return f"{answer} {unit}" if unit else answer
 
+    def page_typed(self, question: Question) -> dict[str, Any] | None:
+        # The page takes the same plain decimals, spelled the same way, and judges them
+        # the same: "decimal" in page/page.js.
+        s = spec(question)
+        return {"parse": "decimal", "unit": s.unit, "at_least": s.pass_at_least,
+                "at_most": s.pass_at_most, "info": self.informational(question)}
+
     def describe(self, question: Question) -> dict[str, Any]:
         s = spec(question)
         return {"pass_answer": None, "unit": s.unit or None,

@@ -50,7 +50,7 @@ def _escaped(match: re.Match[str]) -> str:
     return match[0] if kept_code_span else "\\" + match[0]
 
 
-def _inline(text: str) -> str:
+def inline(text: str) -> str:
     """Text from the flow, an answer or Apple's feed as Markdown that shows exactly it,
     on one line, inside its table cell, list item or heading: nothing in it starts a
     construct, at the start of the line neither, and no "#" ends a heading early."""
@@ -60,7 +60,7 @@ def _inline(text: str) -> str:
     return re.sub(r"(?<= )#(?=#*$)", r"\\#", text)
 
 
-def _block(text: str) -> str:
+def block(text: str) -> str:
     """Flow Markdown (a fix, how to tell it worked, where to get help) as far as a
     report keeps it: paragraphs, list items, emphasis, code spans and indented code.
     Anything else shows the characters it is written with: HTML, images, headings,
@@ -73,9 +73,9 @@ def _block(text: str) -> str:
 
 def _answer(q: AnswerRow) -> str:
     """'Is it on? **No**', and for a reading, what it found."""
-    line = f"{_inline(q.prompt)} **{_inline(q.label)}**"
+    line = f"{inline(q.prompt)} **{inline(q.label)}**"
     if q.reading:
-        line += f" (read from the iPhone: {_inline(q.reading)})"
+        line += f" (read from the iPhone: {inline(q.reading)})"
     if q.unanswered:
         line += " (not answered)"
     return line
@@ -85,19 +85,19 @@ def _reasons(row: CheckRow) -> list[str]:
     """Why the check failed, a paragraph each."""
     lines = []
     for reason in row.reasons:
-        said = (f"{_inline(reason.question)} **{_inline(reason.answer)}**"
-                if reason.question is not None else _inline(reason.answer))
+        said = (f"{inline(reason.question)} **{inline(reason.answer)}**"
+                if reason.question is not None else inline(reason.answer))
         # The lead may quote the flow (an earlier choice's label): escaped like the rest.
-        lines += [f"{_inline(reason.lead)} {said}", ""]
+        lines += [f"{inline(reason.lead)} {said}", ""]
     return lines
 
 
 def _fixes(row: CheckRow) -> list[str]:
     lines = []
     for fix in row.fixes:
-        lines += [_block(fix.text.rstrip()), ""]
+        lines += [block(fix.text.rstrip()), ""]
         if fix.verify:
-            lines += [f"How to tell it worked: {_block(fix.verify)}", ""]
+            lines += [f"How to tell it worked: {block(fix.verify)}", ""]
     return lines
 
 
@@ -115,18 +115,18 @@ def _outcome(report: Report, now: datetime | None) -> list[str]:
     when = wording.utc(report.started or now or datetime.now(timezone.utc)).strftime(
         "%Y-%m-%d %H:%M UTC")
     lines = [
-        f"**{_inline(report.headline)}**",
+        f"**{inline(report.headline)}**",
         "",
         f"- Date: {when}",
-        *([f"- iPhone read: {_inline(report.device)}"] if report.device else []),
-        f"- Flow: {flow.id} {_inline(flow.version)}",
-        *([f"- Wording checked against: {_inline(flow.checked_against)}"]
+        *([f"- iPhone read: {inline(report.device)}"] if report.device else []),
+        f"- Flow: {flow.id} {inline(flow.version)}",
+        *([f"- Wording checked against: {inline(flow.checked_against)}"]
           if flow.checked_against else []),
         f"- Tool: icloud-fix {__version__}",
         f"- Outcome: {report.outcome.value}",
     ]
     if report.resolved_by is not None:
-        lines.append(f"- Resolved: yes, by the fix for {_inline(report.resolved_by.title)} "
+        lines.append(f"- Resolved: yes, by the fix for {inline(report.resolved_by.title)} "
                      f"({report.resolved_by.id})")
     elif report.outcome is not Outcome.INTERRUPTED:
         lines.append("- Resolved: no")
@@ -135,7 +135,7 @@ def _outcome(report: Report, now: datetime | None) -> list[str]:
     tried = report.result.fixes_tried
     if tried:
         lines.append("- Fixes tried: " + ", ".join(
-            f"{_inline(c.check.title)} ({wording.HELPED[helped]})" for c, helped in tried))
+            f"{inline(c.check.title)} ({wording.HELPED[helped]})" for c, helped in tried))
     return lines
 
 
@@ -146,7 +146,7 @@ def _section(report: Report, section: Section, now: datetime | None) -> list[str
     from icloud_fix.report.model import Section
     if section is Section.APPLE_STATUS:
         return ["**Apple reports an outage right now:**", "",
-                *(f"- {_inline(line)}" for line in model.outage_lines(report.outages)),
+                *(f"- {inline(line)}" for line in model.outage_lines(report.outages)),
                 "", f"While it lasts, no setting on the iPhone makes photos sync "
                 f"({wording.SYSTEM_STATUS})."]
     if section is Section.OUTCOME:
@@ -154,7 +154,7 @@ def _section(report: Report, section: Section, now: datetime | None) -> list[str
     lines = [f"## {section.value}", ""]
     if section is Section.CHECKS:
         lines += ["| # | Check | Status |", "|---|---|---|"]
-        lines += [f"| {row.number} | {_inline(row.title)} | {row.status.words} |"
+        lines += [f"| {row.number} | {inline(row.title)} | {row.status.words} |"
                   for row in report.checks]
     elif section is Section.ANSWERS:
         if report.triage:
@@ -162,36 +162,36 @@ def _section(report: Report, section: Section, now: datetime | None) -> list[str
                       ""]
         for row in report.checks:
             if row.answers:
-                lines += [f"### {_inline(row.title)}", "",
+                lines += [f"### {inline(row.title)}", "",
                           *(f"- {_answer(q)}" for q in row.answers), ""]
     elif section is Section.READINGS:
         return []  # each answer read from the iPhone says so under Answers
     elif section is Section.FIXES_TRIED:
         # The fix, why the check failed and what came of it.
         for t in report.fixes_tried:
-            lines += [f"### {_inline(t.check.title)}", "", f"Result: {t.words}.", "",
+            lines += [f"### {inline(t.check.title)}", "", f"Result: {t.words}.", "",
                       *_reasons(t.check), *_fixes(t.check)]
     elif section is Section.FIXES_TO_TRY:
         for row in report.fixes_to_try:
-            lines += [f"### {_inline(row.title)}", "", *_reasons(row), *_fixes(row)]
+            lines += [f"### {inline(row.title)}", "", *_reasons(row), *_fixes(row)]
     elif section is Section.TO_LOOK_UP:
         for q in report.not_sure:
             unanswered = " (not answered)" if q.unanswered else ""
-            lines += [f"### {_inline(q.prompt)}{unanswered}", ""]
+            lines += [f"### {inline(q.prompt)}{unanswered}", ""]
             if q.where:
-                lines += [_block(q.where), ""]
+                lines += [block(q.where), ""]
     elif section is Section.NEXT_STEP and report.next_step:
-        lines += [_inline(report.next_step.sentence), ""]
+        lines += [inline(report.next_step.sentence), ""]
         if report.next_step.command:
             lines += _command(report.next_step.command)
     elif section is Section.WHERE_TO_GET_HELP:
-        lines += [_block(report.escalation or ""), ""]
+        lines += [block(report.escalation or ""), ""]
     return lines
 
 
 def render(report: Report, now: datetime | None = None) -> str:
     """The report as Markdown: a title, then each section in the report's order."""
-    lines = [f"# {_inline(report.flow.title)}: troubleshooting report", ""]
+    lines = [f"# {inline(report.flow.title)}: troubleshooting report", ""]
     for section in report.sections:
         part = _section(report, section, now)
         while part and part[-1] == "":
