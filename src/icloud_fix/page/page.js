@@ -642,11 +642,11 @@
     return el("button", { type: "button", class: "quiet", "aria-keyshortcuts": "b",
       disabled: state.log.length === 0, onclick: back }, "Back one question");
   }
-  function answerButton(text, key, action) {
+  function answerButton(text, key, action, value) {
     if (key) keys[key] = action;
     return el("button", { type: "button", class: "answer", "aria-keyshortcuts": key || null,
-      onclick: action }, key ? el("kbd", { "aria-hidden": "true" }, key) : null,
-    el("span", null, text));
+      "data-answer": value, onclick: action },
+    key ? el("kbd", { "aria-hidden": "true" }, key) : null, el("span", null, text));
   }
 
   function askQuestion(need) {
@@ -685,15 +685,15 @@
         problem));
       parts[parts.length - 1].addEventListener("submit", submit);
       parts.push(el("div", { class: "answers" }, answerButton(SKIP_LABEL, "s",
-        answer(SKIP))));
+        answer(SKIP), SKIP)));
     } else {
       parts.push(el("div", { class: "answers", role: "group", "aria-labelledby": "question" },
-        q.options.map((o) => answerButton(shown(o, "label"), o.key, answer(o.v))),
-        answerButton(SKIP_LABEL, "s", answer(SKIP))));
+        q.options.map((o) => answerButton(shown(o, "label"), o.key, answer(o.v), o.v)),
+        answerButton(SKIP_LABEL, "s", answer(SKIP), SKIP)));
     }
     keys.b = back;
     parts.push(el("nav", { class: "steps", "aria-label": "Session" }, backButton()));
-    return { parts, focus: q.typed ? "#typed" : "#question" };
+    return { parts, focus: q.typed ? "#typed" : "#question", asking: q.id };
   }
 
   function reasonNodes(row) {
@@ -724,14 +724,14 @@
       el("h2", null, "Did it work?"),
       question,
       el("div", { class: "answers", role: "group", "aria-labelledby": "after-fix" },
-        answerButton("Yes", "y", choose("worked")),
-        answerButton("No", "n", choose("did_not_work")),
+        answerButton("Yes", "y", choose("worked"), "worked"),
+        answerButton("No", "n", choose("did_not_work"), "did_not_work"),
         answerButton("Not yet (this fix takes time: go on, and ask me later)", "w",
-          choose("not_yet"))),
+          choose("not_yet"), "not_yet")),
     ];
     keys.b = back;
     parts.push(el("nav", { class: "steps", "aria-label": "Session" }, backButton()));
-    return { parts, focus: "#failed" };
+    return { parts, focus: "#failed", asking: "fix:" + check.id };
   }
 
   function download(name, type, text) {
@@ -866,8 +866,12 @@
       }
     }
     screen.replaceChildren(...view.parts.flat(Infinity).filter(Boolean));
+    // Where the session stands, for whoever drives the page (the tests): the screen,
+    // the question or fix asked, and how many answers were given.
     document.body.dataset.screen = state.started === null ? "start"
       : view.report ? "outcome" : "asking";
+    document.body.dataset.asking = view.asking || "";
+    document.body.dataset.given = String(state.log.length);
     window.icloudFixReport = view.report || null; // what the tests read, as shown
     if (moveFocus !== false) {
       const target = screen.querySelector(view.focus);
