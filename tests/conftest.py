@@ -1,6 +1,7 @@
 """Fixtures every test gets: its own state folder, no way to reach Apple, and readings
 that are waited for; the stress setting, Hypothesis's profiles, and what running in
-parallel (pytest-xdist, in pyproject.toml's addopts) needs."""
+parallel (pytest-xdist, in pyproject.toml's addopts) needs. The browser and the web
+server for the page's tests are in tests/browser.py."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, settings
 
+from browser import browser, http_server  # noqa: F401 (fixtures: tests/browser.py)
 from helpers import FeedServer, start_installed
 
 # -- Hypothesis: derandomized in CI ------------------------------------------------------
