@@ -9,6 +9,7 @@ import shutil
 import sys
 import textwrap
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -399,3 +400,110 @@ class FeedServer:
     def close(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+# -- the page in a browser (tests/browser.py starts the browser) -------------------------
+
+@dataclass(frozen=True)
+class Told:
+    """What a person says in a session: an answer per question id (a choice id, yes, no,
+    skip, or a number as typed), and per check whether its fix worked ("worked"), did
+    not help ("no") or takes time ("not_yet")."""
+
+    answers: dict[str, str]
+    fixes: dict[str, str] = field(default_factory=dict)
+
+    def answers_file(self) -> str:
+        """The same as an answers file (answers.py reads it)."""
+        import yaml
+
+        document: dict[str, Any] = dict(self.answers)
+        tried = {c: w for c, w in self.fixes.items() if w != "worked"}
+        if tried:
+            document["fixes_tried"] = tried
+        worked = [c for c, w in self.fixes.items() if w == "worked"]
+        if worked:
+            document["resolved_by"] = worked[0]
+        return yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
+
+
+# A flow with a number question, a choice that settles a later question, and one that
+# sends the session to a check.
+NUMBER_FLOW = """
+    format: 2
+    id: numbers
+    title: Space and status
+    version: "1"
+    triage:
+      - id: status
+        prompt: What does the status line say?
+        kind: choice
+        choices:
+          - {id: fine, label: Up to date}
+          - {id: full, label: "Not enough *storage*", answers: {space-full: "yes"}}
+          - {id: space, label: Something about space, check: space}
+    checks:
+      - id: power
+        title: Power
+        questions:
+          - id: charged
+            prompt: Is it charged?
+            pass_answer: "yes"
+            remediation: Charge it.
+      - id: space
+        title: Space
+        questions:
+          - id: space-full
+            prompt: Is the storage full?
+            pass_answer: "no"
+            remediation: Free some space.
+          - id: free-gb
+            prompt: How much space is free?
+            kind: number
+            unit: GB
+            pass_at_least: 2
+            remediation: |
+              1. Open **Settings > General > iPhone Storage**.
+              2. Delete what you do not need.
+            verify: Two GB or more are free.
+            when: {space-full: "no"}
+    """
+
+
+_FIX_BUTTONS = {"worked": "worked", "no": "did_not_work", "not_yet": "not_yet"}
+
+
+def answer_in_page(browser: Any, page: Path | str, told: Told) -> tuple[Told, dict[str, str]]:
+    """Open the page afresh and answer what it asks as ``told`` says, with a click on
+    the answer (a number typed, then Enter); a question not in ``told`` is answered
+    "not sure", a fix not in it "no". Returns what the page was told, in the order it
+    asked, and its report as shown (markdown, json, answers)."""
+    browser.open(page)
+    browser.js("window.localStorage.clear()")
+    browser.open(page)
+    browser.wait_for("#start").click()
+    answers: dict[str, str] = {}
+    fixes: dict[str, str] = {}
+    where = ("const b = document.body.dataset; "
+             "return [b.screen, b.asking, b.given, !!document.getElementById('typed')]")
+    for _ in range(10_000):
+        screen, asking, given, typed = browser.js(where)
+        if screen == "outcome":
+            break
+        if asking.startswith("fix:"):
+            check = asking.removeprefix("fix:")
+            fixes[check] = told.fixes.get(check, "no")
+            target = f'button[data-answer="{_FIX_BUTTONS[fixes[check]]}"]'
+        else:
+            answers[asking] = value = told.answers.get(asking, "skip")
+            target = "#typed" if typed and value != "skip" else f'button[data-answer="{value}"]'
+        element = browser.driver.find_element("css selector", target)
+        if target == "#typed":
+            element.send_keys(answers[asking] + "\n")
+        else:
+            element.click()
+        browser.wait_until(f"document.body.dataset.given !== '{given}'")
+    else:
+        pytest.fail("the page never came to its outcome")
+    report = browser.js("return window.icloudFixReport")
+    return Told(answers, fixes), report

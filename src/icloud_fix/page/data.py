@@ -72,6 +72,8 @@ def _question(question: Question, raw: Question) -> dict[str, Any]:
         options.append({
             "v": option.value, "key": option.key,
             **_text(label, markdown.inline(label), "label"),
+            # What the button says, where the report's word differs ("Yes" for yes).
+            **({"button": visible(option.label)} if option.label != label else {}),
             "passed": kinds.judge(question, option.value),
             **({"to": routes} if routes else {}),
             **({"settles": [list(pair) for pair in settles],

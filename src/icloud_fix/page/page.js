@@ -644,7 +644,8 @@
   }
   function answerButton(text, key, action, value) {
     if (key) keys[key] = action;
-    return el("button", { type: "button", class: "answer", "aria-keyshortcuts": key || null,
+    return el("button", { type: "button", class: value === SKIP ? "answer other" : "answer",
+      "aria-keyshortcuts": key || null,
       "data-answer": value, onclick: action },
     key ? el("kbd", { "aria-hidden": "true" }, key) : null, el("span", null, text));
   }
@@ -688,7 +689,8 @@
         answer(SKIP), SKIP)));
     } else {
       parts.push(el("div", { class: "answers", role: "group", "aria-labelledby": "question" },
-        q.options.map((o) => answerButton(shown(o, "label"), o.key, answer(o.v), o.v)),
+        q.options.map((o) => answerButton(o.button ?? shown(o, "label"), o.key, answer(o.v),
+          o.v)),
         answerButton(SKIP_LABEL, "s", answer(SKIP), SKIP)));
     }
     keys.b = back;

@@ -1,0 +1,293 @@
+"""The page in a real browser (Chromium, through tests/browser.py): what a person sees
+and does. Keys are pressed and buttons clicked as a person would; every wait is for
+something the page does (its session counter, an element shown, a file written)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from helpers import NUMBER_FLOW, PASSING, Told, answer_in_page, invoke, write_flow
+from hostile import FLOW_CASES
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("pages")
+    assert invoke("page", "--output", str(folder / "photos.html")).exit_code == 0
+    flow = write_flow(folder, NUMBER_FLOW, "numbers.yaml")
+    assert invoke("page", "--steps", str(flow), "--output",
+                  str(folder / "numbers.html")).exit_code == 0
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def as_started(browser) -> None:
+    browser.reset()
+    browser.console_errors()  # what earlier tests left
+
+
+def begin(browser, page: Path | str) -> None:
+    browser.open(page)
+    browser.js("window.localStorage.clear()")
+    browser.open(page)
+    # A hostile flow's page is megabytes: given the time a loaded machine needs for it.
+    browser.wait_for("#start", timeout=30).click()
+    browser.wait_until("document.body.dataset.screen === 'asking'", timeout=30)
+
+
+def where(browser) -> tuple[str, str]:
+    return tuple(browser.js("return [document.body.dataset.asking, "
+                            "document.body.dataset.given]"))
+
+
+def click(browser, css: str) -> None:
+    given = browser.js("return document.body.dataset.given")
+    browser.wait_for(css).click()
+    browser.wait_until(f"document.body.dataset.given !== '{given}'")
+
+
+def press(browser, keys: str) -> None:
+    """Keys typed to whatever has the focus, as a keyboard would."""
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    ActionChains(browser.driver).send_keys(keys).perform()
+
+
+def text(browser, css: str) -> str:
+    return browser.wait_for(css).text
+
+
+# -- nothing loaded, nothing sent -----------------------------------------------------------
+
+
+def test_from_a_file_it_loads_nothing_and_breaks_no_policy(browser, pages: Path) -> None:
+    page = pages / "photos.html"
+    _, report = answer_in_page(browser, page, Told({**PASSING, "restart-done": "no"}))
+    assert json.loads(report["json"])["outcome"] == "problems_found"
+    assert browser.requests() == [page.resolve().as_uri()]
+    assert browser.console_errors() == []
+    assert browser.js("return document.scripts.length") == 2
+
+
+def test_from_a_web_server_it_loads_nothing_else(browser, pages: Path, http_server) -> None:
+    url = http_server(pages).url("photos.html")
+    _, report = answer_in_page(browser, url, Told(PASSING))
+    assert json.loads(report["json"])["outcome"] == "no_problem_found"
+    assert browser.requests() == [url]
+    assert browser.console_errors() == []
+
+
+# -- the session ----------------------------------------------------------------------------
+
+
+def test_progress_is_kept_in_the_browser_and_start_over_clears_it(browser, pages: Path) -> None:
+    page = pages / "photos.html"
+    begin(browser, page)
+    click(browser, 'button[data-answer="synced"]')
+    click(browser, 'button[data-answer="no"]')
+    asking, given = where(browser)
+    assert given == "2"
+    browser.open(page)  # closed halfway, opened again
+    browser.wait_until("document.body.dataset.screen === 'asking'")
+    assert where(browser) == (asking, "2")
+    kept = browser.local_storage()
+    assert len(kept) == 1 and json.loads(next(iter(kept.values())))["log"] == [
+        {"q": "photos-status", "a": "synced"}, {"q": "connectivity-low-power-mode", "a": "no"}]
+    browser.wait_for("#start-over").click()
+    browser.wait_until("document.body.dataset.screen === 'start'")
+    assert browser.local_storage() == {}
+
+
+def test_back_goes_back_one_question(browser, pages: Path) -> None:
+    begin(browser, pages / "photos.html")
+    assert browser.wait_for("nav.steps button").get_attribute("disabled") is not None
+    first = text(browser, "#question")
+    click(browser, 'button[data-answer="synced"]')
+    assert text(browser, "#question") != first
+    click(browser, "nav.steps button")
+    assert text(browser, "#question") == first
+    assert where(browser) == ("photos-status", "0")
+
+
+def test_help_is_a_disclosure_opened_with_h(browser, pages: Path) -> None:
+    begin(browser, pages / "photos.html")
+    click(browser, 'button[data-answer="synced"]')  # Is Low Power Mode on?
+    details = browser.wait_for("details")
+    assert details.get_attribute("open") is None
+    press(browser, "h")
+    browser.wait_until("document.querySelector('details').open")
+    assert "Low Power Mode saves battery" in details.text
+
+
+def test_keyboard_only(browser, pages: Path) -> None:
+    browser.open(pages / "numbers.html")
+    browser.js("window.localStorage.clear()")
+    browser.open(pages / "numbers.html")
+    press(browser, "\ue007")  # Enter starts
+    browser.wait_until("document.body.dataset.asking === 'status'")
+    press(browser, "1")  # the first choice, by its key
+    browser.wait_until("document.body.dataset.asking === 'charged'")
+    # Tab to "No" and press Enter, as without shortcuts.
+    focused = ""
+    for _ in range(10):
+        press(browser, "\ue004")
+        focused = browser.js("return document.activeElement.dataset.answer || ''")
+        if focused == "no":
+            break
+    assert focused == "no"
+    press(browser, "\ue007")
+    browser.wait_until("document.body.dataset.asking === 'fix:power'")
+    press(browser, "n")
+    browser.wait_until("document.body.dataset.asking === 'space-full'")
+    press(browser, "n")
+    browser.wait_until("document.body.dataset.asking === 'free-gb'")
+    # The number field has the focus: a wrong number is refused, with why.
+    assert browser.js("return document.activeElement.id") == "typed"
+    press(browser, "lots\ue007")
+    problem = browser.wait_for("#typed-problem")
+    assert problem.text.startswith("Type a number such as 12 or 0.5")
+    assert browser.wait_for("#typed").get_attribute("aria-invalid") == "true"
+    assert where(browser) == ("free-gb", "4")
+    press(browser, "\ue003" * 4 + "0.5\ue007")  # four Backspaces, then the number
+    browser.wait_until("document.body.dataset.asking === 'fix:space'")
+    press(browser, "w")
+    browser.wait_until("document.body.dataset.screen === 'outcome'")
+    report = json.loads(browser.js("return window.icloudFixReport.json"))
+    assert report["outcome"] == "problems_found"
+    assert report["waiting"] == ["space"]
+    assert [q["answer"] for q in report["checks"][1]["questions"]] == ["no", "0.5"]
+
+
+def test_a_failed_check_shows_its_fix_and_asks_whether_photos_sync(browser,
+                                                                  pages: Path) -> None:
+    begin(browser, pages / "numbers.html")
+    for answer in ("fine", "yes", "no"):
+        click(browser, f'button[data-answer="{answer}"]')
+    press(browser, "0.5\ue007")
+    browser.wait_until("document.body.dataset.asking === 'fix:space'")
+    assert text(browser, "h1") == "This check failed: Space"
+    assert text(browser, ".reason") == "You answered: How much space is free? 0.5 GB"
+    steps = browser.js("return [...document.querySelectorAll('.fix ol > li')]"
+                       ".map(li => li.textContent)")
+    assert steps == ["Open Settings > General > iPhone Storage.",
+                     "Delete what you do not need."]
+    assert browser.js("return document.querySelector('.fix strong').textContent") == \
+        "Settings > General > iPhone Storage"
+    assert "How to tell it worked\nTwo GB or more are free." in browser.wait_for("main").text
+    assert text(browser, "#after-fix") == "Is the problem solved now?"  # the default
+    assert browser.js("return [...document.querySelectorAll('.answers button')]"
+                      ".map(b => b.dataset.answer)") == ["worked", "did_not_work", "not_yet"]
+
+
+def test_the_outcome_gives_both_reports_and_the_answers_file(browser, pages: Path,
+                                                             tmp_path: Path) -> None:
+    browser.driver.execute_cdp_cmd("Browser.setDownloadBehavior", {
+        "behavior": "allow", "downloadPath": str(tmp_path), "eventsEnabled": True})
+    _, report = answer_in_page(browser, pages / "photos.html",
+                               Told({**PASSING, "restart-done": "no"}, {"restart": "no"}))
+    document = json.loads(report["json"])
+    assert text(browser, "#outcome") == document["headline"]
+    assert browser.js("return document.getElementById('report-markdown').value") == \
+        report["markdown"]
+    browser.wait_for("#download-json").click()
+    downloaded = tmp_path / "icloud-fix-report.json"
+    wait_for_file(downloaded)
+    assert json.loads(downloaded.read_text("utf-8")) == document
+    browser.wait_for("#copy-markdown").click()
+    status = browser.wait_until("document.getElementById('status').textContent")
+    assert status in ("Copied.", "Select the text and copy it (Ctrl+C, or Cmd+C on a Mac).")
+    browser.wait_for("#answers-details summary").click()
+    answers = browser.wait_for("#answers-file")
+    assert answers.get_attribute("value") == report["answers"]
+    assert "restart-done: no\n" in report["answers"]
+    assert "fixes_tried:\n  restart: no\n" in report["answers"]
+    # Where to get help comes first when the fixes tried did not help.
+    headings = browser.js("return [...document.querySelectorAll('main h2')]"
+                          ".map(h => h.textContent)")
+    assert headings[:2] == ["Where to get help", "Checks"]
+
+
+def wait_for_file(path: Path, timeout: float = 10) -> None:
+    """Until the browser has written path (a download): watched, not slept on."""
+    import time
+
+    end = time.monotonic() + timeout
+    while not (path.exists() and path.stat().st_size > 0):
+        if time.monotonic() > end:
+            pytest.fail(f"{path.name} was not downloaded within {timeout} s")
+        time.sleep(0.05)
+
+
+# -- what a person sees -----------------------------------------------------------------------
+
+
+def screens(browser, page: Path) -> Iterator[str]:
+    """Go through the page's kinds of screen, checking each: the start, a long list of
+    choices, a question with help, a fix, and the outcome."""
+    browser.open(page)
+    browser.js("window.localStorage.clear()")
+    browser.open(page)
+    yield "start"
+    browser.wait_for("#start").click()
+    yield "choices"
+    click(browser, 'button[data-answer="paused-low-power"]')
+    yield "question"
+    click(browser, 'button[data-answer="yes"]')
+    while not browser.js("return document.body.dataset.asking.startsWith('fix:')"):
+        click(browser, 'button[data-answer="skip"]')
+    yield "fix"
+    click(browser, 'button[data-answer="did_not_work"]')
+    while browser.js("return document.body.dataset.screen") != "outcome":
+        click(browser, 'button[data-answer="skip"], button[data-answer="did_not_work"]')
+    browser.wait_for("#answers-details summary").click()
+    yield "outcome"
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_screen_fits_reads_and_names_its_controls(browser, pages: Path, width: int,
+                                                        scheme: str) -> None:
+    browser.set_viewport(width, 800)
+    browser.set_color_scheme(scheme)
+    checked = []
+    for screen in screens(browser, pages / "photos.html"):
+        overflow, wide = browser.horizontal_overflow()
+        assert (overflow, wide) == (0, []), f"{screen} at {width} px"
+        assert browser.contrast_problems() == [], f"{screen} in {scheme} mode"
+        assert browser.accessibility_problems() == [], screen
+        checked.append(screen)
+    assert checked == ["start", "choices", "question", "fix", "outcome"]
+    dark = browser.js("return getComputedStyle(document.body).backgroundColor")
+    assert dark == ("rgb(22, 22, 23)" if scheme == "dark" else "rgb(255, 255, 255)")
+
+
+# -- hostile flows ------------------------------------------------------------------------------
+
+HOSTILE = [c for c in FLOW_CASES if c.valid]
+
+
+def test_hostile_flows_run_no_script_and_load_nothing(browser, tmp_path: Path) -> None:
+    """Every flow of the corpus that loads: its page, asked through to the first fix (or
+    the end), runs only its own script, loads nothing, and shows no markup of the flow's."""
+    for case in HOSTILE:
+        flow = tmp_path / f"{case.name}.yaml"
+        flow.write_bytes(case.make())
+        page = tmp_path / f"{case.name}.html"
+        built = invoke("page", "--steps", str(flow), "--output", str(page))
+        assert built.exit_code == 0, (case.name, built.output)
+        begin(browser, page)
+        for _ in range(3):
+            if browser.js("return document.body.dataset.screen") != "asking":
+                break
+            click(browser, '.answers button')
+        assert browser.requests() == [page.resolve().as_uri()], case.name
+        assert browser.console_errors() == [], case.name
+        assert browser.js(
+            "return [document.scripts.length, document.querySelectorAll("
+            "'a, img, iframe, object, embed, link, form[action], svg, math, base').length,"
+            "[...document.querySelectorAll('*')].some(e => [...e.attributes].some("
+            "a => a.name.startsWith('on')))]") == [2, 0, False], case.name

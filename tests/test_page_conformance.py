@@ -1,0 +1,227 @@
+"""The page and the Python engine agree: the same answers, given in the page in a real
+browser and to `icloud-fix --non-interactive --answers FILE`, give the same outcome,
+the same status for every check, and the same JSON and Markdown reports, apart from
+the time, the tool's version, and where each answer came from ("prompt" in the page,
+"file" in the replay). And the answers file the page shows gives that report too.
+
+The answer sets: every triage choice of the built-in flow (with passing answers, and
+with failing ones), the README's examples, a flow with a number question and a
+choice that settles later questions, and flows the Hypothesis strategy generates."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from helpers import NUMBER_FLOW, PASSING, Told, answer_in_page, flows, invoke, write_flow
+from icloud_fix import kinds
+from icloud_fix.flowfile.loader import load_builtin, load_file
+
+README = Path(__file__).parent.parent / "README.md"
+
+
+@pytest.fixture(scope="module")
+def builtin_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("page") / "icloud-photos.html"
+    result = invoke("page", "--output", str(path))
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def scripted(told: Told, *args: str) -> tuple[dict[str, Any], str]:
+    """The JSON and Markdown reports of a scripted run given what the page was told."""
+    with tempfile.TemporaryDirectory() as folder:
+        answers = Path(folder) / "answers.yaml"
+        answers.write_text(told.answers_file(), encoding="utf-8")
+        return replay(answers, *args)
+
+
+def replay(answers: Path, *args: str) -> tuple[dict[str, Any], str]:
+    runs = [invoke(*args, "--non-interactive", "--offline", "--answers", str(answers),
+                   "--format", fmt) for fmt in ("json", "markdown")]
+    for run in runs:
+        assert run.exit_code in (0, 1, 3), run.output
+    return json.loads(runs[0].stdout), runs[1].stdout
+
+
+def _comparable_json(document: dict[str, Any]) -> dict[str, Any]:
+    document = {k: v for k, v in document.items() if k not in ("started", "tool")}
+    for question in [*document["triage"], *(q for c in document["checks"]
+                                           for q in c["questions"])]:
+        if question["source"] == "file":
+            question["source"] = "prompt"
+    return document
+
+
+def _comparable_markdown(text: str) -> str:
+    return re.sub(r"^- (Date|Tool): .*$", r"- \1: ...", text, flags=re.M)
+
+
+def same_reports(page: dict[str, str], json_report: dict[str, Any], markdown: str,
+                 what: str) -> None:
+    """The page's reports equal the scripted run's; if not, fail with both."""
+    shown = _comparable_json(json.loads(page["json"]))
+    expected = _comparable_json(json_report)
+    if shown != expected:
+        a = json.dumps(expected, indent=1, ensure_ascii=False).splitlines()
+        b = json.dumps(shown, indent=1, ensure_ascii=False).splitlines()
+        diff = "\n".join(difflib.unified_diff(a, b, "scripted", "page", lineterm=""))
+        pytest.fail(f"{what}: the JSON reports differ:\n{diff}\n\n--- scripted:\n"
+                    f"{json.dumps(json_report, indent=1)}\n--- page:\n{page['json']}")
+    shown_md, expected_md = _comparable_markdown(page["markdown"]), \
+        _comparable_markdown(markdown)
+    if shown_md != expected_md:
+        diff = "\n".join(difflib.unified_diff(expected_md.splitlines(), shown_md.splitlines(),
+                                              "scripted", "page", lineterm=""))
+        pytest.fail(f"{what}: the Markdown reports differ:\n{diff}\n\n--- scripted:\n"
+                    f"{markdown}\n--- page:\n{page['markdown']}")
+
+
+def failing_answers(flow) -> dict[str, str]:
+    """Each question with an answer that fails it (the passing one where none fails)."""
+    failing = {}
+    for question in flow.all_questions():
+        values = [o.value for o in kinds.asking(question).options]
+        fails = [v for v in values if kinds.judge(question, v) is False]
+        failing[question.id] = fails[0] if fails else PASSING.get(question.id, "skip")
+    return failing
+
+
+BUILTIN = load_builtin()
+TRIAGE = BUILTIN.triage[0]
+CHOICES = [o.value for o in kinds.asking(TRIAGE).options]
+
+
+@pytest.mark.parametrize("choice", CHOICES)
+def test_every_triage_choice_with_passing_answers(browser, builtin_page: Path,
+                                                  choice: str) -> None:
+    told, report = answer_in_page(browser, builtin_page,
+                                  Told({**PASSING, TRIAGE.id: choice}))
+    expected_json, expected_md = scripted(told)
+    same_reports(report, expected_json, expected_md, f"{TRIAGE.id}={choice}, passing")
+
+
+@pytest.mark.parametrize("choice", CHOICES)
+def test_every_triage_choice_with_failing_answers(browser, builtin_page: Path,
+                                                  choice: str) -> None:
+    # Every fix tried and not helping, but the third one's, which takes time.
+    failing = failing_answers(BUILTIN)
+    fixes = {c.id: "no" for c in BUILTIN.checks}
+    fixes[BUILTIN.checks[2].id] = "not_yet"
+    told, report = answer_in_page(browser, builtin_page,
+                                  Told({**failing, TRIAGE.id: choice}, fixes))
+    assert json.loads(report["json"])["outcome"] == "problems_found"
+    expected_json, expected_md = scripted(told)
+    same_reports(report, expected_json, expected_md, f"{TRIAGE.id}={choice}, failing")
+
+
+@pytest.mark.parametrize("name,told", [
+    ("not sure of anything", Told({})),
+    ("resolved by the second fix", Told(failing_answers(BUILTIN), {
+        BUILTIN.checks[0].id: "no", BUILTIN.checks[1].id: "worked"})),
+    ("one failure, its fix tried in vain", Told({**PASSING, "restart-done": "no"},
+                                                {"restart": "no"})),
+])
+def test_the_other_outcomes(browser, builtin_page: Path, name: str, told: Told) -> None:
+    said, report = answer_in_page(browser, builtin_page, told)
+    expected_json, expected_md = scripted(said)
+    same_reports(report, expected_json, expected_md, name)
+
+
+def test_the_answers_file_the_page_shows_replays_to_the_same_report(
+        browser, builtin_page: Path, tmp_path: Path) -> None:
+    failing = failing_answers(BUILTIN)
+    told = Told({**failing, TRIAGE.id: "paused-low-power", "restart-done": "skip"},
+                {BUILTIN.checks[0].id: "not_yet", BUILTIN.checks[3].id: "no"})
+    _, report = answer_in_page(browser, builtin_page, told)
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(report["answers"], encoding="utf-8")
+    expected_json, expected_md = replay(answers)
+    same_reports(report, expected_json, expected_md, "the page's answers file")
+    assert report["answers"].startswith(
+        "# icloud-fix answers, from the page. Replay them with:\n"
+        "#   icloud-fix --non-interactive --answers answers.yaml\n")
+    assert "fixes_tried:\n" in report["answers"]
+
+
+def readme_examples() -> list[tuple[str, dict[str, str]]]:
+    """The README's scripted examples: the --answer flags, the answers file, and the
+    file with a flag that wins over it."""
+    text = README.read_text("utf-8")
+    flags = re.search(r"icloud-fix --non-interactive \\\n((?:  --answer .*\n)+)", text)
+    assert flags, "the README's --answer example moved"
+    from_flags = dict(re.findall(r"--answer ([a-z0-9-]+)=([a-z0-9-]+)", flags[1]))
+    heredoc = re.search(r"cat > answers.yaml <<'YAML'\n(.*?)\nYAML\n(icloud-fix .*)\n", text,
+                        re.S)
+    assert heredoc, "the README's answers file example moved"
+    from_file = {k: str(v).lower() if isinstance(v, bool) else str(v)
+                 for k, v in yaml.safe_load(heredoc[1]).items()}
+    from_file = {k: {"true": "yes", "false": "no"}.get(v, v) for k, v in from_file.items()}
+    override = dict(re.findall(r"--answer ([a-z0-9-]+)=([a-z0-9-]+)", heredoc[2]))
+    return [("flags", from_flags), ("file", from_file),
+            ("file and flag", {**from_file, **override})]
+
+
+@pytest.mark.parametrize("name,answers", readme_examples(),
+                         ids=[n for n, _ in readme_examples()])
+def test_the_readmes_examples(browser, builtin_page: Path, name: str,
+                              answers: dict[str, str]) -> None:
+    told, report = answer_in_page(browser, builtin_page, Told(answers))
+    # The page asked nothing the example does not answer.
+    assert set(told.answers) <= set(answers), set(told.answers) - set(answers)
+    expected_json, expected_md = scripted(told)
+    same_reports(report, expected_json, expected_md, f"README example ({name})")
+
+
+
+
+@pytest.mark.parametrize("told", [
+    Told({"status": "fine", "charged": "yes", "space-full": "no", "free-gb": "12.50"}),
+    Told({"status": "space", "charged": "no", "space-full": "no", "free-gb": "0.5"},
+         {"power": "not_yet", "space": "no"}),
+    Told({"status": "full", "charged": "yes"}, {"space": "worked"}),
+    Told({"status": "fine", "charged": "yes", "space-full": "no", "free-gb": "skip"}),
+    Told({"status": "skip", "charged": "yes", "space-full": "skip"}),
+    Told({"status": "fine", "charged": "yes", "space-full": "no", "free-gb": "002"}),
+], ids=["passing", "routed-failing", "settled-resolved", "number-not-sure",
+        "not-sure-rules-out", "number-at-the-limit"])
+def test_numbers_and_settled_answers(browser, tmp_path: Path, told: Told) -> None:
+    flow = write_flow(tmp_path, NUMBER_FLOW)
+    page = tmp_path / "page.html"
+    assert invoke("page", "--steps", str(flow), "--output", str(page)).exit_code == 0
+    said, report = answer_in_page(browser, page, told)
+    expected_json, expected_md = scripted(said, "--steps", str(flow))
+    same_reports(report, expected_json, expected_md, repr(told))
+
+
+def _told(flow_path: Path, data: st.DataObject) -> Told:
+    flow = load_file(flow_path)
+    answers = {q.id: data.draw(st.sampled_from(
+        [o.value for o in kinds.asking(q).options] + ["skip"])) for q in flow.all_questions()}
+    fixes = {c.id: data.draw(st.sampled_from(["no", "not_yet", "worked"]))
+             for c in flow.checks}
+    return Told(answers, fixes)
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(document=flows(fmt=2, rich=True), data=st.data())
+def test_generated_flows(browser, document: dict[str, Any], data: st.DataObject) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        flow = Path(folder) / "flow.yaml"
+        flow.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+        page = Path(folder) / "page.html"
+        built = invoke("page", "--steps", str(flow), "--output", str(page))
+        assert built.exit_code == 0, built.output
+        said, report = answer_in_page(browser, page, _told(flow, data))
+        expected_json, expected_md = scripted(said, "--steps", str(flow))
+        same_reports(report, expected_json, expected_md, f"generated flow\n{document}")
