@@ -23,7 +23,16 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from helpers import installed_command, invoke, read_to_the_end, write_flow
+from helpers import (
+    Told,
+    answer_in_page,
+    installed_command,
+    invoke,
+    read_to_the_end,
+    same_reports,
+    write_flow,
+)
+from helpers import scripted as scripted_replay
 from icloud_fix import kinds
 from icloud_fix.flowfile.declaration import json_schema
 from icloud_fix.flowfile.loader import load_file
@@ -318,3 +327,23 @@ def test_not_sure_in_the_terminal_skips_a_question_of_any_kind(
     question = json.loads((tmp_path / "report.json").read_text(encoding="utf-8")
                           )["checks"][0]["questions"][0]
     assert (question["answer"], question["passed"]) == ("skip", None)
+
+
+# -- the web page (icloud-fix page), in a browser ----------------------------------------
+
+
+@pytest.mark.parametrize("which", ["passing", "failing", "not sure"])
+def test_the_page_takes_and_judges_it_as_a_scripted_run_does(
+        browser, flow: Path, example: Example, tmp_path: Path, which: str) -> None:
+    """A kind the page cannot ask (a typed kind with no entry in page.js's TYPED), or
+    judges otherwise than Python, fails here."""
+    page = tmp_path / "page.html"
+    built = invoke("page", "--steps", str(flow), "--output", str(page))
+    assert built.exit_code == 0, built.output
+    value = {"passing": example.saved[0], "failing": example.saved[1], "not sure": "skip"}
+    said, report = answer_in_page(browser, page, Told({"q": value[which]}))
+    assert said.answers == {"q": value[which]}
+    expected_json, expected_md = scripted_replay(said, "--steps", str(flow))
+    same_reports(report, expected_json, expected_md, f"{example.lines} answered {which}")
+    status = json.loads(report["json"])["checks"][0]["status"]
+    assert status == {"passing": "passed", "failing": "failed", "not sure": "skipped"}[which]

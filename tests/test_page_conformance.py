@@ -10,7 +10,6 @@ choice that settles later questions, and flows the Hypothesis strategy generates
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import tempfile
@@ -22,7 +21,18 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import NUMBER_FLOW, PASSING, Told, answer_in_page, flows, invoke, write_flow
+from helpers import (
+    NUMBER_FLOW,
+    PASSING,
+    Told,
+    answer_in_page,
+    flows,
+    invoke,
+    replay,
+    same_reports,
+    scripted,
+    write_flow,
+)
 from icloud_fix import kinds
 from icloud_fix.flowfile.loader import load_builtin, load_file
 
@@ -35,55 +45,6 @@ def builtin_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = invoke("page", "--output", str(path))
     assert result.exit_code == 0, result.output
     return path
-
-
-def scripted(told: Told, *args: str) -> tuple[dict[str, Any], str]:
-    """The JSON and Markdown reports of a scripted run given what the page was told."""
-    with tempfile.TemporaryDirectory() as folder:
-        answers = Path(folder) / "answers.yaml"
-        answers.write_text(told.answers_file(), encoding="utf-8")
-        return replay(answers, *args)
-
-
-def replay(answers: Path, *args: str) -> tuple[dict[str, Any], str]:
-    runs = [invoke(*args, "--non-interactive", "--offline", "--answers", str(answers),
-                   "--format", fmt) for fmt in ("json", "markdown")]
-    for run in runs:
-        assert run.exit_code in (0, 1, 3), run.output
-    return json.loads(runs[0].stdout), runs[1].stdout
-
-
-def _comparable_json(document: dict[str, Any]) -> dict[str, Any]:
-    document = {k: v for k, v in document.items() if k not in ("started", "tool")}
-    for question in [*document["triage"], *(q for c in document["checks"]
-                                           for q in c["questions"])]:
-        if question["source"] == "file":
-            question["source"] = "prompt"
-    return document
-
-
-def _comparable_markdown(text: str) -> str:
-    return re.sub(r"^- (Date|Tool): .*$", r"- \1: ...", text, flags=re.M)
-
-
-def same_reports(page: dict[str, str], json_report: dict[str, Any], markdown: str,
-                 what: str) -> None:
-    """The page's reports equal the scripted run's; if not, fail with both."""
-    shown = _comparable_json(json.loads(page["json"]))
-    expected = _comparable_json(json_report)
-    if shown != expected:
-        a = json.dumps(expected, indent=1, ensure_ascii=False).splitlines()
-        b = json.dumps(shown, indent=1, ensure_ascii=False).splitlines()
-        diff = "\n".join(difflib.unified_diff(a, b, "scripted", "page", lineterm=""))
-        pytest.fail(f"{what}: the JSON reports differ:\n{diff}\n\n--- scripted:\n"
-                    f"{json.dumps(json_report, indent=1)}\n--- page:\n{page['json']}")
-    shown_md, expected_md = _comparable_markdown(page["markdown"]), \
-        _comparable_markdown(markdown)
-    if shown_md != expected_md:
-        diff = "\n".join(difflib.unified_diff(expected_md.splitlines(), shown_md.splitlines(),
-                                              "scripted", "page", lineterm=""))
-        pytest.fail(f"{what}: the Markdown reports differ:\n{diff}\n\n--- scripted:\n"
-                    f"{markdown}\n--- page:\n{page['markdown']}")
 
 
 def failing_answers(flow) -> dict[str, str]:
