@@ -291,3 +291,41 @@ def test_hostile_flows_run_no_script_and_load_nothing(browser, tmp_path: Path) -
             "'a, img, iframe, object, embed, link, form[action], svg, math, base').length,"
             "[...document.querySelectorAll('*')].some(e => [...e.attributes].some("
             "a => a.name.startsWith('on')))]") == [2, 0, False], case.name
+
+
+def test_the_terminals_keys_skip_and_go_back(browser, pages: Path) -> None:
+    begin(browser, pages / "photos.html")
+    press(browser, "1")  # the first choice
+    browser.wait_until("document.body.dataset.given === '1'")
+    asked = where(browser)[0]
+    press(browser, "s")  # not sure
+    browser.wait_until("document.body.dataset.given === '2'")
+    assert where(browser)[0] != asked
+    press(browser, "b")  # back one question
+    browser.wait_until("document.body.dataset.given === '1'")
+    assert where(browser) == (asked, "1")
+
+
+# -- the README's picture -----------------------------------------------------------------
+
+
+def test_the_readme_picture_is_the_page_as_it_is_now(browser, pages: Path,
+                                                     tmp_path: Path) -> None:
+    import importlib.util
+
+    script = Path(__file__).parent.parent / "scripts" / "readme_page_picture.py"
+    spec = importlib.util.spec_from_file_location("readme_page_picture", script)
+    assert spec is not None and spec.loader is not None
+    picture = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(picture)
+    now = tmp_path / "now.png"
+    picture.draw(browser, pages / "photos.html", now)
+    why = picture.difference(picture.PICTURE.read_bytes(), now.read_bytes())
+    assert why is None, f"{why}: run python scripts/readme_page_picture.py"
+    # The comparison sees a change: the same screen a step later is another picture.
+    browser.wait_for('button[data-answer="did_not_work"]').click()
+    browser.wait_until("!document.body.dataset.asking.startsWith('fix:')")
+    later = tmp_path / "later.png"
+    browser.screenshot(later)
+    assert picture.difference(picture.PICTURE.read_bytes(), later.read_bytes())
+    assert "(docs/page.png)" in (Path(__file__).parent.parent / "README.md").read_text()
