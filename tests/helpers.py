@@ -487,10 +487,10 @@ def answer_in_page(browser: Any, page: Path | str, told: Told) -> tuple[Told, di
     browser.wait_for("#start").click()
     answers: dict[str, str] = {}
     fixes: dict[str, str] = {}
-    where = ("const b = document.body.dataset; "
-             "return [b.screen, b.asking, b.given, !!document.getElementById('typed')]")
+    where = ("[document.body.dataset.screen, document.body.dataset.asking, "
+             "document.body.dataset.given, !!document.getElementById('typed')]")
+    screen, asking, given, typed = browser.js(f"return {where}")
     for _ in range(10_000):
-        screen, asking, given, typed = browser.js(where)
         if screen == "outcome":
             break
         if asking.startswith("fix:"):
@@ -505,7 +505,9 @@ def answer_in_page(browser: Any, page: Path | str, told: Told) -> tuple[Told, di
             element.send_keys(answers[asking] + "\n")
         else:
             element.click()
-        browser.wait_until(f"document.body.dataset.given !== '{given}'")
+        # Once the page has taken the answer: where it stands now.
+        screen, asking, given, typed = browser.wait_until(
+            f"document.body.dataset.given !== '{given}' && {where}")
     else:
         pytest.fail("the page never came to its outcome")
     report = browser.js("return window.icloudFixReport")

@@ -63,7 +63,7 @@ COMMANDS = typer.main.get_command(app).commands  # type: ignore[attr-defined]
 
 
 def test_the_commands() -> None:
-    assert sorted(COMMANDS) == ["list", "schema", "validate"]
+    assert sorted(COMMANDS) == ["list", "page", "schema", "validate"]
 
 
 @pytest.mark.parametrize("name", [None, *sorted(COMMANDS)])
@@ -90,6 +90,7 @@ def test_help_lists_the_commands_without_cutting_them_short(
     assert listing.splitlines() == [
         "  list      List the checks and question ids, and what passes them.",
         "  validate  Check flow files: FILE:LINE: message for each problem.",
+        "  page      The flow as one web page, for people without a terminal.",
         "  schema    Print the JSON Schema of flow files (for editor completion).",
     ]
 
@@ -109,7 +110,7 @@ def test_help_ends_with_examples_one_a_line(monkeypatch: pytest.MonkeyPatch) -> 
         "    A script checks one thing, answered by flags (exit 1: it failed):",
         "      icloud-fix --non-interactive --only restart --answer restart-done=no",
     ]
-    assert len(examples) == 10
+    assert len(examples) == 12
     # As it says: the scripted example runs, and its one check fails.
     result = invoke(*shlex.split(examples[3])[1:])
     assert result.exit_code == 1, result.stderr

@@ -71,7 +71,10 @@ app = typer.Typer(
         "    icloud-fix --answers answers.yaml --format json > ticket.json\n\n"
         "\b\n"
         "  Your own flow file, checked first:\n"
-        "    icloud-fix validate printer.yaml && icloud-fix --steps printer.yaml"
+        "    icloud-fix validate printer.yaml && icloud-fix --steps printer.yaml\n\n"
+        "\b\n"
+        "  The same flow as one web page, for people without a terminal:\n"
+        "    icloud-fix page --output icloud-photos.html"
     ),
     # --install-completion and --show-completion, for bash, zsh and fish (completion.py).
     add_completion=True,
@@ -409,8 +412,7 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
-@app.command("page", short_help="Write the flow as one web page, for people without a "
-             "terminal.")
+@app.command("page", short_help="The flow as one web page, for people without a terminal.")
 def page(
     steps: StepsOption = None,
     output: Annotated[
