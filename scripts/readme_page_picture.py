@@ -40,8 +40,8 @@ def draw(browser: Any, page: Path, out: Path) -> None:
     browser.set_viewport(*SIZE)
     browser.set_color_scheme("light")
     browser.open(page)
-    browser.js("window.localStorage.clear()")
-    browser.open(page)
+    if browser.wait_until("document.body.dataset.screen") != "start":
+        browser.wait_for("#start-over").click()  # an earlier session, kept
     browser.wait_for("#start").click()
     css = FIRST
     while not browser.js("return document.body.dataset.asking.startsWith('fix:')"):

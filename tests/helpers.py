@@ -473,6 +473,17 @@ NUMBER_FLOW = """
     """
 
 
+def start_afresh(browser: Any, page: Path | str, timeout: float = 10) -> None:
+    """Open the page and, if it kept an earlier session, press "Start over": the start
+    screen, whatever the browser kept (cleared from within the page, not raced against
+    a second load)."""
+    browser.open(page)
+    screen = browser.wait_until("document.body.dataset.screen", timeout)
+    if screen != "start":
+        browser.wait_for("#start-over", timeout).click()
+        browser.wait_until("document.body.dataset.screen === 'start'", timeout)
+
+
 _FIX_BUTTONS = {"worked": "worked", "no": "did_not_work", "not_yet": "not_yet"}
 
 
@@ -481,9 +492,7 @@ def answer_in_page(browser: Any, page: Path | str, told: Told) -> tuple[Told, di
     the answer (a number typed, then Enter); a question not in ``told`` is answered
     "not sure", a fix not in it "no". Returns what the page was told, in the order it
     asked, and its report as shown (markdown, json, answers)."""
-    browser.open(page)
-    browser.js("window.localStorage.clear()")
-    browser.open(page)
+    start_afresh(browser, page)
     browser.wait_for("#start").click()
     answers: dict[str, str] = {}
     fixes: dict[str, str] = {}

@@ -10,7 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from helpers import NUMBER_FLOW, PASSING, Told, answer_in_page, invoke, write_flow
+from helpers import (
+    NUMBER_FLOW,
+    PASSING,
+    Told,
+    answer_in_page,
+    invoke,
+    start_afresh,
+    write_flow,
+)
 from hostile import FLOW_CASES
 
 
@@ -31,10 +39,8 @@ def as_started(browser) -> None:
 
 
 def begin(browser, page: Path | str) -> None:
-    browser.open(page)
-    browser.js("window.localStorage.clear()")
-    browser.open(page)
     # A hostile flow's page is megabytes: given the time a loaded machine needs for it.
+    start_afresh(browser, page, timeout=30)
     browser.wait_for("#start", timeout=30).click()
     browser.wait_until("document.body.dataset.screen === 'asking'", timeout=30)
 
@@ -92,7 +98,7 @@ def test_progress_is_kept_in_the_browser_and_start_over_clears_it(browser, pages
     asking, given = where(browser)
     assert given == "2"
     browser.open(page)  # closed halfway, opened again
-    browser.wait_until("document.body.dataset.screen === 'asking'")
+    browser.wait_until("document.body.dataset.given === '2'")
     assert where(browser) == (asking, "2")
     kept = browser.local_storage()
     assert len(kept) == 1 and json.loads(next(iter(kept.values())))["log"] == [
@@ -124,9 +130,7 @@ def test_help_is_a_disclosure_opened_with_h(browser, pages: Path) -> None:
 
 
 def test_keyboard_only(browser, pages: Path) -> None:
-    browser.open(pages / "numbers.html")
-    browser.js("window.localStorage.clear()")
-    browser.open(pages / "numbers.html")
+    start_afresh(browser, pages / "numbers.html")
     press(browser, "\ue007")  # Enter starts
     browser.wait_until("document.body.dataset.asking === 'status'")
     press(browser, "1")  # the first choice, by its key
@@ -228,9 +232,7 @@ def wait_for_file(path: Path, timeout: float = 10) -> None:
 def screens(browser, page: Path) -> Iterator[str]:
     """Go through the page's kinds of screen, checking each: the start, a long list of
     choices, a question with help, a fix, and the outcome."""
-    browser.open(page)
-    browser.js("window.localStorage.clear()")
-    browser.open(page)
+    start_afresh(browser, page)
     yield "start"
     browser.wait_for("#start").click()
     yield "choices"
