@@ -39,9 +39,10 @@ def draw(browser: Any, page: Path, out: Path) -> None:
     """The picture of page, as the browser shows it, written to out."""
     browser.set_viewport(*SIZE)
     browser.set_color_scheme("light")
-    browser.open(page)
-    if browser.wait_until("document.body.dataset.screen") != "start":
-        browser.wait_for("#start-over").click()  # an earlier session, kept
+    sys.path.insert(0, str(ROOT / "tests"))
+    from helpers import start_afresh
+
+    start_afresh(browser, page)  # whatever session the browser kept
     browser.wait_for("#start").click()
     css = FIRST
     while not browser.js("return document.body.dataset.asking.startsWith('fix:')"):

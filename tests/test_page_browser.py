@@ -15,6 +15,7 @@ from helpers import (
     PASSING,
     Told,
     answer_in_page,
+    confirm,
     invoke,
     start_afresh,
     write_flow,
@@ -103,7 +104,12 @@ def test_progress_is_kept_in_the_browser_and_start_over_clears_it(browser, pages
     kept = browser.local_storage()
     assert len(kept) == 1 and json.loads(next(iter(kept.values())))["log"] == [
         {"q": "photos-status", "a": "synced"}, {"q": "connectivity-low-power-mode", "a": "no"}]
+    # Start over asks first: No keeps everything.
     browser.wait_for("#start-over").click()
+    assert confirm(browser, accept=False) == "Forget every answer and start again?"
+    assert where(browser) == (asking, "2") and len(browser.local_storage()) == 1
+    browser.wait_for("#start-over").click()
+    confirm(browser, accept=True)
     browser.wait_until("document.body.dataset.screen === 'start'")
     assert browser.local_storage() == {}
 
@@ -331,3 +337,139 @@ def test_the_readme_picture_is_the_page_as_it_is_now(browser, pages: Path,
     browser.screenshot(later)
     assert picture.difference(picture.PICTURE.read_bytes(), later.read_bytes())
     assert "(docs/page.png)" in (Path(__file__).parent.parent / "README.md").read_text()
+
+
+
+def test_the_outcome_shows_every_section_with_its_content(browser, pages: Path) -> None:
+    _, report = answer_in_page(browser, pages / "numbers.html", Told(
+        {"status": "fine", "charged": "no", "space-full": "skip"}, {"power": "no"}))
+    shown = browser.wait_for("main").text
+    assert "[object" not in shown
+    parts = browser.js("return [...document.querySelectorAll('section.part')].map("
+                       "s => [s.className, s.querySelector('h2').textContent, s.innerText])")
+    headings = [heading for _, heading, _ in parts]
+    assert headings == ["Where to get help", "Checks", "Answers", "Fixes already tried",
+                        "Next step", "Your report"]
+    texts = {heading: text for _, heading, text in parts}
+    assert "Is it charged?\nno" in texts["Answers"] or "Is it charged? no" in texts["Answers"]
+    assert "Charge it." in texts["Fixes already tried"]
+    assert "Result: did not help." in texts["Fixes already tried"]
+    # The Answers section is a section, not a row of buttons, on screen and on paper.
+    answers = "document.querySelector('section.part-answers')"
+    assert browser.js(f"return getComputedStyle({answers}).display") == "block"
+    browser.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        assert browser.js(f"return getComputedStyle({answers}).display") == "block"
+        assert browser.js("return getComputedStyle(document.querySelector("
+                          "'.part-report .answers')).display") == "none"
+    finally:
+        browser.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    assert json.loads(report["json"])["outcome"] == "problems_found"
+
+
+def test_a_double_click_or_a_held_key_answers_one_question(browser, pages: Path) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    begin(browser, pages / "photos.html")
+    click(browser, 'button[data-answer="synced"]')
+    given = where(browser)[1]
+    ActionChains(browser.driver).double_click(
+        browser.wait_for('button[data-answer="no"]')).perform()
+    browser.wait_until(f"document.body.dataset.given !== '{given}'")
+    assert where(browser)[1] == str(int(given) + 1)
+    # A key held down: one press, then the keyboard's repeats.
+    given = where(browser)[1]
+    for repeat in (False, True, True):
+        browser.driver.execute_cdp_cmd("Input.dispatchKeyEvent", {
+            "type": "keyDown", "key": "n", "code": "KeyN", "text": "n",
+            "windowsVirtualKeyCode": 78, "autoRepeat": repeat})
+    browser.driver.execute_cdp_cmd("Input.dispatchKeyEvent", {
+        "type": "keyUp", "key": "n", "code": "KeyN", "windowsVirtualKeyCode": 78})
+    browser.wait_until(f"document.body.dataset.given !== '{given}'")
+    assert where(browser)[1] == str(int(given) + 1)
+
+
+def test_a_comma_is_a_decimal_mark_in_a_number(browser, pages: Path) -> None:
+    _, report = answer_in_page(browser, pages / "numbers.html", Told(
+        {"status": "fine", "charged": "yes", "space-full": "no", "free-gb": "2,5"}))
+    questions = json.loads(report["json"])["checks"][1]["questions"]
+    assert [(q["id"], q["answer"], q["passed"]) for q in questions] == [
+        ("space-full", "no", True), ("free-gb", "2.5", True)]
+
+
+def kept(browser, page: Path, value: object) -> None:
+    """Open the page with value kept in the browser for it, as if a session had. Put
+    there by the new document itself before the page's script runs (so no second
+    document waits on what the first wrote)."""
+    import re
+
+    data = re.search(r'<script type="application/json" id="flow-data">(.*?)</script>',
+                     page.read_text("utf-8"), re.S)
+    assert data
+    key = json.loads(data[1])["storage_key"]
+    setting = browser.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {
+        "source": f"window.localStorage.setItem({json.dumps(key)}, "
+                  f"{json.dumps(json.dumps(value))});"})
+    try:
+        browser.open(page)
+    finally:
+        browser.driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument",
+                                       {"identifier": setting["identifier"]})
+    browser.wait_until("document.body.dataset.screen")
+
+
+@pytest.mark.parametrize("value,asking,given", [
+    # Answers no question takes, a fix no fix takes: asked again from there.
+    ({"log": [{"q": "status", "a": "fine"}, {"q": "charged", "a": "maybe"}],
+      "started": "2026-12-01T10:00:00.000Z"}, "charged", "1"),
+    ({"log": [{"q": "status", "a": "bogus"}], "started": "2026-12-01T10:00:00.000Z"},
+     "status", "0"),
+    ({"log": [{"q": "status", "a": "fine"}, {"q": "charged", "a": "no"},
+              {"fix": "power", "a": "perhaps"}], "started": "2026-12-01T10:00:00.000Z"},
+     "fix:power", "2"),
+    # An answer to a later question, kept before the first was answered.
+    ({"log": [{"q": "free-gb", "a": "1"}], "started": "2026-12-01T10:00:00.000Z"},
+     "status", "0"),
+])
+def test_kept_progress_is_taken_only_as_far_as_it_answers_what_is_asked(
+        browser, pages: Path, value: object, asking: str, given: str) -> None:
+    kept(browser, pages / "numbers.html", value)
+    browser.wait_until("document.body.dataset.screen === 'asking'")
+    assert where(browser) == (asking, given)
+    ours = [v for k, v in browser.local_storage().items() if k.startswith("icloud-fix:numbers:")]
+    assert len(ours) == 1 and len(json.loads(ours[0])["log"]) == int(given)
+    assert browser.console_errors() == []
+
+
+@pytest.mark.parametrize("value", [
+    {"log": [], "started": "yesterday"}, {"log": "x", "started": "2026-12-01T10:00:00Z"},
+    [1, 2], "not json", {"log": [None, 3, "q"], "started": "2026-12-01T10:00:00Z"},
+])
+def test_kept_progress_that_is_not_a_session_starts_afresh(browser, pages: Path,
+                                                            value: object) -> None:
+    kept(browser, pages / "numbers.html", value)
+    screen = browser.js("return document.body.dataset.screen")
+    assert screen in ("start", "asking")
+    if screen == "asking":
+        assert where(browser) == ("status", "0")
+    assert browser.console_errors() == []
+
+
+def test_a_second_tab_follows_the_first(browser, pages: Path) -> None:
+    page = pages / "photos.html"
+    begin(browser, page)
+    first = browser.driver.current_window_handle
+    browser.driver.switch_to.new_window("tab")
+    try:
+        browser.open(page)
+        browser.wait_until("document.body.dataset.screen === 'asking'")
+        assert where(browser) == ("photos-status", "0")
+        second = browser.driver.current_window_handle
+        browser.driver.switch_to.window(first)
+        click(browser, 'button[data-answer="synced"]')
+        browser.driver.switch_to.window(second)
+        browser.wait_until("document.body.dataset.given === '1'")
+        assert where(browser)[0] == "connectivity-low-power-mode"
+    finally:
+        browser.driver.close()
+        browser.driver.switch_to.window(first)

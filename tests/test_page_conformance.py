@@ -186,3 +186,28 @@ def test_generated_flows(browser, document: dict[str, Any], data: st.DataObject)
         said, report = answer_in_page(browser, page, _told(flow, data))
         expected_json, expected_md = scripted(said, "--steps", str(flow))
         same_reports(report, expected_json, expected_md, f"generated flow\n{document}")
+
+
+# Titles and labels whose Markdown depends on what counts as a letter or a digit: a
+# letter newer than some Python's Unicode tables next to an underscore, an Arabic-Indic
+# "1." at the start, a heading mark, and Unicode spaces the two languages split apart
+# differently unless told.
+TRICKY = ["\ua7cc_mode and \U0003135c_x", "\u0661. first", "# not a heading",
+          "snake_case and _edge_", "wide\u3000space\u00a0here", "a & b &amp; c |pipe|"]
+
+
+def test_titles_whose_markdown_depends_on_unicode(browser, tmp_path: Path) -> None:
+    checks = [{"id": f"c-{i}", "title": title, "questions": [
+        {"id": f"q-{i}", "prompt": f"{title}?", "pass_answer": "yes",
+         "remediation": f"Fix {title}."}]} for i, title in enumerate(TRICKY)]
+    document = {"format": 1, "id": "tricky", "title": TRICKY[0], "version": TRICKY[1],
+                "checks": checks}
+    flow = tmp_path / "flow.yaml"
+    flow.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    page = tmp_path / "page.html"
+    assert invoke("page", "--steps", str(flow), "--output", str(page)).exit_code == 0
+    for answer in ("no", "yes"):
+        said, report = answer_in_page(browser, page, Told(
+            {f"q-{i}": answer for i in range(len(TRICKY))}))
+        expected_json, expected_md = scripted(said, "--steps", str(flow))
+        same_reports(report, expected_json, expected_md, f"tricky titles, {answer}")

@@ -442,7 +442,14 @@ def page(
 
     text = web_page.build(flow)
     if output is None:
-        sys.stdout.write(text)
+        # The page says it is UTF-8: so are its bytes, whatever the terminal's or the
+        # system's encoding (a redirect on Windows would write cp1252).
+        sys.stdout.flush()
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:
+            sys.stdout.write(text)
+        else:
+            buffer.write(text.encode("utf-8", "backslashreplace"))
         return
     from icloud_fix import atomic_file
 

@@ -143,9 +143,11 @@ def page_data(flow: Flow) -> dict[str, Any]:
     }
     assert set(data["words"]["status"]) == {s.value for s in Status}
     assert set(data["words"]["helped"]) == {h.value for h in Helped}
-    # Progress kept in the browser belongs to this very flow: another version of it
-    # (or another flow) starts afresh.
-    digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8", "surrogatepass"))
+    # Progress kept in the browser belongs to these very questions: another version of
+    # the flow starts afresh (the page's own version, or where the flow file was, does
+    # not matter).
+    asked = {"triage": data["triage"], "checks": data["checks"]}
+    digest = hashlib.sha256(json.dumps(asked, sort_keys=True).encode("utf-8", "surrogatepass"))
     data["storage_key"] = f"icloud-fix:{flow.id}:{digest.hexdigest()[:16]}"
     return data
 

@@ -24,10 +24,12 @@
   const words = (text) => text.split(SPACES).filter(Boolean).join(" ");
 
   // report/markdown.py's inline(): one-line text as Markdown that shows exactly it.
+  // Its words and numbers are ASCII there as here, so no table of Unicode letters
+  // (the browser's, or a Python's) decides anything.
   const INLINE_SPECIAL =
-    /[\\`[<|~]|&(?=#?[0-9A-Za-z]+;)|\*|(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu;
+    /[\\`[<|~]|&(?=#?[0-9A-Za-z]+;)|\*|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])/gu;
   const START = /^(?:#{1,6}(?= |$)|>|[-+](?= |$)|-(?=(?: ?-){2,} ?$))/u;
-  const START_NUMBER = /^(\p{Nd}{1,9})([.)])(?= |$)/u;
+  const START_NUMBER = /^([0-9]{1,9})([.)])(?= |$)/u;
   function mdInline(text) {
     let md = words(text).replace(INLINE_SPECIAL, "\\$&");
     md = md.replace(START, "\\$&").replace(START_NUMBER, "$1\\$2");
@@ -40,7 +42,11 @@
     // kinds/number.py: plain decimals, spelled one way ("02.50" is "2.5").
     decimal: {
       parse(spec, word) {
-        const match = /^([0-9]{1,9})(?:\.([0-9]{1,6}))?$/.exec(word.replace(EDGES, ""));
+        // A phone set to a language that writes 2,5 offers only a comma on its number
+        // keypad: one comma, and no point, is the decimal mark ("2,5" is 2.5).
+        let typed = word.replace(EDGES, "");
+        if (/^[0-9]+,[0-9]+$/.test(typed)) typed = typed.replace(",", ".");
+        const match = /^([0-9]{1,9})(?:\.([0-9]{1,6}))?$/.exec(typed);
         if (!match) return null;
         const whole = match[1].replace(/^0+(?=[0-9])/, "");
         const part = (match[2] || "").replace(/0+$/, "");
@@ -55,16 +61,13 @@
         return spec.unit ? answer + " " + spec.unit : answer;
       },
       problem(spec) {
-        return "Type a number such as 12 or 0.5 (digits and one point), or choose " +
-          "\u201cNot sure\u201d.";
+        return "Type a number such as 12 or 0.5 (digits, and one point or comma), or " +
+          "choose \u201cNot sure\u201d.";
       },
     },
   };
 
   // -- the flow --------------------------------------------------------------------------
-  const QUESTIONS = new Map();
-  for (const q of DATA.triage) QUESTIONS.set(q.id, q);
-  for (const c of DATA.checks) for (const q of c.questions) QUESTIONS.set(q.id, q);
   const CHECKS = new Map(DATA.checks.map((c) => [c.id, c]));
   const option = (q, answer) => q.options.find((o) => o.v === answer);
 
@@ -108,6 +111,18 @@
     }
   }
 
+  // The answers a question takes, as a kept session may hold them.
+  function accepts(q, answer) {
+    if (typeof answer !== "string") return false;
+    if (answer === SKIP) return true;
+    if (q.typed) return TYPED[q.typed.parse].parse(q.typed, answer) === answer;
+    return option(q, answer) !== undefined;
+  }
+  const FIXES = ["worked", "did_not_work", "not_yet"];
+
+  // The walk takes what was said (a log, in the order given) in the order it asks: an
+  // entry that is not the answer to what it asks next (a log kept by another version
+  // of the page, or changed by hand) ends what it takes; said.next is how far it got.
   function walk(said) {
     const answers = new Map(); // for the conditions of later questions
     const settled = new Map(); // questions an earlier choice answered
@@ -144,8 +159,12 @@
       }
       let reply = settled.get(q.id);
       if (!reply) {
-        if (!said.answers.has(q.id)) throw new Need("question", q, position);
-        reply = { answer: said.answers.get(q.id), source: "prompt" };
+        const entry = said.log[said.next];
+        if (!entry || entry.q !== q.id || !accepts(q, entry.a)) {
+          throw new Need("question", q, position);
+        }
+        said.next += 1;
+        reply = { answer: entry.a, source: "prompt" };
       }
       record(q, reply);
       return { q, answer: reply.answer, passed: judge(q, reply.answer),
@@ -190,8 +209,12 @@
       const result = { check, status, questions, ruledOut: false };
       done.push(result);
       if (status !== S.FAILED) continue;
-      if (!said.fixes.has(check.id)) throw new Need("fix", check, position, result);
-      const fix = said.fixes.get(check.id);
+      const entry = said.log[said.next];
+      if (!entry || entry.fix !== check.id || !FIXES.includes(entry.a)) {
+        throw new Need("fix", check, position, result);
+      }
+      said.next += 1;
+      const fix = entry.a;
       if (fix === "worked") return finish(check.id);
       tried.push(check.id);
       if (fix === "not_yet") result.status = S.WAITING;
@@ -556,33 +579,29 @@
   function load() {
     try {
       const kept = JSON.parse(window.localStorage.getItem(DATA.storage_key) || "null");
-      if (kept && Array.isArray(kept.log) && kept.log.every(valid)) {
-        return { log: kept.log, started: typeof kept.started === "string" ? kept.started
-          : null };
+      if (kept && Array.isArray(kept.log) && typeof kept.started === "string" &&
+          !Number.isNaN(Date.parse(kept.started))) {
+        return { log: kept.log.filter((entry) => entry && typeof entry === "object"),
+          started: kept.started };
       }
     } catch (e) { /* no storage (a private window), or not ours: start afresh */ }
     return fresh();
   }
-  function valid(entry) {
-    return entry && typeof entry.a === "string" &&
-      (typeof entry.q === "string" ? QUESTIONS.has(entry.q)
-        : typeof entry.fix === "string" && CHECKS.has(entry.fix));
-  }
   function save() {
     try {
       window.localStorage.setItem(DATA.storage_key, JSON.stringify(state));
+      // Progress kept by another version of this flow's page is of no use to this one.
+      const prefix = DATA.storage_key.slice(0, DATA.storage_key.lastIndexOf(":") + 1);
+      for (let i = window.localStorage.length - 1; i >= 0; i--) {
+        const key = window.localStorage.key(i);
+        if (key && key.startsWith(prefix) && key !== DATA.storage_key) {
+          window.localStorage.removeItem(key);
+        }
+      }
     } catch (e) { /* the session goes on; only closing the page would lose it */ }
   }
-  function said() {
-    const out = { answers: new Map(), fixes: new Map() };
-    for (const entry of state.log) {
-      if (entry.q !== undefined) out.answers.set(entry.q, entry.a);
-      else out.fixes.set(entry.fix, entry.a);
-    }
-    return out;
-  }
+  function said() { return { log: state.log, next: 0 }; }
   function give(entry) {
-    if (state.started === null) state.started = new Date().toISOString();
     state.log.push(entry);
     save();
     show();
@@ -594,10 +613,18 @@
     show();
   }
   function startOver() {
+    if (state.log.length && !window.confirm("Forget every answer and start again?")) return;
     state = fresh();
     try { window.localStorage.removeItem(DATA.storage_key); } catch (e) { /* none kept */ }
     show(true);
   }
+  // The same page open in another tab or window: what is said there shows here too.
+  window.addEventListener("storage", (event) => {
+    if (event.key === DATA.storage_key || event.key === null) {
+      state = load();
+      show(false);
+    }
+  });
 
   // -- the screen --------------------------------------------------------------------------
   const screen = document.getElementById("screen");
@@ -611,7 +638,7 @@
       if (name === "onclick") node.addEventListener("click", value);
       else node.setAttribute(name, value === true ? "" : value);
     }
-    for (const child of children.flat()) {
+    for (const child of children.flat(Infinity)) {
       if (child === null || child === undefined) continue;
       node.append(typeof child === "string" ? document.createTextNode(child) : child);
     }
@@ -644,9 +671,12 @@
   }
   function answerButton(text, key, action, value) {
     if (key) keys[key] = action;
+    // The second click of a double click lands on the next question's button: it
+    // answers nothing (a click from the keyboard has no count, a mouse's first is 1).
+    const once = (event) => { if (event.detail <= 1) action(); };
     return el("button", { type: "button", class: value === SKIP ? "answer other" : "answer",
       "aria-keyshortcuts": key || null,
-      "data-answer": value, onclick: action },
+      "data-answer": value, onclick: once },
     key ? el("kbd", { "aria-hidden": "true" }, key) : null, el("span", null, text));
   }
 
@@ -768,7 +798,7 @@
     const answers = answersFile(result);
     const parts = [el("h1", { id: "outcome", tabindex: "-1", class: "headline " + report.tone },
       report.headline)];
-    const section = (name, ...body) => el("section", { class: "part " +
+    const section = (name, ...body) => el("section", { class: "part part-" +
       name.toLowerCase().replace(/_/g, "-") }, el("h2", null, WORDS.sections[name]), body);
     for (const name of report.sections) {
       if (name === "OUTCOME") continue;
@@ -824,7 +854,7 @@
         el("button", { type: "button", id: "download-answers",
           onclick: () => download("answers.yaml", "application/yaml", answers) },
         "Download the answers file")));
-    parts.push(el("section", { class: "part report" }, el("h2", null, "Your report"),
+    parts.push(el("section", { class: "part part-report" }, el("h2", null, "Your report"),
       el("p", null, "Hand it to whoever helps you: it says what was checked, what you " +
         "answered and which fixes you tried."),
       el("div", { class: "answers" },
@@ -860,11 +890,18 @@
     if (state.started === null) {
       view = startScreen();
     } else {
+      const log = said();
       try {
-        view = outcomeScreen(walk(said()));
+        view = outcomeScreen(walk(log));
       } catch (need) {
         if (!(need instanceof Need)) throw need;
         view = need.kind === "question" ? askQuestion(need) : askFix(need);
+      }
+      if (log.next < state.log.length) {
+        // Kept entries the walk could not take: what it asks now is asked again.
+        state.log = state.log.slice(0, log.next);
+        save();
+        return show(moveFocus);
       }
     }
     screen.replaceChildren(...view.parts.flat(Infinity).filter(Boolean));
@@ -883,7 +920,8 @@
 
   document.getElementById("start-over").addEventListener("click", startOver);
   document.addEventListener("keydown", (event) => {
-    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    // A key held down answers once, not once a repeat.
+    if (event.altKey || event.ctrlKey || event.metaKey || event.repeat) return;
     const target = event.target;
     if (target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA")) return;
     const action = keys[event.key.length === 1 ? event.key.toLowerCase() : event.key];

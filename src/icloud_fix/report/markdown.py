@@ -23,8 +23,12 @@ if TYPE_CHECKING:  # the model is imported when a report is made, not when liste
 # with "["), raw HTML and autolinks, table cells, and character references (which
 # could spell invisible characters).
 _SPECIAL = r"[\\`\[<|~]|&(?=#?[0-9A-Za-z]+;)"
-# In one-line text, emphasis too; an underscore inside a word starts none.
-_INLINE_SPECIAL = re.compile(rf"{_SPECIAL}|\*|(?<![^\W_])_|_(?![^\W_])")
+# In one-line text, emphasis too; an underscore inside a word starts none. A word
+# here is ASCII letters and digits: an underscore next to any other letter is escaped
+# too (it shows the same), so that which characters are letters (Unicode's tables,
+# which differ from one Python to the next and from a browser's) changes nothing: the
+# web page (page/page.js) escapes exactly as this does.
+_INLINE_SPECIAL = re.compile(rf"{_SPECIAL}|\*|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
 # In flow Markdown, a code span is kept when nothing in it would mean anything outside
 # a code span either: however a renderer pairs the backticks, no HTML or link comes of
 # them. Any other backtick is escaped. (The lookahead first lets the search skip plain
@@ -42,7 +46,9 @@ _RULE = re.compile(rf"({_MARKERS}?)(?=(?:([-*_])(?:[ \t]*\2){{2,}}|=+|-+)[ \t]*$
 # What one-line text may start with that makes more of it than text (it often stands
 # at the start of a list item): a heading, a quote, a list item, a thematic break.
 _START = re.compile(r"^(?:#{1,6}(?= |$)|>|[-+](?= |$)|-(?=(?: ?-){2,} ?$))")
-_START_NUMBER = re.compile(r"^(\d{1,9})([.)])(?= |$)")
+# A list item's number is ASCII digits, in CommonMark as here (not "١."): the same
+# in every Python and in the web page.
+_START_NUMBER = re.compile(r"^([0-9]{1,9})([.)])(?= |$)")
 
 
 def _escaped(match: re.Match[str]) -> str:
