@@ -229,3 +229,26 @@ def test_a_hostile_flow_that_is_refused_writes_no_page(tmp_path: Path, case) -> 
     assert result.code == 2, result.stderr
     assert case.message in result.stderr
     assert not (tmp_path / "page.html").exists()
+
+
+def test_standard_output_gets_utf8_whatever_the_systems_encoding(tmp_path: Path) -> None:
+    flow = write_flow(tmp_path, """
+        format: 1
+        id: cafe
+        title: "Café storage ✓"
+        version: "1"
+        checks:
+          - id: c
+            title: Café
+            questions:
+              - {id: q, prompt: "Café?", pass_answer: "yes", remediation: Fix it.}
+        """)
+    import os
+
+    result = subprocess.run([installed_command(), "page", "--steps", str(flow)],
+                            capture_output=True, timeout=60, check=False,
+                            env={**os.environ, "PYTHONIOENCODING": "cp1252"})
+    assert result.returncode == 0, result.stderr
+    text = result.stdout.decode("utf-8")  # as the page says it is
+    assert '<meta charset="utf-8">' in text
+    assert "<title>Café storage ✓</title>" in text
