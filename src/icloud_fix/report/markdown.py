@@ -46,7 +46,7 @@ _RULE = re.compile(rf"({_MARKERS}?)(?=(?:([-*_])(?:[ \t]*\2){{2,}}|=+|-+)[ \t]*$
 # What one-line text may start with that makes more of it than text (it often stands
 # at the start of a list item): a heading, a quote, a list item, a thematic break.
 _START = re.compile(r"^(?:#{1,6}(?= |$)|>|[-+](?= |$)|-(?=(?: ?-){2,} ?$))")
-# A list item's number is ASCII digits, in CommonMark as here (not "١."): the same
+# A list item's number is ASCII digits, in CommonMark as here (not Arabic-Indic): the same
 # in every Python and in the web page.
 _START_NUMBER = re.compile(r"^([0-9]{1,9})([.)])(?= |$)")
 
