@@ -252,3 +252,30 @@ def test_standard_output_gets_utf8_whatever_the_systems_encoding(tmp_path: Path)
     text = result.stdout.decode("utf-8")  # as the page says it is
     assert '<meta charset="utf-8">' in text
     assert "<title>Café storage ✓</title>" in text
+
+
+# What iPhones that the flow covers (iOS 15 and later, so Safari 15) cannot run: one
+# of these in the page's script is a syntax error or a missing method there, and the
+# page would show its title and nothing else. (Chromium, which the tests drive, runs
+# them all: only reading the script finds them.)
+NEWER_THAN_SAFARI_15 = {
+    "regular expression lookbehind (Safari 16.4)": r"\(\?<[=!]",
+    "Array/String .at() (Safari 15.4)": r"\.at\(",
+    "structuredClone (Safari 15.4)": r"\bstructuredClone\b",
+    "Object.hasOwn (Safari 15.4)": r"\bObject\.hasOwn\b",
+    "findLast (Safari 15.4)": r"\.findLast(Index)?\(",
+    "class static blocks (Safari 16.4)": r"\bstatic\s*\{",
+    "toSorted, toReversed, toSpliced, with (Safari 16)":
+        r"\.(toSorted|toReversed|toSpliced|with)\(",
+    "Object.groupBy / Map.groupBy (Safari 17.4)": r"\b(Object|Map)\.groupBy\b",
+    "regular expression v flag (Safari 17)": r"/[dgimsuy]*v[dgimsuy]*[,;)\s]",
+}
+
+
+@pytest.mark.parametrize("feature", sorted(NEWER_THAN_SAFARI_15))
+def test_the_script_runs_on_the_iphones_the_flow_covers(feature: str) -> None:
+    script = (Path(__file__).parent.parent / "src" / "icloud_fix" / "page" /
+              "page.js").read_text("utf-8")
+    code = re.sub(r"^\s*//.*$", "", script, flags=re.M)  # comments may name them
+    found = re.search(NEWER_THAN_SAFARI_15[feature], code)
+    assert found is None, f"page.js uses {feature}: {code[found.start() - 60:found.end() + 20]}"

@@ -25,15 +25,22 @@
 
   // report/markdown.py's inline(): one-line text as Markdown that shows exactly it.
   // Its words and numbers are ASCII there as here, so no table of Unicode letters
-  // (the browser's, or a Python's) decides anything.
-  const INLINE_SPECIAL =
-    /[\\`[<|~]|&(?=#?[0-9A-Za-z]+;)|\*|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])/gu;
-  const START = /^(?:#{1,6}(?= |$)|>|[-+](?= |$)|-(?=(?: ?-){2,} ?$))/u;
-  const START_NUMBER = /^([0-9]{1,9})([.)])(?= |$)/u;
+  // (the browser's, or a Python's) decides anything. Written without lookbehind,
+  // which Safari has only since iOS 16.4: the page runs on older iPhones too.
+  const INLINE_SPECIAL = /[\\`[<|~]|&(?=#?[0-9A-Za-z]+;)|\*|_/g;
+  const WORD = /[0-9A-Za-z]/;
+  const START = /^(?:#{1,6}(?= |$)|>|[-+](?= |$)|-(?=(?: ?-){2,} ?$))/;
+  const START_NUMBER = /^([0-9]{1,9})([.)])(?= |$)/;
   function mdInline(text) {
-    let md = words(text).replace(INLINE_SPECIAL, "\\$&");
+    const joined = words(text);
+    // An underscore inside a word (an ASCII letter or digit on both sides) starts no
+    // emphasis, and is left alone; any other is escaped.
+    let md = joined.replace(INLINE_SPECIAL, (found, at) => (found === "_" &&
+      WORD.test(joined.charAt(at - 1)) && WORD.test(joined.charAt(at + 1))
+      ? found : "\\" + found));
     md = md.replace(START, "\\$&").replace(START_NUMBER, "$1\\$2");
-    return md.replace(/(?<= )#(?=#*$)/gu, "\\#");
+    // A "#" after a space, with only more of them to the end, would close a heading.
+    return md.replace(/ #(?=#*$)/, " \\#");
   }
 
   // -- answers typed rather than picked: one entry per kind of typed answer -------------
