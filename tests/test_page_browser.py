@@ -248,10 +248,11 @@ def screens(browser, page: Path) -> Iterator[str]:
     while not browser.js("return document.body.dataset.asking.startsWith('fix:')"):
         click(browser, 'button[data-answer="skip"]')
     yield "fix"
-    click(browser, 'button[data-answer="did_not_work"]')
+    click(browser, 'button[data-answer="not_yet"]')  # the outcome asks about it again
     while browser.js("return document.body.dataset.screen") != "outcome":
         click(browser, 'button[data-answer="skip"], button[data-answer="did_not_work"]')
     browser.wait_for("#answers-details summary").click()
+    assert browser.wait_for(".part-waiting")
     yield "outcome"
 
 
@@ -473,3 +474,19 @@ def test_a_second_tab_follows_the_first(browser, pages: Path) -> None:
     finally:
         browser.driver.close()
         browser.driver.switch_to.window(first)
+
+
+def test_the_next_step_on_screen_is_for_the_person_at_the_page(browser, pages: Path) -> None:
+    """The reports name a command for a help desk; the screen says what to do here."""
+    _, report = answer_in_page(browser, pages / "photos.html",
+                               Told({**PASSING, "restart-done": "skip"}))
+    assert json.loads(report["json"])["outcome"] == "inconclusive"
+    assert "then run those checks again:\n\n    icloud-fix --only restart\n" in \
+        report["markdown"]
+    said = browser.js("return [...document.querySelectorAll('.part-next-step p, "
+                      ".part-next-step pre')].map(e => e.textContent)")
+    assert said == [
+        "Find out what you were not sure about (see 'Questions to look up': each says "
+        "where to look), then press Back to answer those checks again, or Start over.",
+        "In a terminal, a help desk asks only those checks again with:",
+        "icloud-fix --only restart"]

@@ -211,3 +211,37 @@ def test_titles_whose_markdown_depends_on_unicode(browser, tmp_path: Path) -> No
             {f"q-{i}": answer for i in range(len(TRICKY))}))
         expected_json, expected_md = scripted(said, "--steps", str(flow))
         same_reports(report, expected_json, expected_md, f"tricky titles, {answer}")
+
+
+@pytest.mark.parametrize("then,outcome", [("worked", "resolved"),
+                                          ("did_not_work", "problems_found")])
+def test_a_fix_that_takes_time_is_asked_about_again(browser, builtin_page: Path,
+                                                    tmp_path: Path, then: str,
+                                                    outcome: str) -> None:
+    """As the terminal asks in its next session: the first fix left waiting solved it
+    (later checks are not reached), or none of them helped."""
+    failing = failing_answers(BUILTIN)
+    fixes = {c.id: "no" for c in BUILTIN.checks}
+    fixes[BUILTIN.checks[1].id] = fixes[BUILTIN.checks[3].id] = "not_yet"
+    _, first = answer_in_page(browser, builtin_page, Told(failing, fixes))
+    assert json.loads(first["json"])["waiting"] == [BUILTIN.checks[1].id,
+                                                    BUILTIN.checks[3].id]
+    next_step = browser.wait_for(".part-next-step p").text
+    assert next_step.startswith("Give the fixes that take time what they need (each says "
+                                "how long), then come back to this page")
+    browser.wait_for(f'button[data-waiting="{then}"]').click()
+    browser.wait_until(f"window.icloudFixReport && JSON.parse(window.icloudFixReport.json)"
+                       f".outcome === '{outcome}'")
+    report = browser.js("return window.icloudFixReport")
+    document = json.loads(report["json"])
+    if then == "worked":
+        assert document["resolved_by"] == BUILTIN.checks[1].id
+        assert [c["status"] for c in document["checks"]][2:] == ["not_reached"] * 5
+        assert f"resolved_by: {BUILTIN.checks[1].id}\n" in report["answers"]
+    else:
+        assert document["waiting"] == []
+        assert f"  {BUILTIN.checks[3].id}: no\n" in report["answers"]
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(report["answers"], encoding="utf-8")
+    expected_json, expected_md = replay(answers)
+    same_reports(report, expected_json, expected_md, f"a waiting fix, then {then}")

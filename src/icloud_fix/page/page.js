@@ -773,6 +773,56 @@
     return { parts, focus: "#failed", asking: "fix:" + check.id };
   }
 
+  // The next step as the page says it: the reports tell a help desk what to run, the
+  // person in front of the page is told what to do here.
+  function stepOnScreen(step, result) {
+    if (result.waiting.length) {
+      const untried = result.failed.some((c) => !result.tried.includes(c.check.id));
+      return el("p", null, "Give the fixes that take time what they need (each says how " +
+        "long), then come back to this page and say whether they worked (at the top)." +
+        (untried ? " Meanwhile, try the other fixes in order." : ""));
+    }
+    if (step.command) {
+      return [el("p", null, step.sentence.replace(/, then run those checks again:$/,
+        ", then press Back to answer those checks again, or Start over.")),
+      el("p", null, "In a terminal, a help desk asks only those checks again with:"),
+      el("pre", null, el("code", null, step.command))];
+    }
+    return el("p", null, step.sentence);
+  }
+
+  // Fixes that take time ("not yet"), asked about again as the terminal does in its next
+  // session: worked (the first of them, in the order asked, solved it), or did not.
+  function waitingPanel(result) {
+    const waiting = result.waiting;
+    if (!waiting.length) return null;
+    const ids = waiting.map((c) => c.check.id);
+    const names = waiting.map((c) => "\u2018" + shown(c.check, "title") + "\u2019")
+      .join(" and ");
+    const settle = (value) => () => {
+      let first = true;
+      state.log = state.log.map((entry) => {
+        if (entry.fix === undefined || !ids.includes(entry.fix) || entry.a !== "not_yet") {
+          return entry;
+        }
+        const a = value === "worked" && !first ? "not_yet" : value;
+        first = false;
+        return { fix: entry.fix, a };
+      });
+      save();
+      show();
+    };
+    return el("section", { class: "part part-waiting", "aria-labelledby": "waiting" },
+      el("h2", { id: "waiting" }, "Waiting on a fix"),
+      el("p", null, "The fix for " + names + " takes time to show. Once that time has " +
+        "passed: do your photos sync now?"),
+      el("div", { class: "answers" },
+        el("button", { type: "button", class: "answer", "data-waiting": "worked",
+          onclick: settle("worked") }, "Yes, they sync now"),
+        el("button", { type: "button", class: "answer", "data-waiting": "did_not_work",
+          onclick: settle("did_not_work") }, "No, the fix did not help")));
+  }
+
   function download(name, type, text) {
     const url = URL.createObjectURL(new Blob([text], { type }));
     const link = el("a", { href: url, download: name });
@@ -804,7 +854,7 @@
     const doc = JSON.stringify(json(report), null, 2) + "\n";
     const answers = answersFile(result);
     const parts = [el("h1", { id: "outcome", tabindex: "-1", class: "headline " + report.tone },
-      report.headline)];
+      report.headline), waitingPanel(result)];
     const section = (name, ...body) => el("section", { class: "part part-" +
       name.toLowerCase().replace(/_/g, "-") }, el("h2", null, WORDS.sections[name]), body);
     for (const name of report.sections) {
@@ -839,8 +889,7 @@
           blocks(r.q.where ? [].concat(r.q.help || [], ...r.q.options.filter((o) => o.help)
             .map((o) => [{ p: [shown(o, "label") + ":"] }].concat(o.help))) : [])])));
       } else if (name === "NEXT_STEP") {
-        parts.push(section(name, el("p", null, report.step.sentence),
-          report.step.command ? el("pre", null, el("code", null, report.step.command)) : null));
+        parts.push(section(name, stepOnScreen(report.step, result)));
       } else if (name === "WHERE_TO_GET_HELP") {
         parts.push(section(name, blocks(report.escalation.show)));
       }
