@@ -473,6 +473,21 @@ NUMBER_FLOW = """
     """
 
 
+def mouse_click(browser: Any, css: str) -> None:
+    """A click of the left mouse button on the element css names, as the browser gets
+    one from a mouse (its own input events, through DevTools): three times quicker than
+    WebDriver's click, which checks and waits around it, and as real."""
+    where = browser.js(
+        "const e = document.querySelector(arguments[0]); if (!e) return null;"
+        "e.scrollIntoView({block: 'center'}); const r = e.getBoundingClientRect();"
+        "return [r.left + r.width / 2, r.top + r.height / 2]", css)
+    if where is None:
+        pytest.fail(f"nothing on the page matches {css}")
+    for event in ("mousePressed", "mouseReleased"):
+        browser.driver.execute_cdp_cmd("Input.dispatchMouseEvent", {
+            "type": event, "x": where[0], "y": where[1], "button": "left", "clickCount": 1})
+
+
 def start_afresh(browser: Any, page: Path | str, timeout: float = 10) -> None:
     """Open the page and, if it kept an earlier session, press "Start over": the start
     screen, whatever the browser kept (cleared from within the page, not raced against
@@ -526,11 +541,11 @@ def answer_in_page(browser: Any, page: Path | str, told: Told) -> tuple[Told, di
         else:
             answers[asking] = value = told.answers.get(asking, "skip")
             target = "#typed" if typed and value != "skip" else f'button[data-answer="{value}"]'
-        element = browser.driver.find_element("css selector", target)
         if target == "#typed":
-            element.send_keys(answers[asking] + "\n")
+            browser.driver.find_element("css selector", target).send_keys(
+                answers[asking] + "\n")
         else:
-            element.click()
+            mouse_click(browser, target)
         # Once the page has taken the answer: where it stands now.
         screen, asking, given, typed = browser.wait_until(
             f"document.body.dataset.given !== '{given}' && {where}")

@@ -17,6 +17,7 @@ from helpers import (
     answer_in_page,
     confirm,
     invoke,
+    mouse_click,
     start_afresh,
     write_flow,
 )
@@ -52,8 +53,9 @@ def where(browser) -> tuple[str, str]:
 
 
 def click(browser, css: str) -> None:
+    """Click an answer with the mouse, and wait until the page has taken it."""
     given = browser.js("return document.body.dataset.given")
-    browser.wait_for(css).click()
+    mouse_click(browser, css)
     browser.wait_until(f"document.body.dataset.given !== '{given}'")
 
 
