@@ -497,23 +497,11 @@ def start_afresh(browser: Any, page: Path | str, timeout: float = 10) -> None:
     if screen != "start":
         answered = int(browser.js("return document.body.dataset.given"))
         browser.wait_for("#start-over", timeout).click()
-        if answered:
-            confirm(browser, accept=True)  # "Forget every answer and start again?"
+        if answered:  # the first press only asks for a second
+            browser.wait_until("document.getElementById('start-over').textContent === "
+                               "'Press again to forget every answer'", timeout)
+            browser.wait_for("#start-over", timeout).click()
         browser.wait_until("document.body.dataset.screen === 'start'", timeout)
-
-
-def confirm(browser: Any, accept: bool, timeout: float = 10) -> str:
-    """Answer the page's confirmation dialog once it is shown; returns its text."""
-    from selenium.webdriver.support import expected_conditions
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    alert = WebDriverWait(browser.driver, timeout).until(expected_conditions.alert_is_present())
-    said = alert.text
-    if accept:
-        alert.accept()
-    else:
-        alert.dismiss()
-    return str(said)
 
 
 _FIX_BUTTONS = {"worked": "worked", "no": "did_not_work", "not_yet": "not_yet"}

@@ -15,7 +15,6 @@ from helpers import (
     PASSING,
     Told,
     answer_in_page,
-    confirm,
     invoke,
     mouse_click,
     start_afresh,
@@ -106,14 +105,22 @@ def test_progress_is_kept_in_the_browser_and_start_over_clears_it(browser, pages
     kept = browser.local_storage()
     assert len(kept) == 1 and json.loads(next(iter(kept.values())))["log"] == [
         {"q": "photos-status", "a": "synced"}, {"q": "connectivity-low-power-mode", "a": "no"}]
-    # Start over asks first: No keeps everything.
-    browser.wait_for("#start-over").click()
-    assert confirm(browser, accept=False) == "Forget every answer and start again?"
-    assert where(browser) == (asking, "2") and len(browser.local_storage()) == 1
-    browser.wait_for("#start-over").click()
-    confirm(browser, accept=True)
+    # Start over asks first, on the page: one press forgets nothing, and says so.
+    button = browser.wait_for("#start-over")
+    button.click()
+    assert button.text == "Press again to forget every answer"
+    assert text(browser, "#status") == ("Press \u201cStart over\u201d again to forget "
+                                        "every answer and start again.")
+    assert where(browser) == (asking, "2")
+    assert any(k.startswith("icloud-fix:icloud-photos:") for k in browser.local_storage())
+    # Anything else done in between, and it asks again.
+    click(browser, 'button[data-answer="no"]')
+    assert button.text == "Start over"
+    button.click()
+    assert where(browser)[1] == "3"
+    button.click()
     browser.wait_until("document.body.dataset.screen === 'start'")
-    assert browser.local_storage() == {}
+    assert not any(k.startswith("icloud-fix:icloud-photos:") for k in browser.local_storage())
 
 
 def test_back_goes_back_one_question(browser, pages: Path) -> None:

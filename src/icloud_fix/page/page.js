@@ -619,8 +619,23 @@
     save();
     show();
   }
+  // Start over forgets every answer: the first press only asks for a second. (Asked on
+  // the page itself: an app that shows web pages inside it may refuse window.confirm.)
+  const startOverButton = document.getElementById("start-over");
+  let armed = false;
+  function disarm() {
+    armed = false;
+    startOverButton.textContent = "Start over";
+  }
   function startOver() {
-    if (state.log.length && !window.confirm("Forget every answer and start again?")) return;
+    if (state.log.length && !armed) {
+      armed = true;
+      startOverButton.textContent = "Press again to forget every answer";
+      status.textContent = "Press \u201cStart over\u201d again to forget every answer " +
+        "and start again.";
+      return;
+    }
+    disarm();
     state = fresh();
     try { window.localStorage.removeItem(DATA.storage_key); } catch (e) { /* none kept */ }
     show(true);
@@ -942,6 +957,7 @@
   function show(moveFocus) {
     keys = {};
     status.textContent = "";
+    disarm();
     let view;
     if (state.started === null) {
       view = startScreen();
@@ -974,7 +990,7 @@
     }
   }
 
-  document.getElementById("start-over").addEventListener("click", startOver);
+  startOverButton.addEventListener("click", startOver);
   document.addEventListener("keydown", (event) => {
     // A key held down answers once, not once a repeat.
     if (event.altKey || event.ctrlKey || event.metaKey || event.repeat) return;
