@@ -212,6 +212,8 @@ def test_the_outcome_gives_both_reports_and_the_answers_file(browser, pages: Pat
     assert text(browser, "#outcome") == document["headline"]
     assert browser.js("return document.getElementById('report-markdown').value") == \
         report["markdown"]
+    browser.wait_for("#json-details summary").click()
+    assert json.loads(browser.wait_for("#report-json").get_attribute("value")) == document
     browser.wait_for("#download-json").click()
     downloaded = tmp_path / "icloud-fix-report.json"
     wait_for_file(downloaded)

@@ -934,7 +934,14 @@
         el("button", { type: "button", id: "download-json",
           onclick: () => download("icloud-fix-report.json", "application/json", doc) },
         "Download the report (JSON)")),
-      mdArea, answersBox));
+      mdArea,
+      // Where a download is not allowed (a page shown inside another app), the JSON
+      // report can still be copied from here.
+      el("details", { id: "json-details" },
+        el("summary", null, "Show the JSON report"),
+        el("textarea", { id: "report-json", readonly: true, rows: "12",
+          "aria-label": "The report, in JSON", spellcheck: "false" }, doc)),
+      answersBox));
     keys.b = back;
     parts.push(el("nav", { class: "steps", "aria-label": "Session" }, backButton()));
     return { parts, focus: "#outcome", report: { markdown: md, json: doc, answers } };
