@@ -226,6 +226,10 @@ def test_a_fix_that_takes_time_is_asked_about_again(browser, builtin_page: Path,
     _, first = answer_in_page(browser, builtin_page, Told(failing, fixes))
     assert json.loads(first["json"])["waiting"] == [BUILTIN.checks[1].id,
                                                     BUILTIN.checks[3].id]
+    titles = [c.title for c in BUILTIN.checks]
+    assert browser.wait_for(".part-waiting p").text == (
+        f"The fixes for \u2018{titles[1]}\u2019 and \u2018{titles[3]}\u2019 take time to "
+        "show. Once that time has passed: do your photos sync now?")
     next_step = browser.wait_for(".part-next-step p").text
     assert next_step.startswith("Give the fixes that take time what they need (each says "
                                 "how long), then come back to this page")

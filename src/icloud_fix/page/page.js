@@ -829,7 +829,8 @@
     };
     return el("section", { class: "part part-waiting", "aria-labelledby": "waiting" },
       el("h2", { id: "waiting" }, "Waiting on a fix"),
-      el("p", null, "The fix for " + names + " takes time to show. Once that time has " +
+      el("p", null, (waiting.length === 1 ? "The fix for " + names + " takes"
+        : "The fixes for " + names + " take") + " time to show. Once that time has " +
         "passed: do your photos sync now?"),
       el("div", { class: "answers" },
         el("button", { type: "button", class: "answer", "data-waiting": "worked",
