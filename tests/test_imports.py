@@ -4,6 +4,7 @@ check that stands in for the start-up benchmark in CI."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -37,8 +38,9 @@ FLAGS = [f"--answer={qid}={value}" for qid, value in PASSING.items()]
         (["list", "--format", "json"], 0),
         (["validate", str(builtin_flow_path())], 0),
         (["--non-interactive", "--answer", "restart-dnoe=yes"], 2),
+        (["page", "--output", os.devnull], 0),
     ],
-    ids=["run-json", "run-markdown", "list-json", "validate", "input-error"],
+    ids=["run-json", "run-markdown", "list-json", "validate", "input-error", "page"],
 )
 def test_scripted_paths_load_no_prompt_library_and_no_rich(args: list[str], code: int) -> None:
     run = subprocess.run([sys.executable, "-c", PROBE, json.dumps(args)], capture_output=True,
