@@ -279,3 +279,24 @@ def test_the_script_runs_on_the_iphones_the_flow_covers(feature: str) -> None:
     code = re.sub(r"^\s*//.*$", "", script, flags=re.M)  # comments may name them
     found = re.search(NEWER_THAN_SAFARI_15[feature], code)
     assert found is None, f"page.js uses {feature}: {code[found.start() - 60:found.end() + 20]}"
+
+
+
+# The same for the style: a rule Safari 15 does not know is dropped whole.
+CSS_NEWER_THAN_SAFARI_15 = {
+    ":has() (Safari 15.4)": r":has\(",
+    "container queries (Safari 16)": r"@container",
+    "cascade layers (Safari 15.4)": r"@layer",
+    "color-mix() (Safari 16.2)": r"color-mix\(",
+    "nesting (Safari 16.5)": r"\{[^{}]*&[^{}]*\{",
+    ":focus-visible alone (Safari 15.4)": r"^[^:{]*:focus-visible[^{]*\{",
+}
+
+
+@pytest.mark.parametrize("feature", sorted(CSS_NEWER_THAN_SAFARI_15))
+def test_the_style_works_on_the_iphones_the_flow_covers(feature: str) -> None:
+    style = (Path(__file__).parent.parent / "src" / "icloud_fix" / "page" /
+             "page.css").read_text("utf-8")
+    rules = re.sub(r"/\*.*?\*/", "", style, flags=re.S)
+    found = re.search(CSS_NEWER_THAN_SAFARI_15[feature], rules, re.M)
+    assert found is None, f"page.css uses {feature}: {found[0]}"

@@ -498,6 +498,48 @@ def test_the_next_step_on_screen_is_for_the_person_at_the_page(browser, pages: P
                       ".part-next-step pre')].map(e => e.textContent)")
     assert said == [
         "Find out what you were not sure about (see 'Questions to look up': each says "
-        "where to look), then press Back to answer those checks again, or Start over.",
+        "where to look), then go back to those questions (Back takes back one answer at a "
+        "time) or start over.",
         "In a terminal, a help desk asks only those checks again with:",
         "icloud-fix --only restart"]
+
+
+
+def test_start_over_is_not_pressed_twice_by_a_double_click_or_a_held_key(browser,
+                                                                        pages: Path) -> None:
+    begin(browser, pages / "photos.html")
+    click(browser, 'button[data-answer="synced"]')
+    where_ = browser.js("const r = document.getElementById('start-over')"
+                        ".getBoundingClientRect(); return [r.left + r.width / 2, "
+                        "r.top + r.height / 2]")
+    for count in (1, 2):  # a double click: its second click has a count of 2
+        for kind in ("mousePressed", "mouseReleased"):
+            browser.driver.execute_cdp_cmd("Input.dispatchMouseEvent", {
+                "type": kind, "x": where_[0], "y": where_[1], "button": "left",
+                "clickCount": count})
+    browser.wait_until("document.getElementById('start-over').textContent !== 'Start over'")
+    assert where(browser) == ("connectivity-low-power-mode", "1")
+    # Enter held on the button: its repeats press nothing.
+    browser.js("document.getElementById('start-over').focus()")
+    for repeat in (True, True, True):
+        browser.driver.execute_cdp_cmd("Input.dispatchKeyEvent", {
+            "type": "keyDown", "key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13,
+            "autoRepeat": repeat, "text": "\r"})
+    browser.driver.execute_cdp_cmd("Input.dispatchKeyEvent", {
+        "type": "keyUp", "key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13})
+    assert where(browser) == ("connectivity-low-power-mode", "1")
+    # Opening the help in between: it asks again.
+    browser.wait_for("details summary").click()
+    assert browser.wait_for("#start-over").text == "Start over"
+
+
+@pytest.mark.parametrize("width", [320, 375])
+def test_start_over_asking_again_fits_a_phone(browser, pages: Path, width: int) -> None:
+    browser.set_viewport(width, 700)
+    begin(browser, pages / "photos.html")
+    click(browser, 'button[data-answer="synced"]')
+    browser.wait_for("#start-over").click()
+    assert browser.wait_for("#start-over").text == "Press again to forget every answer"
+    assert browser.horizontal_overflow() == (0, [])
+    assert browser.js("return document.querySelector('header p').getBoundingClientRect()"
+                      ".width") > width / 3

@@ -229,11 +229,14 @@ def test_a_fix_that_takes_time_is_asked_about_again(browser, builtin_page: Path,
     titles = [c.title for c in BUILTIN.checks]
     assert browser.wait_for(".part-waiting p").text == (
         f"The fixes for \u2018{titles[1]}\u2019 and \u2018{titles[3]}\u2019 take time to "
-        "show. Once that time has passed: do your photos sync now?")
+        "show. Once it has had that time:")
+    # Asked in the flow's own words, as the terminal asks it.
+    assert browser.wait_for("#waiting-question").text.endswith("Do your photos sync now?")
     next_step = browser.wait_for(".part-next-step p").text
     assert next_step.startswith("Give the fixes that take time what they need (each says "
                                 "how long), then come back to this page")
-    browser.wait_for(f'button[data-waiting="{then}"]').click()
+    button = {"worked": "waited-worked", "did_not_work": "waited-did-not-work"}[then]
+    browser.wait_for(f'button[data-answer="{button}"]').click()
     browser.wait_until(f"window.icloudFixReport && JSON.parse(window.icloudFixReport.json)"
                        f".outcome === '{outcome}'")
     report = browser.js("return window.icloudFixReport")
@@ -249,3 +252,23 @@ def test_a_fix_that_takes_time_is_asked_about_again(browser, builtin_page: Path,
     answers.write_text(report["answers"], encoding="utf-8")
     expected_json, expected_md = replay(answers)
     same_reports(report, expected_json, expected_md, f"a waiting fix, then {then}")
+    # Back takes the answer back: waiting again, every later answer kept.
+    browser.wait_for("nav.steps button").click()
+    browser.wait_until("window.icloudFixReport && JSON.parse(window.icloudFixReport.json)"
+                       ".outcome === 'problems_found'")
+    assert json.loads(browser.js("return window.icloudFixReport.json")) == \
+        json.loads(first["json"])
+
+
+def test_a_resolved_session_asks_nothing_more(browser, builtin_page: Path) -> None:
+    """A fix left waiting, then a later one that worked: resolved, as the terminal has
+    it, and nothing is asked about the one waiting."""
+    failing = failing_answers(BUILTIN)
+    fixes = {c.id: "no" for c in BUILTIN.checks}
+    fixes[BUILTIN.checks[0].id] = "not_yet"
+    fixes[BUILTIN.checks[1].id] = "worked"
+    said, report = answer_in_page(browser, builtin_page, Told(failing, fixes))
+    assert json.loads(report["json"])["resolved_by"] == BUILTIN.checks[1].id
+    assert browser.js("return document.querySelector('.part-waiting')") is None
+    expected_json, expected_md = scripted(said)
+    same_reports(report, expected_json, expected_md, "waiting, then resolved")

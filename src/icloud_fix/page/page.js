@@ -596,18 +596,38 @@
   }
   function save() {
     try {
+      state.saved = new Date().toISOString();
       window.localStorage.setItem(DATA.storage_key, JSON.stringify(state));
-      // Progress kept by another version of this flow's page is of no use to this one.
+      // Progress kept by another version of this flow's page is of no use to this one:
+      // forgotten once nobody has touched it for 30 days (it may be open in another tab).
       const prefix = DATA.storage_key.slice(0, DATA.storage_key.lastIndexOf(":") + 1);
       for (let i = window.localStorage.length - 1; i >= 0; i--) {
         const key = window.localStorage.key(i);
-        if (key && key.startsWith(prefix) && key !== DATA.storage_key) {
-          window.localStorage.removeItem(key);
+        if (!key || !key.startsWith(prefix) || key === DATA.storage_key) continue;
+        let touched = NaN;
+        try { touched = Date.parse(JSON.parse(window.localStorage.getItem(key)).saved); } catch (e) {
+          /* not a session: forgotten */
         }
+        if (!(Date.now() - touched < 30 * 24 * 3600 * 1000)) window.localStorage.removeItem(key);
       }
     } catch (e) { /* the session goes on; only closing the page would lose it */ }
   }
-  function said() { return { log: state.log, next: 0 }; }
+  // What the walk is given: the log, with the answer to "did the fixes that take time
+  // work?" (a last entry of its own, so that Back takes it back) put into the fixes it
+  // is about, as the terminal does in its next session (resume.after_fix): worked,
+  // the first of them in the order asked; did not work, all of them.
+  function said() {
+    const last = state.log[state.log.length - 1];
+    if (!last || last.waited === undefined) return { log: state.log, next: 0, verdict: 0 };
+    let first = true;
+    const log = state.log.slice(0, -1).map((entry) => {
+      if (entry.fix === undefined || entry.a !== "not_yet") return entry;
+      const a = last.waited === "worked" && !first ? "not_yet" : last.waited;
+      first = false;
+      return { fix: entry.fix, a };
+    });
+    return { log, next: 0, verdict: 1 };
+  }
   function give(entry) {
     state.log.push(entry);
     save();
@@ -627,7 +647,8 @@
     armed = false;
     startOverButton.textContent = "Start over";
   }
-  function startOver() {
+  function startOver(event) {
+    if (event && event.detail > 1) return; // the second click of a double click
     if (state.log.length && !armed) {
       armed = true;
       startOverButton.textContent = "Press again to forget every answer";
@@ -791,7 +812,7 @@
   // The next step as the page says it: the reports tell a help desk what to run, the
   // person in front of the page is told what to do here.
   function stepOnScreen(step, result) {
-    if (result.waiting.length) {
+    if (result.waiting.length && result.resolvedBy === null) {
       const untried = result.failed.some((c) => !result.tried.includes(c.check.id));
       return el("p", null, "Give the fixes that take time what they need (each says how " +
         "long), then come back to this page and say whether they worked (at the top)." +
@@ -799,7 +820,8 @@
     }
     if (step.command) {
       return [el("p", null, step.sentence.replace(/, then run those checks again:$/,
-        ", then press Back to answer those checks again, or Start over.")),
+        ", then go back to those questions (Back takes back one answer at a time) or " +
+        "start over.")),
       el("p", null, "In a terminal, a help desk asks only those checks again with:"),
       el("pre", null, el("code", null, step.command))];
     }
@@ -810,42 +832,32 @@
   // session: worked (the first of them, in the order asked, solved it), or did not.
   function waitingPanel(result) {
     const waiting = result.waiting;
-    if (!waiting.length) return null;
-    const ids = waiting.map((c) => c.check.id);
+    // A resolved session asks nothing more (the terminal keeps nothing of it).
+    if (!waiting.length || result.resolvedBy !== null) return null;
     const names = waiting.map((c) => "\u2018" + shown(c.check, "title") + "\u2019")
       .join(" and ");
-    const settle = (value) => () => {
-      let first = true;
-      state.log = state.log.map((entry) => {
-        if (entry.fix === undefined || !ids.includes(entry.fix) || entry.a !== "not_yet") {
-          return entry;
-        }
-        const a = value === "worked" && !first ? "not_yet" : value;
-        first = false;
-        return { fix: entry.fix, a };
-      });
-      save();
-      show();
-    };
+    const settle = (value) => () => give({ waited: value });
     return el("section", { class: "part part-waiting", "aria-labelledby": "waiting" },
       el("h2", { id: "waiting" }, "Waiting on a fix"),
       el("p", null, (waiting.length === 1 ? "The fix for " + names + " takes"
-        : "The fixes for " + names + " take") + " time to show. Once that time has " +
-        "passed: do your photos sync now?"),
-      el("div", { class: "answers" },
-        el("button", { type: "button", class: "answer", "data-waiting": "worked",
-          onclick: settle("worked") }, "Yes, they sync now"),
-        el("button", { type: "button", class: "answer", "data-waiting": "did_not_work",
-          onclick: settle("did_not_work") }, "No, the fix did not help")));
+        : "The fixes for " + names + " take") + " time to show. Once it has had that " +
+        "time:"),
+      el("div", { id: "waiting-question", class: "after-fix" }, blocks(DATA.after_fix)),
+      el("div", { class: "answers", role: "group", "aria-labelledby": "waiting-question" },
+        answerButton("Yes", null, settle("worked"), "waited-worked"),
+        answerButton("No", null, settle("did_not_work"), "waited-did-not-work")));
   }
 
+  // The file's address is kept until the next download (Safari may still be reading it
+  // once the click has returned).
+  let downloaded = null;
   function download(name, type, text) {
-    const url = URL.createObjectURL(new Blob([text], { type }));
-    const link = el("a", { href: url, download: name });
+    if (downloaded !== null) URL.revokeObjectURL(downloaded);
+    downloaded = URL.createObjectURL(new Blob([text], { type }));
+    const link = el("a", { href: downloaded, download: name });
     document.body.append(link);
     link.click();
     link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 0);
   }
   function copy(text, area) {
     const done = () => { status.textContent = "Copied."; };
@@ -945,7 +957,8 @@
       answersBox));
     keys.b = back;
     parts.push(el("nav", { class: "steps", "aria-label": "Session" }, backButton()));
-    return { parts, focus: "#outcome", report: { markdown: md, json: doc, answers } };
+    return { parts, focus: "#outcome",
+      report: { markdown: md, json: doc, answers, resolved: result.resolvedBy !== null } };
   }
 
   function startScreen() {
@@ -977,7 +990,8 @@
         if (!(need instanceof Need)) throw need;
         view = need.kind === "question" ? askQuestion(need) : askFix(need);
       }
-      if (log.next < state.log.length) {
+      if (log.next + log.verdict < state.log.length && !(log.verdict && view.report &&
+          view.report.resolved)) {
         // Kept entries the walk could not take: what it asks now is asked again.
         state.log = state.log.slice(0, log.next);
         save();
@@ -999,9 +1013,20 @@
   }
 
   startOverButton.addEventListener("click", startOver);
+  // Anything else done in between, and Start over asks again.
+  for (const kind of ["click", "keydown"]) {
+    document.addEventListener(kind, (event) => {
+      if (armed && event.target !== startOverButton) disarm();
+    }, true);
+  }
   document.addEventListener("keydown", (event) => {
-    // A key held down answers once, not once a repeat.
-    if (event.altKey || event.ctrlKey || event.metaKey || event.repeat) return;
+    // A key held down answers once, not once a repeat (nor presses a focused button
+    // again: the first press's screen is gone).
+    if (event.repeat) {
+      event.preventDefault();
+      return;
+    }
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
     const target = event.target;
     if (target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA")) return;
     const action = keys[event.key.length === 1 ? event.key.toLowerCase() : event.key];
