@@ -26,7 +26,7 @@ from icloud_fix.errors import (
     Terminated,
     error_lines,
 )
-from icloud_fix.flow import ACCEPTED_ANSWERS
+from icloud_fix.flow import ACCEPTED_ANSWERS, Flow
 from icloud_fix.flowfile import loader
 from icloud_fix.report import Format, format_help, output_help
 from icloud_fix.safe_text import one_line
@@ -356,6 +356,15 @@ def wizard(
     raise typer.Exit(code)
 
 
+def _load(steps: Path | None) -> Flow:
+    """The flow of --steps, or the built-in one; a flow that cannot be used ends the run
+    with its problems and exit 2."""
+    try:
+        return loader.load_builtin() if steps is None else loader.load_file(steps)
+    except IcloudFixError as exc:
+        _fail(exc.message)
+
+
 @app.command("list", short_help="List the checks and question ids, and what passes them.")
 def list_checks(
     steps: StepsOption = None,
@@ -369,10 +378,7 @@ def list_checks(
 ) -> None:
     """List every check and question id, its passing answer and its condition."""
     _verbose(verbose)
-    try:
-        flow = loader.load_builtin() if steps is None else loader.load_file(steps)
-    except IcloudFixError as exc:
-        _fail(exc.message)
+    flow = _load(steps)
     if output_format is ListFormat.json:
         from icloud_fix.report import json as render_json
 
@@ -431,10 +437,7 @@ def page(
     copies the Markdown report, downloads the JSON report, or shows an answers file
     that gives the same report with 'icloud-fix --non-interactive --answers FILE'."""
     _verbose(verbose)
-    try:
-        flow = loader.load_builtin() if steps is None else loader.load_file(steps)
-    except IcloudFixError as exc:
-        _fail(exc.message)
+    flow = _load(steps)
     if output is None and sys.stdout.isatty():
         _fail("the page is HTML, not for a terminal: give --output FILE (for example "
               "--output icloud-photos.html), or redirect it: icloud-fix page > page.html")

@@ -136,7 +136,7 @@ class NumberKind(PlainKind):
         # the same: "decimal" in page/page.js.
         s = spec(question)
         return {"parse": "decimal", "unit": s.unit, "at_least": s.pass_at_least,
-                "at_most": s.pass_at_most, "info": self.informational(question)}
+                "at_most": s.pass_at_most}
 
     def describe(self, question: Question) -> dict[str, Any]:
         s = spec(question)

@@ -22,7 +22,6 @@ import json
 from typing import Any
 
 from icloud_fix import __version__, kinds
-from icloud_fix.engine import Helped, Status
 from icloud_fix.flow import Flow, Question
 from icloud_fix.page.markup import blocks
 from icloud_fix.report import markdown, wording
@@ -91,7 +90,7 @@ def _question(question: Question, raw: Question) -> dict[str, Any]:
         "style": asking.style.value,
         **({"hint": visible(asking.hint)} if asking.hint else {}),
         "options": options,
-        **({"typed": kind.page_typed(question)} if kind.page_typed(question) else {}),
+        **({"typed": typed} if (typed := kind.page_typed(question)) else {}),
         "info": kinds.informational(question),
         "when": [[c.question, list(c.answers)] for c in question.when],
         **({"help": blocks(question.help)} if question.help else {}),
@@ -108,9 +107,6 @@ def page_data(flow: Flow) -> dict[str, Any]:
     shown = _for_no_iphone(flow)
     raw = {q.id: q for q in flow.all_questions()}
     escalation = (shown.escalation or wording.DEFAULT_ESCALATION).strip()
-    steps = [] if flow.source == _builtin() else ["--steps", flow.source]
-    from icloud_fix.safe_text import shell_word
-
     data: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "icloud-fix", "version": __version__},
@@ -121,7 +117,7 @@ def page_data(flow: Flow) -> dict[str, Any]:
         "escalation": {"raw": escalation, "md": markdown.block(escalation),
                        "show": blocks(escalation)},
         # The command that runs this flow, as the reports' next steps write it.
-        "command": " ".join(shell_word(w) for w in ("icloud-fix", *steps)),
+        "command": wording.flow_command(flow),
         "md": {
             "title": f"# {markdown.inline(flow.title)}: troubleshooting report",
             "flow": f"- Flow: {flow.id} {markdown.inline(flow.version)}",
@@ -141,8 +137,6 @@ def page_data(flow: Flow) -> dict[str, Any]:
                     "questions": [_question(q, raw[q.id]) for q in c.questions]}
                    for c in shown.checks],
     }
-    assert set(data["words"]["status"]) == {s.value for s in Status}
-    assert set(data["words"]["helped"]) == {h.value for h in Helped}
     # Progress kept in the browser belongs to these very questions: another version of
     # the flow starts afresh (the page's own version, or where the flow file was, does
     # not matter).
@@ -150,9 +144,3 @@ def page_data(flow: Flow) -> dict[str, Any]:
     digest = hashlib.sha256(json.dumps(asked, sort_keys=True).encode("utf-8", "surrogatepass"))
     data["storage_key"] = f"icloud-fix:{flow.id}:{digest.hexdigest()[:16]}"
     return data
-
-
-def _builtin() -> str:
-    from icloud_fix.flowfile.loader import BUILTIN_FLOW
-
-    return BUILTIN_FLOW

@@ -61,8 +61,7 @@ def _joined(lines: list[str]) -> str:
 
 
 class _Item:
-    def __init__(self, indent: int, content: int, marker: str, first: str) -> None:
-        self.indent = indent  # where its marker stands
+    def __init__(self, content: int, marker: str, first: str) -> None:
         self.content = content  # where its text starts: deeper lines belong to it
         self.ordered = marker[0].isdigit()
         self.number = int(marker[:-1]) if self.ordered else 0
@@ -119,24 +118,17 @@ def _blocks(lines: list[str]) -> list[Block]:
                 continue
             if blank:
                 items[-1].children.append("")
-            items[-1].children.append(line[items[-1].content:])
+            items[-1].children.append(inner)
             blank = False
             continue
         item = _ITEM.fullmatch(line)
-        if item and (not items or item[2][0].isdigit() == items[0].ordered):
+        if item:
+            _, marker, rest = item.groups()
+            if items and marker[0].isdigit() != items[0].ordered:
+                close_list()  # a list of the other kind begins
             close_paragraph()
             close_code()
-            lead, marker, rest = item.groups()
-            content = len(line) - len(rest)
-            items.append(_Item(len(lead), content, marker, rest))
-            blank = False
-            continue
-        if item:  # a list of the other kind begins
-            close_list()
-            close_paragraph()
-            close_code()
-            lead, marker, rest = item.groups()
-            items.append(_Item(len(lead), len(line) - len(rest), marker, rest))
+            items.append(_Item(len(line) - len(rest), marker, rest))
             blank = False
             continue
         if items and not blank:

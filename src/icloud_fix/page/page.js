@@ -811,13 +811,10 @@
 
   // The next step as the page says it: the reports tell a help desk what to run, the
   // person in front of the page is told what to do here.
-  function stepOnScreen(step, result) {
-    if (result.waiting.length && result.resolvedBy === null) {
-      const untried = result.failed.some((c) => !result.tried.includes(c.check.id));
-      return el("p", null, "Give the fixes that take time what they need (each says how " +
-        "long), then come back to this page and say whether they worked (at the top)." +
-        (untried ? " Meanwhile, try the other fixes in order." : ""));
-    }
+  function stepOnScreen(step) {
+    const sentence = step.sentence.replace("then run icloud-fix again: it starts by asking " +
+      "whether they worked.", "then come back to this page and say whether they worked " +
+      "(at the top).");
     if (step.command) {
       return [el("p", null, step.sentence.replace(/, then run those checks again:$/,
         ", then go back to those questions (Back takes back one answer at a time) or " +
@@ -825,7 +822,7 @@
       el("p", null, "In a terminal, a help desk asks only those checks again with:"),
       el("pre", null, el("code", null, step.command))];
     }
-    return el("p", null, step.sentence);
+    return el("p", null, sentence);
   }
 
   // Fixes that take time ("not yet"), asked about again as the terminal does in its next
@@ -917,7 +914,7 @@
           blocks(r.q.where ? [].concat(r.q.help || [], ...r.q.options.filter((o) => o.help)
             .map((o) => [{ p: [shown(o, "label") + ":"] }].concat(o.help))) : [])])));
       } else if (name === "NEXT_STEP") {
-        parts.push(section(name, stepOnScreen(report.step, result)));
+        parts.push(section(name, stepOnScreen(report.step)));
       } else if (name === "WHERE_TO_GET_HELP") {
         parts.push(section(name, blocks(report.escalation.show)));
       }

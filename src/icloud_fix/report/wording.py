@@ -19,7 +19,7 @@ from icloud_fix.engine import (
     SessionResult,
     Status,
 )
-from icloud_fix.flow import Answer, Question
+from icloud_fix.flow import Answer, Flow, Question
 
 SYSTEM_STATUS = "https://www.apple.com/support/systemstatus/"
 # What an outage Apple reports means, before the outages and after them.
@@ -91,11 +91,16 @@ def _were(number: int) -> str:
 
 
 def command(result: SessionResult, *words: str) -> str:
-    """An icloud-fix command for this flow: --steps FILE unless it is the built-in one."""
+    """An icloud-fix command for this session's flow: --steps FILE unless it is the
+    built-in one."""
+    return flow_command(result.flow, *words)
+
+
+def flow_command(flow: Flow, *words: str) -> str:
+    """An icloud-fix command for a flow: --steps FILE unless it is the built-in one."""
     from icloud_fix.flowfile.loader import BUILTIN_FLOW
     from icloud_fix.safe_text import shell_word
 
-    flow = result.flow
     steps = [] if flow.source == BUILTIN_FLOW else ["--steps", flow.source]
     # A file name from outside is shown spelled out, and still names that file pasted.
     return " ".join(shell_word(w) for w in ("icloud-fix", *steps, *words))
